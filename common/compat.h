@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file compat.h
+ * @brief Every difference between mbedTLS 2.28 and 3.6 that the workshop
+ *        touches, in one place.
+ *
+ * The lessons call these `compat_*` names instead of sprinkling `#if` over
+ * the code. Each entry says what changed and why; the docs page
+ * "mbedTLS 2.28 → 3.6 → 4.x" explains the same list for readers.
+ * mbedTLS 4.x is not supported yet (crypto moved to TF-PSA-Crypto).
+ */
+#ifndef WORKSHOP_COMPAT_H
+#define WORKSHOP_COMPAT_H
+
+#include <stdint.h>
+
+#include <mbedtls/version.h>
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#include <mbedtls/build_info.h>
+#else
+#include <mbedtls/config.h>
+#endif
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/ssl.h>
+#if defined(MBEDTLS_USE_PSA_CRYPTO) || defined(MBEDTLS_SSL_PROTO_TLS1_3) || \
+    MBEDTLS_VERSION_NUMBER >= 0x03000000
+#include <psa/crypto.h>
+#define COMPAT_HAVE_PSA 1
+#endif
+
+/** @brief 1 when the library was built with TLS 1.3 (3.6 by default; never in 2.28). */
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+#define COMPAT_HAVE_TLS13 1
+#else
+#define COMPAT_HAVE_TLS13 0
+#endif
+
+/**
+ * @brief Start the PSA crypto core.
+ *
+ * 3.x uses PSA for TLS 1.3 and can use it for everything
+ * (`MBEDTLS_USE_PSA_CRYPTO`): psa_crypto_init() must run before the first
+ * handshake. 2.28 without PSA has nothing to start. Calling it always is the
+ * portable habit.
+ * @return 0 on success, or a PSA error code (negative).
+ */
+static inline int compat_psa_init(void)
+{
+#if defined(COMPAT_HAVE_PSA)
+    return (int) psa_crypto_init();
+#else
+    return 0;
+#endif
+}
+
+/** @brief Release what compat_psa_init() started (no-op without PSA). */
+static inline void compat_psa_free(void)
+{
+#if defined(COMPAT_HAVE_PSA)
+    mbedtls_psa_crypto_free();
+#endif
+}
+
+/**
+ * @brief Parse a private key file.
+ *
+ * 3.x added an RNG to mbedtls_pk_parse_keyfile() (used as a blinding source
+ * for RSA); 2.28 has no such arguments.
+ */
+static inline int compat_pk_parse_keyfile(mbedtls_pk_context *pk, const char *path,
+                                          mbedtls_ctr_drbg_context *ctr_drbg)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    return mbedtls_pk_parse_keyfile(pk, path, NULL, mbedtls_ctr_drbg_random, ctr_drbg);
+#else
+    (void) ctr_drbg;
+    return mbedtls_pk_parse_keyfile(pk, path, NULL);
+#endif
+}
+
+/** @brief Check that a private key matches a public key (3.x wants an RNG too). */
+static inline int compat_pk_check_pair(const mbedtls_pk_context *pub, const mbedtls_pk_context *prv,
+                                       mbedtls_ctr_drbg_context *ctr_drbg)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    return mbedtls_pk_check_pair(pub, prv, mbedtls_ctr_drbg_random, ctr_drbg);
+#else
+    (void) ctr_drbg;
+    return mbedtls_pk_check_pair(pub, prv);
+#endif
+}
+
+/**
+ * @brief Refuse anything older than TLS 1.2.
+ *
+ * 2.28 counts versions as (major 3, minor 3) for TLS 1.2; 3.x names them
+ * with mbedtls_ssl_protocol_version. Debian's 2.28 would otherwise accept
+ * TLS 1.0.
+ */
+static inline void compat_conf_min_tls12(mbedtls_ssl_config *conf)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    mbedtls_ssl_conf_min_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
+#else
+    mbedtls_ssl_conf_min_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+#endif
+}
+
+/** @brief Allow at most TLS 1.2 (to compare 1.2 and 1.3 on a 3.x library). */
+static inline void compat_conf_max_tls12(mbedtls_ssl_config *conf)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    mbedtls_ssl_conf_max_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
+#else
+    mbedtls_ssl_conf_max_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+#endif
+}
+
+/**
+ * @brief Key exchange groups.
+ *
+ * 2.28 lists curves by internal id with mbedtls_ssl_conf_curves(); 3.x lists
+ * IANA group numbers with mbedtls_ssl_conf_groups(). Lists end with
+ * COMPAT_GROUP_NONE and must outlive the configuration.
+ */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+typedef uint16_t compat_group_t;
+#define COMPAT_GROUP_NONE      0
+#define COMPAT_GROUP_SECP256R1 MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1
+#define COMPAT_GROUP_SECP384R1 MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1
+#define COMPAT_GROUP_X25519    MBEDTLS_SSL_IANA_TLS_GROUP_X25519
+#define compat_conf_groups     mbedtls_ssl_conf_groups
+#else
+typedef mbedtls_ecp_group_id compat_group_t;
+#define COMPAT_GROUP_NONE      MBEDTLS_ECP_DP_NONE
+#define COMPAT_GROUP_SECP256R1 MBEDTLS_ECP_DP_SECP256R1
+#define COMPAT_GROUP_SECP384R1 MBEDTLS_ECP_DP_SECP384R1
+#define COMPAT_GROUP_X25519    MBEDTLS_ECP_DP_CURVE25519
+#define compat_conf_groups     mbedtls_ssl_conf_curves
+#endif
+
+/**
+ * @brief Return codes that only mean "call me again".
+ *
+ * Besides WANT_READ/WANT_WRITE, 3.x can report a TLS 1.3 NewSessionTicket
+ * arriving after the handshake (MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+ * from mbedtls_ssl_read() and mbedtls_ssl_handshake(): read loops must
+ * simply retry.
+ */
+static inline int compat_ssl_should_retry(int ret)
+{
+    if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE)
+        return 1;
+#if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+    if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+        return 1;
+#endif
+#if defined(MBEDTLS_ERR_SSL_ASYNC_IN_PROGRESS)
+    if (ret == MBEDTLS_ERR_SSL_ASYNC_IN_PROGRESS)
+        return 1;
+#endif
+#if defined(MBEDTLS_ERR_SSL_CRYPTO_IN_PROGRESS)
+    if (ret == MBEDTLS_ERR_SSL_CRYPTO_IN_PROGRESS)
+        return 1;
+#endif
+    return 0;
+}
+
+/**
+ * @brief The file descriptor inside an mbedtls_net_context.
+ *
+ * Unlike most struct fields, `fd` stayed public in 3.x: its header documents
+ * it as the Unix socket, which the lesson server needs for poll() and
+ * getsockname(). The macro keeps that one assumption in one place.
+ */
+#define COMPAT_NET_FD(ctx) ((ctx)->fd)
+
+#endif /* WORKSHOP_COMPAT_H */

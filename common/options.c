@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file options.c
+ * @brief Command-line parsing for the lessons and the lesson server.
+ */
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mbedtls/ssl.h>
+#include <mbedtls/ssl_ciphersuites.h>
+
+#include "report.h"
+
+#ifndef WORKSHOP_CERTS_DIR
+#error "WORKSHOP_CERTS_DIR must be defined by the build"
+#endif
+
+const char *options_certs_dir(void)
+{
+    const char *dir = getenv("WORKSHOP_CERTS_DIR");
+
+    return (dir != NULL && dir[0] != '\0') ? dir : WORKSHOP_CERTS_DIR;
+}
+
+/* Default file names live for the whole program. */
+static const char *default_file(char *buf, size_t len, const char *name)
+{
+    snprintf(buf, len, "%s/%s", options_certs_dir(), name);
+    return buf;
+}
+
+int options_parse_ciphersuites(const char *list, int *ids, size_t max, char *bad, size_t bad_len)
+{
+    size_t n = 0;
+    const char *p = list;
+
+    while (*p != '\0') {
+        char name[128];
+        size_t len = strcspn(p, ",");
+        int id;
+
+        if (len == 0 || len >= sizeof(name) || n == max) {
+            snprintf(bad, bad_len, "%.*s", (int) (len < 60 ? len : 60), p);
+            return -1;
+        }
+        memcpy(name, p, len);
+        name[len] = '\0';
+        /* IANA spells the names with underscores, mbedTLS with dashes. */
+        for (char *c = name; *c != '\0'; c++)
+            if (*c == '_')
+                *c = '-';
+        id = mbedtls_ssl_get_ciphersuite_id(name);
+        if (id == 0) {
+            snprintf(bad, bad_len, "%s", name);
+            return -1;
+        }
+        ids[n++] = id;
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    ids[n] = 0;
+    return n == 0 ? -1 : 0;
+}
+
+static void list_ciphersuites(void)
+{
+    const int *ids = mbedtls_ssl_list_ciphersuites();
+
+    printf("Cipher suites this mbedTLS build supports, in its order of preference:\n");
+    for (; *ids != 0; ids++)
+        printf("  %s\n", mbedtls_ssl_get_ciphersuite_name(*ids));
+}
+
+static void usage(const struct options *o, const char *summary)
+{
+    const unsigned g = o->groups;
+
+    printf("Usage: %s [OPTIONS]\n%s\n\nOptions:\n", o->program, summary);
+    if (g & OPTS_CONNECT) {
+        printf("  --host NAME           server to connect to (default: localhost)\n");
+        printf("  --port N              TCP port (default: 4433)\n");
+        printf("  --servername NAME     name to verify in the certificate and send as SNI\n"
+               "                        (default: the --host value)\n");
+    }
+    if (g & OPTS_SERVER) {
+        printf("  --bind ADDRESS        address to listen on (default: 127.0.0.1, loopback only)\n");
+        printf("  --port N              TCP port, 0 = pick a free one (default: 4433)\n");
+        printf("  --require-client-cert ask every client for a certificate and verify it against --ca\n");
+        printf("  --max-connections N   exit (status 0) after serving N connections\n");
+        printf("  --threads N           connections served at once (default: 8)\n");
+    }
+    if (g & OPTS_CERTS) {
+        printf("  --ca FILE             trusted CA certificates, PEM (default: %s/ca.pem)\n", options_certs_dir());
+        printf("  --crl FILE            certificate revocation list, PEM (default: none)\n");
+        if (g & OPTS_SERVER) {
+            printf("  --cert FILE           server certificate chain (default: %s/server-ecdsa-chain.pem)\n",
+                   options_certs_dir());
+            printf("  --key FILE            server private key (default: %s/server-ecdsa.key)\n",
+                   options_certs_dir());
+        } else {
+            printf("  --cert FILE           client certificate chain, for servers that ask for one\n");
+            printf("  --key FILE            private key of --cert\n");
+        }
+    }
+    if (g & OPTS_CONFIG) {
+        printf("  --ciphersuite LIST    comma-separated suites to offer/accept; 'help' lists them\n");
+        printf("  --timeout MS          give up on a silent peer after MS milliseconds (default: 10000)\n");
+    }
+    if (g & OPTS_HTTP)
+        printf("  --path PATH           path to request (default: /)\n");
+    printf("  --debug N             mbedTLS debug level 0..4 (default: 0, nothing)\n");
+    printf("  --debug-file FILE     write debug lines to FILE instead of stderr\n");
+    printf("  --help                show this help\n");
+    printf("\nExit codes: 0 ok, 1 usage, 2 setup/files, 3 network, 4 handshake/verification,\n"
+           "5 read/write, 77 feature missing from this mbedTLS build.\n");
+}
+
+/* Parse a whole decimal number in [min, max]. */
+static int parse_number(const char *text, long min, long max, long *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* One line for a bad command line, then the hint. */
+static int usage_error(const struct options *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int usage_error(const struct options *o, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "%s: ", o->program);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (try '%s --help')\n", o->program);
+    return WS_EXIT_USAGE;
+}
+
+enum {
+    OPT_HOST = 256, OPT_PORT, OPT_SERVERNAME, OPT_CA, OPT_CRL, OPT_CERT, OPT_KEY, OPT_CIPHERSUITE,
+    OPT_DEBUG, OPT_DEBUG_FILE, OPT_TIMEOUT, OPT_PATH, OPT_BIND, OPT_REQUIRE_CLIENT_CERT,
+    OPT_MAX_CONNECTIONS, OPT_THREADS, OPT_HELP
+};
+
+/* Which group each option belongs to (0 = every program). */
+static unsigned option_group(int opt)
+{
+    switch (opt) {
+    case OPT_HOST: case OPT_SERVERNAME: return OPTS_CONNECT;
+    case OPT_PORT: return OPTS_CONNECT | OPTS_SERVER;
+    case OPT_CA: case OPT_CRL: case OPT_CERT: case OPT_KEY: return OPTS_CERTS;
+    case OPT_CIPHERSUITE: case OPT_TIMEOUT: return OPTS_CONFIG;
+    case OPT_PATH: return OPTS_HTTP;
+    case OPT_BIND: case OPT_REQUIRE_CLIENT_CERT: case OPT_MAX_CONNECTIONS: case OPT_THREADS:
+        return OPTS_SERVER;
+    default: return 0;
+    }
+}
+
+/* The lesson that introduces an option group, for the "not yet" hint. */
+static const char *group_lesson(unsigned group)
+{
+    if (group & OPTS_CERTS) return "02_load_certs";
+    if (group & OPTS_CONFIG) return "03_config";
+    if (group & OPTS_CONNECT) return "04_connect";
+    if (group & OPTS_HTTP) return "06_read_write";
+    return "08_server";
+}
+
+int options_parse(int argc, char **argv, unsigned groups, const char *summary, struct options *o, int *done)
+{
+    static char ca_buf[4096], cert_buf[4096], key_buf[4096];
+    static const struct option longopts[] = {
+        {"host", required_argument, NULL, OPT_HOST},
+        {"port", required_argument, NULL, OPT_PORT},
+        {"servername", required_argument, NULL, OPT_SERVERNAME},
+        {"ca", required_argument, NULL, OPT_CA},
+        {"crl", required_argument, NULL, OPT_CRL},
+        {"cert", required_argument, NULL, OPT_CERT},
+        {"key", required_argument, NULL, OPT_KEY},
+        {"ciphersuite", required_argument, NULL, OPT_CIPHERSUITE},
+        {"debug", required_argument, NULL, OPT_DEBUG},
+        {"debug-file", required_argument, NULL, OPT_DEBUG_FILE},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"path", required_argument, NULL, OPT_PATH},
+        {"bind", required_argument, NULL, OPT_BIND},
+        {"require-client-cert", no_argument, NULL, OPT_REQUIRE_CLIENT_CERT},
+        {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
+        {"threads", required_argument, NULL, OPT_THREADS},
+        {"help", no_argument, NULL, OPT_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    const char *slash = strrchr(argv[0], '/');
+    int opt;
+    long n;
+
+    memset(o, 0, sizeof(*o));
+    o->program = slash ? slash + 1 : argv[0];
+    o->groups = groups;
+    o->is_server = (groups & OPTS_SERVER) != 0;
+    o->ca_file = default_file(ca_buf, sizeof(ca_buf), "ca.pem");
+    if (o->is_server) {
+        o->cert_file = default_file(cert_buf, sizeof(cert_buf), "server-ecdsa-chain.pem");
+        o->key_file = default_file(key_buf, sizeof(key_buf), "server-ecdsa.key");
+    }
+    o->timeout_ms = 10000;
+    o->host = "localhost";
+    o->port = "4433";
+    o->path = "/";
+    o->bind_address = "127.0.0.1";
+    o->threads = 8;
+    *done = 1;
+
+    opterr = 0; /* we print our own one-line messages */
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        unsigned group = option_group(opt);
+
+        if (opt == '?') {
+            if (optopt != 0)
+                return usage_error(o, "option '--%s' needs a value", longopts[optopt - OPT_HOST].name);
+            return usage_error(o, "unrecognized option '%s'", argv[optind - 1]);
+        }
+        if (group != 0 && (group & groups) == 0) {
+            fprintf(stderr, "%s: option '--%s' belongs to a stage this lesson does not reach "
+                    "(it is introduced in %s) (try '%s --help')\n", o->program,
+                    longopts[opt - OPT_HOST].name, group_lesson(group), o->program);
+            return WS_EXIT_USAGE;
+        }
+        switch (opt) {
+        case OPT_HOST: o->host = optarg; break;
+        case OPT_PORT:
+            if (parse_number(optarg, o->is_server ? 0 : 1, 65535, &n) != 0)
+                return usage_error(o, "--port '%s' is not a port number (1-65535, or 0 for the server)", optarg);
+            o->port = optarg;
+            break;
+        case OPT_SERVERNAME: o->servername = optarg; break;
+        case OPT_CA: o->ca_file = optarg; break;
+        case OPT_CRL: o->crl_file = optarg; break;
+        case OPT_CERT: o->cert_file = optarg; break;
+        case OPT_KEY: o->key_file = optarg; break;
+        case OPT_CIPHERSUITE: {
+            char bad[64];
+
+            if (strcmp(optarg, "help") == 0) {
+                list_ciphersuites();
+                return WS_EXIT_OK;
+            }
+            if (options_parse_ciphersuites(optarg, o->ciphersuites, OPTIONS_MAX_CIPHERSUITES, bad,
+                                           sizeof(bad)) != 0)
+                return usage_error(o, "--ciphersuite: '%s' is not a cipher suite this mbedTLS build "
+                                   "supports ('--ciphersuite help' lists them)", bad);
+            break;
+        }
+        case OPT_DEBUG:
+            if (parse_number(optarg, 0, 4, &n) != 0)
+                return usage_error(o, "--debug '%s' must be a level from 0 to 4", optarg);
+            o->debug_level = (int) n;
+            break;
+        case OPT_DEBUG_FILE: o->debug_file = optarg; break;
+        case OPT_TIMEOUT:
+            if (parse_number(optarg, 1, 3600000, &n) != 0)
+                return usage_error(o, "--timeout '%s' must be milliseconds from 1 to 3600000", optarg);
+            o->timeout_ms = (unsigned) n;
+            break;
+        case OPT_PATH:
+            if (optarg[0] != '/' || strpbrk(optarg, " \r\n") != NULL)
+                return usage_error(o, "--path '%s' must start with '/' and contain no spaces", optarg);
+            o->path = optarg;
+            break;
+        case OPT_BIND: o->bind_address = optarg; break;
+        case OPT_REQUIRE_CLIENT_CERT: o->require_client_cert = 1; break;
+        case OPT_MAX_CONNECTIONS:
+            if (parse_number(optarg, 1, LONG_MAX, &n) != 0)
+                return usage_error(o, "--max-connections '%s' must be a positive number", optarg);
+            o->max_connections = n;
+            break;
+        case OPT_THREADS:
+            if (parse_number(optarg, 1, 256, &n) != 0)
+                return usage_error(o, "--threads '%s' must be from 1 to 256", optarg);
+            o->threads = (int) n;
+            break;
+        case OPT_HELP:
+            usage(o, summary);
+            return WS_EXIT_OK;
+        default:
+            return usage_error(o, "unexpected option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return usage_error(o, "unexpected argument '%s'", argv[optind]);
+    if ((o->cert_file == NULL) != (o->key_file == NULL))
+        return usage_error(o, "%s", "--cert and --key go together");
+    if (o->servername == NULL)
+        o->servername = o->host;
+    *done = 0;
+    return WS_EXIT_OK;
+}

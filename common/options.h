@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file options.h
+ * @brief Command-line options shared by every lesson and the lesson server.
+ *
+ * A lesson accepts the options of every stage it reaches, so `01_init`
+ * rejects `--host` (it never connects) while `06_read_write` takes it.
+ * Default file names point into the PKI that the build generates; the
+ * directory is compiled in (`WORKSHOP_CERTS_DIR`) and can be overridden at
+ * run time with the `WORKSHOP_CERTS_DIR` environment variable or per file
+ * with `--ca`, `--cert` and `--key`.
+ */
+#ifndef WORKSHOP_OPTIONS_H
+#define WORKSHOP_OPTIONS_H
+
+#include <stddef.h>
+
+/** @brief Which groups of options a program accepts (bit set). */
+enum option_groups {
+    OPTS_CERTS = 1 << 0,   /**< --ca, --crl, --cert, --key (stage 02 on) */
+    OPTS_CONFIG = 1 << 1,  /**< --ciphersuite, --timeout (stage 03 on) */
+    OPTS_CONNECT = 1 << 2, /**< --host, --port, --servername (stage 04 on) */
+    OPTS_HTTP = 1 << 3,    /**< --path (stage 06 on) */
+    OPTS_SERVER = 1 << 4   /**< --bind, --port, --require-client-cert, --max-connections, --threads */
+};
+
+/** @brief Longest --ciphersuite list. */
+#define OPTIONS_MAX_CIPHERSUITES 32
+
+/** @brief Parsed command line. Strings point into argv or static defaults. */
+struct options {
+    const char *program;          /**< argv[0] without its directory */
+    unsigned groups;              /**< option_groups this program accepts */
+    int is_server;                /**< the lesson server (defaults differ) */
+    /* stage 02: files */
+    const char *ca_file;          /**< trusted CA certificates (PEM) */
+    const char *crl_file;         /**< certificate revocation list, or NULL */
+    const char *cert_file;        /**< own certificate chain, or NULL (client) */
+    const char *key_file;         /**< own private key, or NULL (client) */
+    /* stage 03: configuration */
+    int ciphersuites[OPTIONS_MAX_CIPHERSUITES + 1]; /**< ids, 0-terminated; empty = library default */
+    int debug_level;              /**< 0..4, mbedtls_debug_set_threshold() */
+    const char *debug_file;       /**< debug output file, NULL = stderr */
+    unsigned timeout_ms;          /**< read timeout for every network read */
+    /* stage 04: connection */
+    const char *host;             /**< server to connect to */
+    const char *port;             /**< TCP port (client: connect to; server: listen on, "0" = any free) */
+    const char *servername;       /**< name to verify and send as SNI; defaults to host */
+    /* stage 06: HTTP */
+    const char *path;             /**< path to GET */
+    /* server */
+    const char *bind_address;     /**< address to listen on */
+    int require_client_cert;      /**< ask for and verify a client certificate */
+    long max_connections;         /**< stop after this many connections (0 = never) */
+    int threads;                  /**< connections served at once */
+};
+
+/**
+ * @brief Parse the command line.
+ *
+ * Prints usage and returns WS_EXIT_OK with @p o->program set and *done = 1
+ * for `--help` (and `--ciphersuite help`); on a bad option prints one line
+ * naming it plus a hint and returns WS_EXIT_USAGE.
+ * @param argc    from main().
+ * @param argv    from main().
+ * @param groups  option groups this program accepts.
+ * @param summary one line saying what the program does (for --help).
+ * @param o       filled with defaults, then with the options given.
+ * @param done    set to 1 when the program should exit with the returned code
+ *                without doing anything else (help or error).
+ * @return a workshop_exit code.
+ */
+int options_parse(int argc, char **argv, unsigned groups, const char *summary, struct options *o, int *done);
+
+/**
+ * @brief The directory holding the generated PKI.
+ * @return `$WORKSHOP_CERTS_DIR` if set, else the build's certs directory.
+ */
+const char *options_certs_dir(void);
+
+/**
+ * @brief Turn a comma-separated list of cipher suite names into ids.
+ *
+ * Accepts mbedTLS names (TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256) and IANA
+ * names (TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256).
+ * @param list comma-separated names.
+ * @param ids  output, 0-terminated.
+ * @param max  capacity of @p ids without the terminator.
+ * @param bad  on failure, the offending name (copied, truncated).
+ * @param bad_len size of @p bad.
+ * @return 0, or -1 if a name is unknown to this mbedTLS build or the list is too long.
+ */
+int options_parse_ciphersuites(const char *list, int *ids, size_t max, char *bad, size_t bad_len);
+
+#endif /* WORKSHOP_OPTIONS_H */

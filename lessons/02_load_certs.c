@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file 02_load_certs.c
+ * @brief Lesson 02: load the certificates we trust, and our own certificate and key.
+ *
+ * What you will learn:
+ * - a client trusts a server because its certificate chains up to a CA the
+ *   client already has (`--ca`, a PEM file): mbedtls_x509_crt_parse_file();
+ * - a certificate revocation list (CRL) marks certificates as withdrawn;
+ * - an endpoint that proves its own identity (every server, and a client
+ *   when the server asks) needs a certificate chain *and* the matching
+ *   private key: mbedtls_pk_parse_keyfile(), checked with mbedtls_pk_check_pair();
+ * - a PEM file can hold several certificates; they become a linked list.
+ *
+ * Run it: `lessons/02_load_certs`, or with a client certificate:
+ * `lessons/02_load_certs --cert certs/client-chain.pem --key certs/client.key`
+ */
+#include <stdio.h>
+
+#include "stages.h"
+
+/* Describe a certificate list for the narration: "2 certificates, first CN=..." */
+static void describe_chain(const mbedtls_x509_crt *crt, char *out, size_t len)
+{
+    char subject[256] = "";
+    int count = 0;
+
+    for (const mbedtls_x509_crt *c = crt; c != NULL && c->raw.len > 0; c = c->next)
+        count++;
+    if (mbedtls_x509_dn_gets(subject, sizeof(subject), &crt->subject) < 0)
+        snprintf(subject, sizeof(subject), "(unprintable subject)");
+    snprintf(out, len, "%d certificate%s, first: %s, valid until %04d-%02d-%02d", count,
+             count == 1 ? "" : "s", subject, crt->valid_to.year, crt->valid_to.mon, crt->valid_to.day);
+}
+
+/* [load-certs] */
+int stage_load_certs(struct tls_session *s, const struct options *o)
+{
+    char about[512];
+    int ret;
+
+    /* [load-ca] */
+    narrate_begin("Loading trusted CA certificates from %s", o->ca_file);
+    ret = mbedtls_x509_crt_parse_file(&s->ca_chain, o->ca_file);
+    if (ret != 0) {
+        /* A positive value counts certificates in the file that failed to parse. */
+        narrate_failed();
+        if (ret > 0)
+            report_error("load-certs", "mbedtls_x509_crt_parse_file failed: %d certificate(s) in %s "
+                         "could not be parsed", ret, o->ca_file);
+        else
+            report_mbedtls_error("load-certs", "mbedtls_x509_crt_parse_file", ret);
+        return WS_EXIT_SETUP;
+    }
+    describe_chain(&s->ca_chain, about, sizeof(about));
+    narrate_ok("%s", about);
+    /* [load-ca] */
+
+    /* [load-crl] */
+    if (o->crl_file != NULL) {
+        narrate_begin("Loading the certificate revocation list from %s", o->crl_file);
+        ret = mbedtls_x509_crl_parse_file(&s->crl, o->crl_file);
+        if (ret != 0) {
+            narrate_failed();
+            report_mbedtls_error("load-certs", "mbedtls_x509_crl_parse_file", ret);
+            return WS_EXIT_SETUP;
+        }
+        s->have_crl = 1;
+        narrate_ok(NULL);
+    }
+    /* [load-crl] */
+
+    if (o->cert_file == NULL)
+        return WS_EXIT_OK; /* a client without a certificate of its own */
+
+    /* [load-own] */
+    narrate_begin("Loading our certificate chain from %s", o->cert_file);
+    ret = mbedtls_x509_crt_parse_file(&s->own_cert, o->cert_file);
+    if (ret != 0) {
+        narrate_failed();
+        if (ret > 0)
+            report_error("load-certs", "mbedtls_x509_crt_parse_file failed: %d certificate(s) in %s "
+                         "could not be parsed", ret, o->cert_file);
+        else
+            report_mbedtls_error("load-certs", "mbedtls_x509_crt_parse_file", ret);
+        return WS_EXIT_SETUP;
+    }
+    describe_chain(&s->own_cert, about, sizeof(about));
+    narrate_ok("%s", about);
+
+    narrate_begin("Loading our private key from %s", o->key_file);
+    ret = compat_pk_parse_keyfile(&s->own_key, o->key_file, &s->ctr_drbg);
+    if (ret != 0) {
+        narrate_failed();
+        report_mbedtls_error("load-certs", "mbedtls_pk_parse_keyfile", ret);
+        return WS_EXIT_SETUP;
+    }
+    narrate_ok("%s key, %u bits", mbedtls_pk_get_name(&s->own_key),
+               (unsigned) mbedtls_pk_get_bitlen(&s->own_key));
+
+    /* A key that does not belong to the certificate would only fail later,
+     * during a handshake, with a far less helpful error. */
+    narrate_begin("Checking that the key matches the certificate");
+    ret = compat_pk_check_pair(&s->own_cert.pk, &s->own_key, &s->ctr_drbg);
+    if (ret != 0) {
+        narrate_failed();
+        report_mbedtls_error("load-certs", "mbedtls_pk_check_pair", ret);
+        return WS_EXIT_SETUP;
+    }
+    narrate_ok(NULL);
+    /* [load-own] */
+    return WS_EXIT_OK;
+}
+/* [load-certs] */
+
+#if defined(LESSON_PROGRAM)
+int main(int argc, char **argv)
+{
+    return lesson_main(argc, argv, STAGE_LOAD_CERTS,
+                       "Lesson 02: load trusted CA certificates, and our own certificate and key.");
+}
+#endif

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file 03_config.c
+ * @brief Lesson 03: build the TLS configuration every connection will share.
+ *
+ * What you will learn:
+ * - mbedtls_ssl_config holds the settings; one config serves many connections;
+ * - start from mbedtls_ssl_config_defaults(), then tighten it:
+ *   certificate verification *required* (the default for clients, but say it),
+ *   TLS 1.2 as the minimum version (Debian's 2.28 would accept TLS 1.0);
+ * - the config needs a random generator (mbedtls_ssl_conf_rng) and the
+ *   trusted CAs (mbedtls_ssl_conf_ca_chain);
+ * - optional: our own certificate, a restricted cipher suite list, a read
+ *   timeout, and a debug callback (lesson 09 is all about it).
+ *
+ * Run it: `lessons/03_config --ciphersuite TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256`
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <mbedtls/debug.h>
+
+#include "stages.h"
+
+/* [config] */
+int stage_config(struct tls_session *s, const struct options *o, int endpoint)
+{
+    const int is_client = endpoint == MBEDTLS_SSL_IS_CLIENT;
+    int authmode;
+    int ret;
+
+    /* [config-defaults] */
+    narrate_begin("Setting up the TLS configuration for a %s", is_client ? "client" : "server");
+    ret = mbedtls_ssl_config_defaults(&s->conf, endpoint, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                      MBEDTLS_SSL_PRESET_DEFAULT);
+    if (ret != 0) {
+        narrate_failed();
+        report_mbedtls_error("config", "mbedtls_ssl_config_defaults", ret);
+        return WS_EXIT_SETUP;
+    }
+    /* [config-defaults] */
+
+    /* [config-verify] */
+    /* A client must always verify the server: without it, anyone on the path
+     * can pretend to be the server. A server asks clients for a certificate
+     * only when told to. */
+    authmode = (is_client || o->require_client_cert) ? MBEDTLS_SSL_VERIFY_REQUIRED : MBEDTLS_SSL_VERIFY_NONE;
+    mbedtls_ssl_conf_authmode(&s->conf, authmode);
+    mbedtls_ssl_conf_ca_chain(&s->conf, &s->ca_chain, s->have_crl ? &s->crl : NULL);
+    /* [config-verify] */
+
+    /* [config-rng-version] */
+    mbedtls_ssl_conf_rng(&s->conf, mbedtls_ctr_drbg_random, &s->ctr_drbg);
+    compat_conf_min_tls12(&s->conf);
+    /* [config-rng-version] */
+
+    /* [config-own-cert] */
+    if (o->cert_file != NULL) {
+        ret = mbedtls_ssl_conf_own_cert(&s->conf, &s->own_cert, &s->own_key);
+        if (ret != 0) {
+            narrate_failed();
+            report_mbedtls_error("config", "mbedtls_ssl_conf_own_cert", ret);
+            return WS_EXIT_SETUP;
+        }
+    }
+    /* [config-own-cert] */
+
+    /* [config-options] */
+    if (o->ciphersuites[0] != 0)
+        mbedtls_ssl_conf_ciphersuites(&s->conf, o->ciphersuites); /* the list must outlive conf */
+    /* Reads give up after this long; it needs a recv callback with a
+     * timeout, which lesson 04 installs (mbedtls_net_recv_timeout). */
+    mbedtls_ssl_conf_read_timeout(&s->conf, o->timeout_ms);
+    /* [config-options] */
+
+    /* [config-debug] */
+    if (debug_sink_open(&s->debug, o->debug_file) != 0) {
+        narrate_failed();
+        report_error("config", "cannot open --debug-file %s: %s", o->debug_file, strerror(errno));
+        return WS_EXIT_SETUP;
+    }
+    s->debug_open = 1;
+    mbedtls_ssl_conf_dbg(&s->conf, debug_log_callback, &s->debug);
+#if defined(MBEDTLS_DEBUG_C)
+    mbedtls_debug_set_threshold(o->debug_level);
+#else
+    if (o->debug_level > 0) {
+        narrate_failed();
+        report_error("config", "--debug needs an mbedTLS built with MBEDTLS_DEBUG_C");
+        return WS_EXIT_UNSUPPORTED;
+    }
+#endif
+    /* [config-debug] */
+
+    narrate_ok("verify peer: %s, minimum TLS 1.2, %s cipher suites",
+               authmode == MBEDTLS_SSL_VERIFY_REQUIRED ? "required" : "no",
+               o->ciphersuites[0] != 0 ? "restricted" : "default");
+    return WS_EXIT_OK;
+}
+/* [config] */
+
+#if defined(LESSON_PROGRAM)
+int main(int argc, char **argv)
+{
+    return lesson_main(argc, argv, STAGE_CONFIG,
+                       "Lesson 03: build the TLS configuration (verification, versions, suites).");
+}
+#endif

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file 04_connect.c
+ * @brief Lesson 04: open the TCP connection and attach a TLS context to it.
+ *
+ * What you will learn:
+ * - mbedtls_net_connect() resolves the host name and connects a TCP socket;
+ * - mbedtls_ssl_setup() creates one TLS connection (mbedtls_ssl_context)
+ *   from the shared configuration;
+ * - mbedtls_ssl_set_hostname() names the server we expect: it is checked
+ *   against the certificate and sent as SNI. Never skip it (mbedTLS 3.6.3
+ *   and later refuse to handshake without it);
+ * - mbedtls_ssl_set_bio() tells the TLS layer how to send and receive bytes.
+ *
+ * Run it: start the server (`lessons/08_server &`), then `lessons/04_connect`
+ */
+#include "stages.h"
+
+/* [attach] */
+int stage_attach(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, mbedtls_net_context *net,
+                 const char *servername)
+{
+    int ret;
+
+    narrate_begin("Setting up the TLS context%s%s", servername ? " for server name " : "",
+                  servername ? servername : "");
+    ret = mbedtls_ssl_setup(ssl, conf);
+    if (ret != 0) {
+        narrate_failed();
+        report_mbedtls_error("connect", "mbedtls_ssl_setup", ret);
+        return WS_EXIT_SETUP;
+    }
+    if (servername != NULL) {
+        ret = mbedtls_ssl_set_hostname(ssl, servername);
+        if (ret != 0) {
+            narrate_failed();
+            report_mbedtls_error("connect", "mbedtls_ssl_set_hostname", ret);
+            return WS_EXIT_SETUP;
+        }
+    }
+    /* Plain send, and a receive that honours the read timeout from lesson 03. */
+    mbedtls_ssl_set_bio(ssl, net, mbedtls_net_send, NULL, mbedtls_net_recv_timeout);
+    narrate_ok(NULL);
+    return WS_EXIT_OK;
+}
+/* [attach] */
+
+/* [connect] */
+int stage_connect(struct tls_session *s, const struct options *o)
+{
+    int ret;
+
+    narrate_begin("Connecting to tcp/%s/%s", o->host, o->port);
+    ret = mbedtls_net_connect(&s->net, o->host, o->port, MBEDTLS_NET_PROTO_TCP);
+    if (ret != 0) {
+        narrate_failed();
+        report_mbedtls_error("connect", "mbedtls_net_connect", ret);
+        return WS_EXIT_NETWORK;
+    }
+    narrate_ok(NULL);
+    return stage_attach(&s->ssl, &s->conf, &s->net, o->servername);
+}
+/* [connect] */
+
+#if defined(LESSON_PROGRAM)
+int main(int argc, char **argv)
+{
+    return lesson_main(argc, argv, STAGE_CONNECT,
+                       "Lesson 04: connect over TCP and attach a TLS context (no handshake yet).");
+}
+#endif

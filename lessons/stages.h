@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file stages.h
+ * @brief The stages of a TLS connection, one per lesson, and the state they share.
+ *
+ * Lesson N defines stage N in `lessons/NN_*.c` and is the only place that
+ * stage's code exists. The same source file is compiled twice: into the
+ * lesson program (with its main(), `-DLESSON_PROGRAM`), and into
+ * `liblessons.a`, which later lessons link to reuse the stage exactly as it
+ * was taught. docs/ARCHITECTURE.md explains the design.
+ *
+ * Every stage returns a workshop_exit code (0 on success) after narrating
+ * what it did or printing a one-line error.
+ */
+#ifndef WORKSHOP_STAGES_H
+#define WORKSHOP_STAGES_H
+
+#include <stddef.h>
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/net_sockets.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crl.h>
+#include <mbedtls/x509_crt.h>
+
+#include "compat.h"
+#include "debug_log.h"
+#include "options.h"
+#include "report.h"
+
+/** @brief Everything one TLS endpoint owns, in the order the stages create it. */
+struct tls_session {
+    /* 01_init */
+    mbedtls_entropy_context entropy;   /**< gathers unpredictable bits from the OS */
+    mbedtls_ctr_drbg_context ctr_drbg; /**< the random generator every stage draws from */
+    /* 02_load_certs */
+    mbedtls_x509_crt ca_chain;         /**< certificates we trust to sign the peer's */
+    mbedtls_x509_crl crl;              /**< revoked certificates (optional) */
+    mbedtls_x509_crt own_cert;         /**< our certificate chain, if we have one */
+    mbedtls_pk_context own_key;        /**< its private key */
+    /* 03_config */
+    mbedtls_ssl_config conf;           /**< settings shared by every connection */
+    struct debug_sink debug;           /**< where --debug lines go */
+    /* 04_connect */
+    mbedtls_net_context net;           /**< the TCP socket */
+    mbedtls_ssl_context ssl;           /**< one TLS connection over it */
+    int have_crl;                      /**< a CRL was loaded */
+    int debug_open;                    /**< @p debug needs closing */
+    int handshake_done;                /**< close_notify is worth sending */
+};
+
+/** @brief The client stages, in order; a lesson runs every stage up to its own. */
+enum stage {
+    STAGE_INIT = 1,       /**< 01_init */
+    STAGE_LOAD_CERTS = 2, /**< 02_load_certs */
+    STAGE_CONFIG = 3,     /**< 03_config */
+    STAGE_CONNECT = 4,    /**< 04_connect */
+    STAGE_HANDSHAKE = 5,  /**< 05_handshake */
+    STAGE_READ_WRITE = 6, /**< 06_read_write */
+    STAGE_CLEANUP = 7     /**< 07_cleanup */
+};
+
+/**
+ * @brief The main() of client lessons 01-07 (lesson_main.c): parse the options
+ *        a lesson accepts, run stages 1..@p last in order, clean up.
+ * @param argc    from main().
+ * @param argv    from main().
+ * @param last    the lesson's own stage.
+ * @param summary one line for --help.
+ * @return the process exit code (a workshop_exit value).
+ */
+int lesson_main(int argc, char **argv, enum stage last, const char *summary);
+
+/** @brief Stage 01 (01_init.c): initialise every context, start PSA, seed the DRBG. */
+int stage_init(struct tls_session *s);
+
+/** @brief Stage 02 (02_load_certs.c): load trusted CAs, the CRL, our certificate and key. */
+int stage_load_certs(struct tls_session *s, const struct options *o);
+
+/**
+ * @brief Stage 03 (03_config.c): build the mbedtls_ssl_config.
+ * @param s        the session.
+ * @param o        the options.
+ * @param endpoint MBEDTLS_SSL_IS_CLIENT or MBEDTLS_SSL_IS_SERVER.
+ */
+int stage_config(struct tls_session *s, const struct options *o, int endpoint);
+
+/** @brief Stage 04 (04_connect.c): TCP connect, attach a TLS context, set the hostname. */
+int stage_connect(struct tls_session *s, const struct options *o);
+
+/**
+ * @brief Attach a prepared TLS context to a connected socket (stage 04).
+ *
+ * Used by the client after connecting and by the server after accepting.
+ * @param ssl  the (initialised) TLS context.
+ * @param conf the configuration from stage 03.
+ * @param net  the connected socket.
+ * @param servername the name to verify and send as SNI (client), or NULL (server).
+ */
+int stage_attach(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, mbedtls_net_context *net,
+                 const char *servername);
+
+/**
+ * @brief Stage 05 (05_handshake.c): run the handshake and check the peer's certificate.
+ * @param ssl the attached TLS context.
+ * @return WS_EXIT_OK or WS_EXIT_HANDSHAKE.
+ */
+int stage_handshake(mbedtls_ssl_context *ssl);
+
+/**
+ * @brief Write all of @p len bytes (stage 06), retrying partial writes.
+ * @return 0 or a negative mbedTLS error.
+ */
+int tls_write_all(mbedtls_ssl_context *ssl, const unsigned char *buf, size_t len);
+
+/**
+ * @brief Read up to @p len bytes (stage 06), retrying when mbedTLS asks to.
+ * @return bytes read (> 0), 0 when the peer closed the connection properly
+ *         (close_notify), or a negative mbedTLS error.
+ */
+int tls_read_some(mbedtls_ssl_context *ssl, unsigned char *buf, size_t len);
+
+/** @brief Stage 06 (06_read_write.c): send an HTTP request and print the response. */
+int stage_read_write(struct tls_session *s, const struct options *o);
+
+/**
+ * @brief Stage 07 (07_cleanup.c): tell the peer we are done (close_notify).
+ * @param ssl the TLS context after a successful handshake.
+ * @return WS_EXIT_OK or WS_EXIT_IO.
+ */
+int stage_close_notify(mbedtls_ssl_context *ssl);
+
+/** @brief Stage 07 (07_cleanup.c): free everything, in reverse order of creation. */
+void stage_cleanup(struct tls_session *s);
+
+#endif /* WORKSHOP_STAGES_H */

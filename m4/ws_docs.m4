@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: Apache-2.0
+# WS_CHECK_DOCS: what the documentation site needs (all of it optional).
+#
+# - Doxygen builds the site (`make html`); without it the docs targets only
+#   print a note and `make check` skips the docs tests.
+# - doxygen-awesome-css themes it (--with-awesome-css-dir, default Debian's
+#   path); without it the site is built with Doxygen's plain style.
+# - Graphviz `dot` draws the @dot diagrams; Doxygen's built-in mscgen draws
+#   the @msc sequence diagrams and needs nothing installed.
+# - Chromium renders screenshots of the site (`make docs-screenshot`).
+AC_DEFUN([WS_CHECK_DOCS], [
+  AC_PATH_PROG([DOXYGEN], [doxygen])
+  AS_IF([test -n "$DOXYGEN"], [ws_have_docs=yes], [ws_have_docs=no])
+  AM_CONDITIONAL([HAVE_DOXYGEN], [test $ws_have_docs = yes])
+
+  AC_ARG_WITH([awesome-css-dir],
+    [AS_HELP_STRING([--with-awesome-css-dir=DIR],
+      [directory holding doxygen-awesome.css (default: /usr/share/doxygen-awesome-css); --without-awesome-css-dir for a plain site])],
+    [], [with_awesome_css_dir=/usr/share/doxygen-awesome-css])
+  AC_MSG_CHECKING([for doxygen-awesome-css])
+  DOCS_EXTRA_STYLESHEET=
+  AS_IF([test "x$with_awesome_css_dir" != xno && test -f "$with_awesome_css_dir/doxygen-awesome.css"], [
+    DOCS_EXTRA_STYLESHEET="$with_awesome_css_dir/doxygen-awesome.css"
+    AS_IF([test -f "$with_awesome_css_dir/doxygen-awesome-sidebar-only.css"],
+      [DOCS_EXTRA_STYLESHEET="$DOCS_EXTRA_STYLESHEET $with_awesome_css_dir/doxygen-awesome-sidebar-only.css"])
+    AC_MSG_RESULT([$with_awesome_css_dir])
+  ], [
+    AS_IF([test "x$with_awesome_css_dir" != xno && test "x$with_awesome_css_dir" != x/usr/share/doxygen-awesome-css],
+      [AC_MSG_ERROR([--with-awesome-css-dir=$with_awesome_css_dir: no doxygen-awesome.css there])])
+    AC_MSG_RESULT([no (plain Doxygen style)])
+  ])
+  AC_SUBST([DOCS_EXTRA_STYLESHEET])
+
+  AC_PATH_PROG([DOT], [dot])
+  AS_IF([test -n "$DOT"], [DOCS_HAVE_DOT=YES], [DOCS_HAVE_DOT=NO])
+  AC_SUBST([DOCS_HAVE_DOT])
+
+  AC_PATH_PROGS([CHROMIUM], [chromium chromium-browser google-chrome])
+
+  AC_CONFIG_FILES([docs/Doxyfile])
+])

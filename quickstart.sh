@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# The workshop's first command: install the Debian/Ubuntu packages it needs
+# (as root, or through sudo), bootstrap, configure and build in ./build, then
+# run the lesson tour. Safe to run again.
+#
+#   ./quickstart.sh                 everything
+#   SKIP_PACKAGES=1 ./quickstart.sh  skip the package step (not on Debian, or
+#                                   packages already there)
+#   BUILD_DIR=/path ./quickstart.sh  build somewhere else
+#   CONFIGURE_FLAGS="--with-mbedtls=/opt/mbedtls" ./quickstart.sh
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+build=${BUILD_DIR:-$here/build}
+packages=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/scripts/debian-packages.txt")
+
+say() {
+    printf '\n==> %s\n' "$*"
+}
+
+install_packages() {
+    local missing=() pkg sudo=()
+    for pkg in $packages; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    if [ ${#missing[@]} -eq 0 ]; then
+        echo "all ${packages//$'\n'/ } already installed"
+        return 0
+    fi
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then
+            sudo=(sudo)
+        else
+            echo "missing packages: ${missing[*]}" >&2
+            echo "run as root, install sudo, or install them yourself and use SKIP_PACKAGES=1" >&2
+            exit 1
+        fi
+    fi
+    echo "installing: ${missing[*]}"
+    "${sudo[@]}" apt-get update -q
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+if [ "${SKIP_PACKAGES:-0}" != 1 ]; then
+    say "Debian packages"
+    if command -v apt-get >/dev/null 2>&1; then
+        install_packages
+    else
+        echo "no apt-get here: install the equivalents of scripts/debian-packages.txt yourself"
+    fi
+fi
+
+say "Bootstrapping (autoreconf -fi)"
+(cd "$here" && autoreconf -fi)
+
+say "Configuring in $build"
+mkdir -p "$build"
+# shellcheck disable=SC2086 # CONFIGURE_FLAGS is a list of flags
+(cd "$build" && "$here/configure" ${CONFIGURE_FLAGS:-})
+
+say "Building (this also generates the test PKI in $build/certs)"
+make -C "$build" -j"$(nproc 2>/dev/null || echo 2)"
+
+say "The lesson tour"
+make -C "$build" tour

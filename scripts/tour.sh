@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# The lesson tour: start the lesson server on a free loopback port, run
+# lessons 01-07 against it in order, each narrating its stage, then stop the
+# server cleanly. Usage: scripts/tour.sh BUILD_DIR   (or: make tour)
+set -u
+
+build=${1:?usage: tour.sh BUILD_DIR}
+lessons="$build/lessons"
+log=$(mktemp "${TMPDIR:-/tmp}/workshop-tour.XXXXXX")
+server_pid=""
+
+stop_server() {
+    if [ -n "$server_pid" ]; then
+        kill -TERM "$server_pid" 2>/dev/null
+        wait "$server_pid" 2>/dev/null
+        server_pid=""
+    fi
+    rm -f "$log"
+}
+trap stop_server EXIT
+
+banner() {
+    printf '\n=== %s ===\n' "$*"
+}
+
+banner "08_server: the lesson server, in the background"
+"$lessons/08_server" --port 0 >"$log" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do
+    grep -q '^listening on ' "$log" && break
+    sleep 0.1
+done
+port=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$log")
+if [ -z "$port" ]; then
+    echo "the lesson server did not start:" >&2
+    cat "$log" >&2
+    exit 1
+fi
+sed 's/^/    server| /' "$log"
+
+status=0
+for lesson in 01_init 02_load_certs 03_config 04_connect 05_handshake 06_read_write 07_cleanup; do
+    case $lesson in
+        01_init | 02_load_certs | 03_config) args=() ;;
+        *) args=(--port "$port") ;;
+    esac
+    banner "$lesson ${args[*]}"
+    "$lessons/$lesson" "${args[@]}"
+    rc=$?
+    if [ "$rc" -ne 0 ]; then
+        echo "$lesson exited with status $rc" >&2
+        status=1
+    fi
+done
+
+banner "stopping the lesson server (SIGTERM)"
+kill -TERM "$server_pid"
+wait "$server_pid"
+rc=$?
+server_pid=""
+tail -n 4 "$log" | sed 's/^/    server| /'
+if [ "$rc" -ne 0 ]; then
+    echo "the lesson server exited with status $rc" >&2
+    status=1
+fi
+[ "$status" -eq 0 ] && printf '\nTour complete: every lesson ran. Next: make check\n'
+exit "$status"

@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: Apache-2.0
+# Tests of the foundation: lessons 01-08, their errors, interop with real
+# peers, the tour. Shared shell helpers live in tests/lib.sh.
+check_PROGRAMS += tests/plain_http_server
+tests_plain_http_server_SOURCES = tests/plain_http_server.c
+
+FOUNDATION_TESTS = \
+	tests/lessons_offline.test \
+	tests/usage.test \
+	tests/lessons_online.test \
+	tests/server_concurrent.test \
+	tests/failures.test \
+	tests/client_auth.test \
+	tests/interop_servers.test \
+	tests/interop_clients.test \
+	tests/tour.test
+TESTS += $(FOUNDATION_TESTS)
+EXTRA_DIST += $(FOUNDATION_TESTS) tests/lib.sh .shellcheckrc
