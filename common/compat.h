@@ -125,19 +125,19 @@ static inline void compat_conf_max_tls12(mbedtls_ssl_config *conf)
  * COMPAT_GROUP_NONE and must outlive the configuration.
  */
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
-typedef uint16_t compat_group_t;
-#define COMPAT_GROUP_NONE      0
-#define COMPAT_GROUP_SECP256R1 MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1
-#define COMPAT_GROUP_SECP384R1 MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1
-#define COMPAT_GROUP_X25519    MBEDTLS_SSL_IANA_TLS_GROUP_X25519
-#define compat_conf_groups     mbedtls_ssl_conf_groups
+typedef uint16_t compat_group_t;                                  /**< an IANA group number */
+#define COMPAT_GROUP_NONE      0                                  /**< ends a group list */
+#define COMPAT_GROUP_SECP256R1 MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1 /**< NIST P-256 */
+#define COMPAT_GROUP_SECP384R1 MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1 /**< NIST P-384 */
+#define COMPAT_GROUP_X25519    MBEDTLS_SSL_IANA_TLS_GROUP_X25519    /**< Curve25519 */
+#define compat_conf_groups     mbedtls_ssl_conf_groups              /**< set the group list */
 #else
-typedef mbedtls_ecp_group_id compat_group_t;
-#define COMPAT_GROUP_NONE      MBEDTLS_ECP_DP_NONE
-#define COMPAT_GROUP_SECP256R1 MBEDTLS_ECP_DP_SECP256R1
-#define COMPAT_GROUP_SECP384R1 MBEDTLS_ECP_DP_SECP384R1
-#define COMPAT_GROUP_X25519    MBEDTLS_ECP_DP_CURVE25519
-#define compat_conf_groups     mbedtls_ssl_conf_curves
+typedef mbedtls_ecp_group_id compat_group_t;           /**< an mbedTLS curve id */
+#define COMPAT_GROUP_NONE      MBEDTLS_ECP_DP_NONE       /**< ends a group list */
+#define COMPAT_GROUP_SECP256R1 MBEDTLS_ECP_DP_SECP256R1  /**< NIST P-256 */
+#define COMPAT_GROUP_SECP384R1 MBEDTLS_ECP_DP_SECP384R1  /**< NIST P-384 */
+#define COMPAT_GROUP_X25519    MBEDTLS_ECP_DP_CURVE25519 /**< Curve25519 */
+#define compat_conf_groups     mbedtls_ssl_conf_curves   /**< set the group list */
 #endif
 
 /**
@@ -175,5 +175,128 @@ static inline int compat_ssl_should_retry(int ret)
  * getsockname(). The macro keeps that one assumption in one place.
  */
 #define COMPAT_NET_FD(ctx) ((ctx)->fd)
+
+/**
+ * @brief Receives one session secret, already named in NSS key log terms.
+ * @param ctx           the context from struct compat_key_export.
+ * @param nss_label     e.g. "CLIENT_RANDOM" (TLS 1.2 master secret) or
+ *                      "CLIENT_HANDSHAKE_TRAFFIC_SECRET" (TLS 1.3).
+ * @param client_random the ClientHello's 32-byte random, which names the session.
+ * @param secret        the secret.
+ * @param secret_len    its length.
+ */
+typedef void compat_secret_cb(void *ctx, const char *nss_label, const unsigned char client_random[32],
+                              const unsigned char *secret, size_t secret_len);
+
+/** @brief Where the key export adapters below send each secret (must outlive the connection). */
+struct compat_key_export {
+    compat_secret_cb *cb; /**< called once per secret */
+    void *ctx;            /**< passed to @p cb */
+};
+
+/**
+ * @brief Key export (for key log files), installed per configuration in 2.28
+ *        and per connection in 3.x.
+ *
+ * 2.28 (with MBEDTLS_SSL_EXPORT_KEYS) calls mbedtls_ssl_conf_export_keys_ext_cb()'s
+ * callback once per handshake with the master secret and both randoms.
+ * 3.x replaced it with mbedtls_ssl_set_export_keys_cb() on each
+ * mbedtls_ssl_context, whose callback gets one secret at a time and its type
+ * (the TLS 1.2 master secret, or each TLS 1.3 traffic secret). Call both
+ * compat_conf_key_export() when building the configuration and
+ * compat_ssl_key_export() after mbedtls_ssl_setup(): each is a no-op where it
+ * does not apply.
+ */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#define COMPAT_HAVE_KEY_EXPORT 1
+/** @brief 3.x adapter: name the secret by its type, then hand it on. */
+static inline void compat_export_keys_adapter(void *p_expkey, mbedtls_ssl_key_export_type type,
+                                              const unsigned char *secret, size_t secret_len,
+                                              const unsigned char client_random[32],
+                                              const unsigned char server_random[32],
+                                              mbedtls_tls_prf_types tls_prf_type)
+{
+    const struct compat_key_export *e = p_expkey;
+    const char *label = NULL;
+
+    (void) server_random;
+    (void) tls_prf_type;
+    switch (type) {
+    case MBEDTLS_SSL_KEY_EXPORT_TLS12_MASTER_SECRET: label = "CLIENT_RANDOM"; break;
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_CLIENT_EARLY_SECRET: label = "CLIENT_EARLY_TRAFFIC_SECRET"; break;
+    case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_EARLY_EXPORTER_SECRET: label = "EARLY_EXPORTER_SECRET"; break;
+    case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_CLIENT_HANDSHAKE_TRAFFIC_SECRET:
+        label = "CLIENT_HANDSHAKE_TRAFFIC_SECRET";
+        break;
+    case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_SERVER_HANDSHAKE_TRAFFIC_SECRET:
+        label = "SERVER_HANDSHAKE_TRAFFIC_SECRET";
+        break;
+    case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_CLIENT_APPLICATION_TRAFFIC_SECRET: label = "CLIENT_TRAFFIC_SECRET_0"; break;
+    case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_SERVER_APPLICATION_TRAFFIC_SECRET: label = "SERVER_TRAFFIC_SECRET_0"; break;
+#endif
+    default: break;
+    }
+    if (label != NULL)
+        e->cb(e->ctx, label, client_random, secret, secret_len);
+}
+
+/** @brief 3.x: key export is set per connection, see compat_ssl_key_export(). */
+static inline void compat_conf_key_export(mbedtls_ssl_config *conf, struct compat_key_export *e)
+{
+    (void) conf;
+    (void) e;
+}
+
+/** @brief 3.x: install the key export callback on one connection (after mbedtls_ssl_setup()). */
+static inline void compat_ssl_key_export(mbedtls_ssl_context *ssl, struct compat_key_export *e)
+{
+    mbedtls_ssl_set_export_keys_cb(ssl, compat_export_keys_adapter, e);
+}
+#elif defined(MBEDTLS_SSL_EXPORT_KEYS)
+#define COMPAT_HAVE_KEY_EXPORT 1
+/** @brief 2.28 adapter: the master secret (always 48 bytes) is what key logs want. */
+static inline int compat_export_keys_adapter(void *p_expkey, const unsigned char *ms, const unsigned char *kb,
+                                             size_t maclen, size_t keylen, size_t ivlen,
+                                             const unsigned char client_random[32],
+                                             const unsigned char server_random[32],
+                                             mbedtls_tls_prf_types tls_prf_type)
+{
+    const struct compat_key_export *e = p_expkey;
+
+    (void) kb, (void) maclen, (void) keylen, (void) ivlen, (void) server_random, (void) tls_prf_type;
+    e->cb(e->ctx, "CLIENT_RANDOM", client_random, ms, 48);
+    return 0;
+}
+
+/** @brief 2.28: install the key export callback on the configuration (every connection). */
+static inline void compat_conf_key_export(mbedtls_ssl_config *conf, struct compat_key_export *e)
+{
+    mbedtls_ssl_conf_export_keys_ext_cb(conf, compat_export_keys_adapter, e);
+}
+
+/** @brief 2.28: key export is set on the configuration, see compat_conf_key_export(). */
+static inline void compat_ssl_key_export(mbedtls_ssl_context *ssl, struct compat_key_export *e)
+{
+    (void) ssl;
+    (void) e;
+}
+#else
+/** @brief 0: this mbedTLS cannot export keys (2.28 without MBEDTLS_SSL_EXPORT_KEYS). */
+#define COMPAT_HAVE_KEY_EXPORT 0
+/** @brief No key export in this build: does nothing. */
+static inline void compat_conf_key_export(mbedtls_ssl_config *conf, struct compat_key_export *e)
+{
+    (void) conf;
+    (void) e;
+}
+
+/** @brief No key export in this build: does nothing. */
+static inline void compat_ssl_key_export(mbedtls_ssl_context *ssl, struct compat_key_export *e)
+{
+    (void) ssl;
+    (void) e;
+}
+#endif
 
 #endif /* WORKSHOP_COMPAT_H */

@@ -16,3 +16,9 @@ FOUNDATION_TESTS = \
 	tests/tour.test
 TESTS += $(FOUNDATION_TESTS)
 EXTRA_DIST += $(FOUNDATION_TESTS) tests/lib.sh .shellcheckrc
+
+# Unit tests of common/.
+check_PROGRAMS += tests/test_common
+tests_test_common_SOURCES = tests/test_common.c tests/unit.h
+tests_test_common_LDADD = common/libcommon.a $(MBEDTLS_LIBS) $(PTHREAD_LIBS)
+TESTS += tests/test_common
