@@ -1,0 +1,50 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+#
+# Run one libFuzzer binary for a bounded time, starting from a scratch copy of its seed corpus.
+#
+#   usage: run-fuzzer.sh BINARY CORPUS_DIR SECONDS
+#
+# The seed corpus in the source tree is never modified: inputs the fuzzer discovers go to a
+# temporary copy that is deleted afterwards. Inputs that crash are kept under
+# $FUZZ_ARTIFACT_DIR/<binary name>/ (default ./fuzz-artifacts); copy one to tests/data/ and replay
+# it from a unit test so the bug stays fixed.
+#
+# Exit status: 0 no crash, 1 the fuzzer found a crash (or failed to run), 2 usage error.
+# This script builds nothing: `make fuzz` builds the binaries, then calls it.
+set -eu
+
+usage() {
+    echo "usage: $0 BINARY CORPUS_DIR SECONDS" >&2
+    exit 2
+}
+
+[ $# -eq 3 ] || usage
+binary=$1
+corpus=$2
+seconds=$3
+case $seconds in
+'' | *[!0-9]*) echo "$0: SECONDS must be a whole number, got '$seconds'" >&2; usage ;;
+esac
+[ -x "$binary" ] || { echo "$0: not an executable: $binary" >&2; usage; }
+[ -d "$corpus" ] || { echo "$0: not a directory: $corpus" >&2; usage; }
+
+name=$(basename "$binary")
+artifacts=${FUZZ_ARTIFACT_DIR:-fuzz-artifacts}/$name
+mkdir -p "$artifacts"
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/$name-corpus.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+cp -R "$corpus"/. "$scratch"/
+
+echo "  . Fuzzing $name for $seconds s, seeds from $corpus..."
+status=0
+"$binary" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
+    -artifact_prefix="$artifacts/" "$scratch" || status=$?
+
+if [ "$status" -ne 0 ]; then
+    echo "  . Fuzzing $name failed (exit status $status); inputs that crash it:" >&2
+    ls -l "$artifacts" >&2
+    exit 1
+fi
+echo "  . Fuzzing $name ok: no crash in $seconds s"
