@@ -5,7 +5,7 @@
  *
  * mbedTLS calls it for every debug message at or below the threshold set with
  * mbedtls_debug_set_threshold(). Each message becomes one line
- * `[level] file:line: message` on the sink's stream. The sink also counts
+ * `[level] source.c:line: message` on the sink's stream. The sink also counts
  * lines and bytes, which lesson 09 reports per level.
  */
 #ifndef WORKSHOP_DEBUG_LOG_H

@@ -113,7 +113,11 @@ static void usage(const struct options *o, const char *summary)
     if (g & OPTS_CONFIG) {
         printf("  --ciphersuite LIST    comma-separated suites to offer/accept; 'help' lists them\n");
         printf("  --timeout MS          give up on a silent peer after MS milliseconds (default: 10000)\n");
+        printf("  --keylog FILE         append session secrets to FILE (NSS key log, for Wireshark);\n"
+               "                        anyone with the file can decrypt the session\n");
     }
+    if (g & (OPTS_CONNECT | OPTS_SERVER))
+        printf("  --trace               print every TLS record and handshake message on the wire\n");
     if (g & OPTS_HTTP)
         printf("  --path PATH           path to request (default: /)\n");
     printf("  --debug N             mbedTLS debug level 0..4 (default: 0, nothing)\n");
@@ -154,7 +158,7 @@ static int usage_error(const struct options *o, const char *fmt, ...)
 enum {
     OPT_HOST = 256, OPT_PORT, OPT_SERVERNAME, OPT_CA, OPT_CRL, OPT_CERT, OPT_KEY, OPT_CIPHERSUITE,
     OPT_DEBUG, OPT_DEBUG_FILE, OPT_TIMEOUT, OPT_PATH, OPT_BIND, OPT_REQUIRE_CLIENT_CERT,
-    OPT_MAX_CONNECTIONS, OPT_THREADS, OPT_HELP
+    OPT_MAX_CONNECTIONS, OPT_THREADS, OPT_TRACE, OPT_KEYLOG, OPT_HELP
 };
 
 /* Which group each option belongs to (0 = every program). */
@@ -164,7 +168,8 @@ static unsigned option_group(int opt)
     case OPT_HOST: case OPT_SERVERNAME: return OPTS_CONNECT;
     case OPT_PORT: return OPTS_CONNECT | OPTS_SERVER;
     case OPT_CA: case OPT_CRL: case OPT_CERT: case OPT_KEY: return OPTS_CERTS;
-    case OPT_CIPHERSUITE: case OPT_TIMEOUT: return OPTS_CONFIG;
+    case OPT_CIPHERSUITE: case OPT_TIMEOUT: case OPT_KEYLOG: return OPTS_CONFIG;
+    case OPT_TRACE: return OPTS_CONNECT | OPTS_SERVER;
     case OPT_PATH: return OPTS_HTTP;
     case OPT_BIND: case OPT_REQUIRE_CLIENT_CERT: case OPT_MAX_CONNECTIONS: case OPT_THREADS:
         return OPTS_SERVER;
@@ -202,6 +207,8 @@ int options_parse(int argc, char **argv, unsigned groups, const char *summary, s
         {"require-client-cert", no_argument, NULL, OPT_REQUIRE_CLIENT_CERT},
         {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
         {"threads", required_argument, NULL, OPT_THREADS},
+        {"trace", no_argument, NULL, OPT_TRACE},
+        {"keylog", required_argument, NULL, OPT_KEYLOG},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -227,13 +234,19 @@ int options_parse(int argc, char **argv, unsigned groups, const char *summary, s
     *done = 1;
 
     opterr = 0; /* we print our own one-line messages */
-    optind = 1;
+    /* 0, not 1: glibc, musl and the BSDs then forget everything from an
+     * earlier call, including a position inside an older argv's "-abc". */
+    optind = 0;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         unsigned group = option_group(opt);
 
         if (opt == '?') {
-            if (optopt != 0)
+            /* optopt is a long option's value when its argument is missing,
+             * but the character itself for an unknown short option ("-x"). */
+            if (optopt >= OPT_HOST && optopt <= OPT_HELP)
                 return usage_error(o, "option '--%s' needs a value", longopts[optopt - OPT_HOST].name);
+            if (optopt > 0 && optopt < 128)
+                return usage_error(o, "unrecognized option '-%c'", optopt);
             return usage_error(o, "unrecognized option '%s'", argv[optind - 1]);
         }
         if (group != 0 && (group & groups) == 0) {
@@ -273,6 +286,8 @@ int options_parse(int argc, char **argv, unsigned groups, const char *summary, s
             o->debug_level = (int) n;
             break;
         case OPT_DEBUG_FILE: o->debug_file = optarg; break;
+        case OPT_TRACE: o->trace = 1; break;
+        case OPT_KEYLOG: o->keylog_file = optarg; break;
         case OPT_TIMEOUT:
             if (parse_number(optarg, 1, 3600000, &n) != 0)
                 return usage_error(o, "--timeout '%s' must be milliseconds from 1 to 3600000", optarg);

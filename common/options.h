@@ -41,11 +41,13 @@ struct options {
     int ciphersuites[OPTIONS_MAX_CIPHERSUITES + 1]; /**< ids, 0-terminated; empty = library default */
     int debug_level;              /**< 0..4, mbedtls_debug_set_threshold() */
     const char *debug_file;       /**< debug output file, NULL = stderr */
+    const char *keylog_file;      /**< --keylog: NSS key log file to append secrets to, or NULL */
     unsigned timeout_ms;          /**< read timeout for every network read */
     /* stage 04: connection */
     const char *host;             /**< server to connect to */
     const char *port;             /**< TCP port (client: connect to; server: listen on, "0" = any free) */
     const char *servername;       /**< name to verify and send as SNI; defaults to host */
+    int trace;                    /**< --trace: print every TLS record crossing the connection */
     /* stage 06: HTTP */
     const char *path;             /**< path to GET */
     /* server */

@@ -66,8 +66,10 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
     /* [config-own-cert] */
 
     /* [config-options] */
-    if (o->ciphersuites[0] != 0)
+    if (o->ciphersuites[0] != 0) {
         mbedtls_ssl_conf_ciphersuites(&s->conf, o->ciphersuites); /* the list must outlive conf */
+        compat_conf_versions_for_suites(&s->conf, o->ciphersuites); /* TLS 1.2 suites: no TLS 1.3 */
+    }
     /* Reads give up after this long; it needs a recv callback with a
      * timeout, which lesson 04 installs (mbedtls_net_recv_timeout). */
     mbedtls_ssl_conf_read_timeout(&s->conf, o->timeout_ms);
@@ -91,6 +93,26 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
     }
 #endif
     /* [config-debug] */
+
+    /* [config-keylog] */
+    /* --keylog: hand every session's secrets to a key log file, so that
+     * Wireshark can decrypt a capture. For debugging only: the file unlocks
+     * every session it lists. (2.28 sets this on the config; 3.x per
+     * connection, in lesson 04.) */
+    if (o->keylog_file != NULL) {
+        if (!COMPAT_HAVE_KEY_EXPORT) {
+            narrate_failed();
+            report_error("config", "--keylog needs an mbedTLS built with key export (MBEDTLS_SSL_EXPORT_KEYS)");
+            return WS_EXIT_UNSUPPORTED;
+        }
+        if (keylog_open(&s->keylog, o->keylog_file) != 0) {
+            narrate_failed();
+            report_error("config", "cannot open --keylog %s: %s", o->keylog_file, strerror(errno));
+            return WS_EXIT_SETUP;
+        }
+        compat_conf_key_export(&s->conf, &s->keylog.export);
+    }
+    /* [config-keylog] */
 
     narrate_ok("verify peer: %s, minimum TLS 1.2, %s cipher suites",
                authmode == MBEDTLS_SSL_VERIFY_REQUIRED ? "required" : "no",

@@ -58,7 +58,23 @@ int stage_connect(struct tls_session *s, const struct options *o)
         return WS_EXIT_NETWORK;
     }
     narrate_ok(NULL);
-    return stage_attach(&s->ssl, &s->conf, &s->net, o->servername);
+    ret = stage_attach(&s->ssl, &s->conf, &s->net, o->servername);
+    if (ret != WS_EXIT_OK)
+        return ret;
+    /* --keylog with mbedTLS 3.x: the key export callback is per connection. */
+    if (s->keylog.file != NULL)
+        compat_ssl_key_export(&s->ssl, &s->keylog.export);
+    /* [connect-trace] */
+    /* --trace: put the tap between mbedTLS and the socket. It forwards every
+     * call to mbedtls_net_send/mbedtls_net_recv_timeout and prints the TLS
+     * records it sees (lesson 09). */
+    if (o->trace) {
+        narrate_set_thread_prefix(""); /* whole narration lines between trace lines */
+        trace_bio_init(&s->trace, &s->net, mbedtls_net_send, mbedtls_net_recv_timeout, 0, stdout, NULL);
+        mbedtls_ssl_set_bio(&s->ssl, &s->trace, trace_bio_send, NULL, trace_bio_recv_timeout);
+    }
+    /* [connect-trace] */
+    return WS_EXIT_OK;
 }
 /* [connect] */
 

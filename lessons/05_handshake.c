@@ -17,6 +17,7 @@
  */
 #include <stdio.h>
 
+#include "explain.h"
 #include "stages.h"
 
 /* [handshake] */
@@ -35,10 +36,17 @@ int stage_handshake(mbedtls_ssl_context *ssl)
         narrate_failed();
         report_mbedtls_error("handshake", "mbedtls_ssl_handshake", ret);
         /* [handshake-verify-failed] */
+        /* A bad certificate chain fails with MBEDTLS_ERR_X509_CERT_VERIFY_FAILED;
+         * a certificate meant for another purpose (extendedKeyUsage) fails a
+         * check of the TLS layer instead. Either way the flags say why. */
         flags = mbedtls_ssl_get_verify_result(ssl);
-        if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED && flags != 0 && flags != (uint32_t) -1)
+        if ((ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || ret == COMPAT_ERR_SSL_BAD_CERTIFICATE) && flags != 0 &&
+            flags != (uint32_t) -1)
             report_verify_flags("handshake", flags);
         /* [handshake-verify-failed] */
+        /* What the code usually means in practice (lesson 09 explains more). */
+        if (explain_error(ret) != NULL)
+            report_error("handshake", "meaning: %s", explain_error(ret));
         return WS_EXIT_HANDSHAKE;
     }
     narrate_ok("%s, %s", mbedtls_ssl_get_version(ssl), mbedtls_ssl_get_ciphersuite(ssl));

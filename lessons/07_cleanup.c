@@ -47,8 +47,10 @@ void stage_cleanup(struct tls_session *s)
 {
     narrate_begin("Freeing every context, in reverse order of creation");
     mbedtls_ssl_free(&s->ssl);
+    trace_bio_free(&s->trace); /* the --trace tap, if any (lesson 09) */
     mbedtls_net_free(&s->net); /* closes the socket */
     mbedtls_ssl_config_free(&s->conf);
+    keylog_close(&s->keylog); /* the --keylog file, if any (lesson 09) */
     if (s->debug_open)
         debug_sink_close(&s->debug);
     mbedtls_pk_free(&s->own_key);

@@ -27,8 +27,10 @@
 
 #include "compat.h"
 #include "debug_log.h"
+#include "keylog.h"
 #include "options.h"
 #include "report.h"
+#include "trace_bio.h"
 
 /** @brief Everything one TLS endpoint owns, in the order the stages create it. */
 struct tls_session {
@@ -43,9 +45,11 @@ struct tls_session {
     /* 03_config */
     mbedtls_ssl_config conf;           /**< settings shared by every connection */
     struct debug_sink debug;           /**< where --debug lines go */
+    struct keylog keylog;              /**< where --keylog secrets go (lesson 09) */
     /* 04_connect */
     mbedtls_net_context net;           /**< the TCP socket */
     mbedtls_ssl_context ssl;           /**< one TLS connection over it */
+    struct trace_bio trace;            /**< the --trace tap between them (lesson 09) */
     int have_crl;                      /**< a CRL was loaded */
     int debug_open;                    /**< @p debug needs closing */
     int handshake_done;                /**< close_notify is worth sending */

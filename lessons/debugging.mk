@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: Apache-2.0
+# Debugging (issue 3): the --trace tap, the key log, error and alert
+# explanations (common/), lesson 09, and their tests.
+common_libcommon_a_SOURCES += \
+	common/trace_bio.c common/trace_bio.h \
+	common/keylog.c common/keylog.h \
+	common/explain.c common/explain.h
+
+# Lesson 09 is compiled like the others (see lessons/local.mk); its stages
+# are not reused by later lessons, so it stays out of liblessons.a.
+noinst_PROGRAMS += lessons/09_debugging
+lessons_09_debugging_SOURCES = lessons/09_debugging.c
+lessons_09_debugging_CPPFLAGS = $(LESSON_CPPFLAGS)
+lessons_09_debugging_LDADD = $(LESSON_LDADD)
+
+TESTS += \
+	tests/debug_levels.test \
+	tests/debug_mistakes.test \
+	tests/trace_handshake.test \
+	tests/trace_server.test \
+	tests/keylog_format.test \
+	tests/keylog_tshark.test \
+	tests/hello_page.test
+EXTRA_DIST += \
+	tests/debug_levels.test \
+	tests/debug_mistakes.test \
+	tests/trace_handshake.test \
+	tests/trace_server.test \
+	tests/keylog_format.test \
+	tests/keylog_tshark.test \
+	tests/hello_page.test
