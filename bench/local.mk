@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: Apache-2.0
+# bench/local.mk: TLS benchmarks on Google Benchmark (included from the top
+# Makefile.am).
+#
+#   make bench            full matrix, 9 repetitions of each benchmark
+#                         (about 6-8 minutes on 2 cores), then the report
+#   make bench-quick      every family once with a short minimum time (< 30 s)
+#   make bench-callgrind  instruction counts per handshake (repeatable)
+#
+# Results go to the build tree: bench/results/<mode>.json and
+# bench/results/<mode>/report.md with PNG and SVG charts.
+# BENCH_FLAGS adds Google Benchmark flags, e.g.
+#   make bench BENCH_FLAGS=--benchmark_filter=handshake/
+# and WS_BENCH_TRANSPORT=tcp switches to loopback TCP.
+
+# The in-memory transport is general plumbing (lessons may use it too), so it
+# is part of libcommon whether or not the benchmarks are built.
+common_libcommon_a_SOURCES += common/mem_transport.c common/mem_transport.h
+
+check_PROGRAMS += tests/test_mem_transport
+tests_test_mem_transport_LDADD = common/libcommon.a $(LDADD)
+TESTS += tests/test_mem_transport tests/bench_smoke.test tests/bench_report.test tests/bench_massif.test
+
+EXTRA_DIST += bench/run.sh bench/report.sh bench/compare.sh bench/callgrind.sh bench/normalize.jq \
+	bench/testdata/sample.json bench/testdata/sample-b.json \
+	bench/testdata/summary.md bench/testdata/callgrind.md \
+	tests/bench_smoke.test tests/bench_report.test tests/bench_massif.test
+CLEAN_LOCAL_DIRS += bench/results
+PHONY_TARGETS += bench bench-quick bench-callgrind
+
+if HAVE_BENCHMARK
+noinst_PROGRAMS += bench/tls_bench
+bench_tls_bench_SOURCES = bench/tls_bench.c bench/tls_pair.c bench/tls_pair.h \
+	bench/heap.c bench/heap.h bench/shim.cc bench/shim.h
+bench_tls_bench_CPPFLAGS = $(AM_CPPFLAGS) $(BENCHMARK_CFLAGS) $(BENCH_HEAP_CPPFLAGS)
+# The static mbedTLS libraries, wrapped (see m4/ws_bench.m4), instead of
+# $(MBEDTLS_LIBS).
+bench_tls_bench_LDADD = common/libcommon.a $(BENCH_MBEDTLS_LINK) $(BENCHMARK_LIBS) $(PTHREAD_LIBS)
+
+bench: bench/tls_bench certs/pki.stamp
+	$(SHELL) $(srcdir)/bench/run.sh full bench/tls_bench bench/results $(BENCH_FLAGS)
+
+bench-quick: bench/tls_bench certs/pki.stamp
+	$(SHELL) $(srcdir)/bench/run.sh quick bench/tls_bench bench/results $(BENCH_FLAGS)
+
+bench-callgrind: bench/tls_bench certs/pki.stamp
+	$(SHELL) $(srcdir)/bench/callgrind.sh bench/tls_bench bench/results/callgrind.md
+else
+bench bench-quick bench-callgrind:
+	@echo "The benchmarks need Google Benchmark (libbenchmark-dev); configure did not find it." >&2
+	@exit 1
+endif

@@ -1,0 +1,357 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# bench/report.sh RESULT.json OUTDIR: Markdown tables and gnuplot charts from
+# a tls_bench result file.
+#
+# Writes OUTDIR/report.md and, when gnuplot is installed, OUTDIR/*.png and
+# OUTDIR/*.svg: handshake CPU per suite (client / server), handshake peak heap
+# per suite, throughput against record size with the raw AEAD bound, and the
+# cost of each debug level. It also checks the targets of issue #4 and prints
+# each with its measured value and PASS or MISS (also in OUTDIR/targets.tsv).
+#
+# Rates use CPU time (as Google Benchmark's bytes_per_second does): on a
+# shared machine the other processes' load would otherwise leak into them.
+# Needs jq; gnuplot is optional.
+#
+# The jq programs below use $ for jq variables, not for the shell:
+# shellcheck disable=SC2016
+set -eu
+
+usage() {
+    echo "usage: $0 RESULT.json OUTDIR" >&2
+    exit 1
+}
+[ $# -eq 2 ] || usage
+result=$1
+out=$2
+here=$(cd "$(dirname "$0")" && pwd)
+command -v jq >/dev/null || { echo "$0: jq is needed (apt-get install jq)" >&2; exit 2; }
+[ -r "$result" ] || { echo "$0: cannot read $result" >&2; exit 1; }
+mkdir -p "$out"
+summary="$out/summary.json"
+jq -f "$here/normalize.jq" "$result" >"$summary"
+report="$out/report.md"
+
+# q FILTER: run a jq filter over the normalised summary, raw output.
+q() {
+    jq -r "$@" "$summary"
+}
+
+# value NAME FIELD: one figure of one benchmark ("" when absent).
+value() {
+    jq -r --arg n "$1" --arg f "$2" '.[] | select(.name == $n) | .[$f] // empty' "$summary"
+}
+
+# fmt NUMBER DECIMALS: a number for a table ("-" when missing).
+fmt() {
+    if [ -z "$1" ] || [ "$1" = null ]; then echo "-"; else awk -v v="$1" -v d="$2" 'BEGIN { printf "%.*f", d, v }'; fi
+}
+
+reference="handshake/tls1.2/ECDHE-ECDSA-AES128-GCM-SHA256/ecdsa-p256"
+
+{
+    echo "# TLS benchmark report"
+    echo
+    echo "Source: \`$(basename "$result")\`. Times are medians over the repetitions (CV = standard"
+    echo "deviation / mean over them); CPU columns are per handshake and per side."
+    echo
+    echo "## Context"
+    echo
+    echo "| key | value |"
+    echo "|---|---|"
+    jq -r '.context | to_entries[] | select(.key != "caches" and .key != "load_avg")
+           | "| \(.key) | \(.value | tostring) |"' "$result"
+} >"$report"
+
+# --- Targets -----------------------------------------------------------------
+targets="$out/targets.tsv"
+: >"$targets"
+# target NAME MEASURED LIMIT KIND: KIND "min" passes when measured >= limit,
+# "max" when measured <= limit. Measured "" is reported as n/a.
+target() {
+    local verdict
+    if [ -z "$2" ]; then
+        verdict="n/a"
+    elif awk -v m="$2" -v l="$3" -v k="$4" 'BEGIN { exit !((k == "min") ? (m >= l) : (m <= l)) }'; then
+        verdict=PASS
+    else
+        verdict=MISS
+    fi
+    printf '%s\t%s\t%s\t%s\n' "$1" "${2:-n/a}" "$4 $3" "$verdict" >>"$targets"
+}
+
+# mbps NAME SIZE: MB/s (10^6 bytes) of a benchmark moving SIZE bytes per iteration, from CPU time.
+mbps() {
+    local cpu
+    cpu=$(value "$1" cpu_us)
+    [ -n "$cpu" ] && awk -v b="$2" -v t="$cpu" 'BEGIN { printf "%.2f", b / t }'
+}
+
+for pair in "AES-128-GCM ECDHE-ECDSA-AES128-GCM-SHA256" "CHACHA20-POLY1305 ECDHE-ECDSA-CHACHA20-POLY1305"; do
+    aead=${pair% *}
+    suite=${pair#* }
+    tls=$(mbps "throughput/tls1.2/$suite/16384" 16384 || true)
+    bound=$(mbps "cipher/$aead/16384" 16384 || true)
+    ratio=
+    if [ -n "$tls" ] && [ -n "$bound" ]; then
+        ratio=$(awk -v a="$tls" -v b="$bound" 'BEGIN { printf "%.3f", a / b }')
+    fi
+    target "TLS throughput at 16 KiB / raw $aead bound ($tls / $bound MB/s)" "$ratio" 0.90 min
+done
+cv=$(value "$reference" cv_real)
+reps=$(value "$reference" repetitions)
+if [ -n "$cv" ] && [ "${reps:-0}" -ge 9 ]; then
+    target "handshake CV over $reps repetitions, wall time ($reference)" "$(fmt "$cv" 4)" 0.03 max
+    target "handshake CV over $reps repetitions, CPU time" "$(fmt "$(value "$reference" cv_cpu)" 4)" 0.03 max
+else
+    target "handshake CV over 9 repetitions (run with --benchmark_repetitions=9)" "" 0.03 max
+fi
+# overhead_target KIND SHIM_US BARE_US: the same handshakes through the shim
+# and in a plain loop.
+overhead_target() {
+    local overhead=
+    if [ -n "$2" ] && [ -n "$3" ]; then
+        overhead=$(awk -v s="$2" -v b="$3" 'BEGIN { d = s / b - 1; if (d < 0) d = -d; printf "%.4f", d }')
+    fi
+    target "harness overhead abs(shim / bare loop - 1), $1 ($(fmt "$2" 0) vs $(fmt "$3" 0) us)" "$overhead" 0.05 max
+}
+bare_name="overhead/bare-loop/tls1.2/ECDHE-ECDSA-AES128-GCM-SHA256/ecdsa-p256"
+overhead_target "wall time" "$(value "$reference" real_us)" "$(value "$bare_name" real_us)"
+overhead_target "CPU time" "$(value "$reference" cpu_us)" "$(value "$bare_name" bare_cpu_us)"
+callgrind="$(dirname "$result")/callgrind.md"
+if [ -f "$callgrind" ]; then
+    printf '%s\t%s\t%s\t%s\n' "instruction-count mode (callgrind)" "see callgrind.md" "present" PASS >>"$targets"
+else
+    printf '%s\t%s\t%s\t%s\n' "instruction-count mode (callgrind)" "run make bench-callgrind" "present" "n/a" >>"$targets"
+fi
+
+{
+    echo
+    echo "## Targets"
+    echo
+    echo "| target | measured | limit | result |"
+    echo "|---|---|---|---|"
+    awk -F'\t' '{ printf "| %s | %s | %s | %s |\n", $1, $2, $3, $4 }' "$targets"
+    echo
+    echo "## Handshakes"
+    echo
+    echo "Group pinned on both sides: $(jq -r '.context.group // "?"' "$result"). Peak heap is what"
+    echo "each side held at most during the handshake (record buffers included), counted on"
+    echo "mbedTLS's own calloc/free."
+    echo
+    echo "| benchmark | wall us | CV | client CPU us | server CPU us | client peak B | server peak B | client after B | server after B | C->S B | S->C B | flights |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+    q '.[] | select(.name | startswith("handshake/"))
+       | [.name, (.real_us|floor), (if .cv_real then (.cv_real*1000|round/10|tostring)+" %" else "-" end),
+          (.client_cpu_us|floor), (.server_cpu_us|floor), .client_peak_heap, .server_peak_heap,
+          .client_heap_after, .server_heap_after, (.bytes_c2s|round), (.bytes_s2c|round), .flights]
+       | map(tostring) | "| " + join(" | ") + " |"'
+    echo
+    echo "## Throughput (MB/s, CPU time)"
+    echo
+    echo "| benchmark | 256 B | 1 KiB | 4 KiB | 16 KiB |"
+    echo "|---|---|---|---|---|"
+    q '[.[] | select(.name | test("^(throughput|cipher)/")) | select(.cpu_us > 0)
+        | {base: (.name | sub("/[0-9]+$"; "")), size: (.name | capture("/(?<s>[0-9]+)$").s | tonumber), mbps: ((.name | capture("/(?<s>[0-9]+)$").s | tonumber) / .cpu_us)}]
+       | group_by(.base)[] | (map({key: (.size|tostring), value: (.mbps*10|round/10)}) | from_entries) as $m
+       | "| \(.[0].base) | \($m["256"] // "-") | \($m["1024"] // "-") | \($m["4096"] // "-") | \($m["16384"] // "-") |"'
+    echo
+    echo "## Debug levels (one ECDHE-ECDSA handshake)"
+    echo
+    echo "| level | sink | wall us | CPU us (both sides) | lines | bytes |"
+    echo "|---|---|---|---|---|---|"
+    q '.[] | select(.name | startswith("debug/")) | (.name | split("/")) as $p
+       | "| \($p[1]) | \($p[2]) | \(.real_us|floor) | \((.client_cpu_us + .server_cpu_us)|floor) | \(.debug_lines|round) | \(.debug_bytes|round) |"'
+} >>"$report"
+
+# --- Where the time goes -------------------------------------------------------
+# op NAME: CPU microseconds of one breakdown operation.
+op() {
+    value "breakdown/$1" cpu_us
+}
+# where SUITE KEY: the public-key operations, parsing and hashing of one
+# handshake, each timed alone in the same run, against the measured handshake.
+where() {
+    local suite=$1 key=$2 sigkey rows name client server wire
+    name="handshake/tls1.2/$suite/$key"
+    client=$(value "$name" client_cpu_us)
+    server=$(value "$name" server_cpu_us)
+    [ -n "$client" ] || return 0
+    wire=$(jq -r --arg n "$name" '.[] | select(.name == $n) | .bytes_c2s + .bytes_s2c' "$summary")
+    sigkey=$key
+    rows=$(cat <<ROWS
+client|ECDHE key generation (secp256r1)|1|$(op ecdhe-secp256r1-keygen)
+client|ECDHE shared secret|1|$(op ecdhe-secp256r1-shared)
+client|certificate chain parsing (leaf + intermediate)|1|$(op "x509-parse/$key")
+client|chain verification (2 ECDSA signatures)|1|$(op "x509-verify/$key")
+client|ServerKeyExchange signature verification ($sigkey)|1|$(op "verify/$sigkey")
+client|transcript hashing (SHA-256 + SHA-384 per KiB on the wire)|$(awk -v w="$wire" 'BEGIN { printf "%.2f", w / 1024 }')|$(op transcript-hash/1024)
+server|ECDHE key generation (secp256r1)|1|$(op ecdhe-secp256r1-keygen)
+server|ECDHE shared secret|1|$(op ecdhe-secp256r1-shared)
+server|ServerKeyExchange signature ($sigkey)|1|$(op "sign/$sigkey")
+server|transcript hashing (SHA-256 + SHA-384 per KiB on the wire)|$(awk -v w="$wire" 'BEGIN { printf "%.2f", w / 1024 }')|$(op transcript-hash/1024)
+ROWS
+)
+    echo
+    echo "### $suite, $key"
+    echo
+    echo "| side | operation | count | us each | us total |"
+    echo "|---|---|---|---|---|"
+    echo "$rows" | awk -F'|' -v c="$client" -v s="$server" '
+        { t = $3 * $4; sum[$1] += t; printf "| %s | %s | %s | %.1f | %.1f |\n", $1, $2, $3, $4, t }
+        END {
+            printf "| client | **sum of the parts** | | | %.1f |\n", sum["client"]
+            printf "| client | **measured handshake (CPU)** | | | %.1f |\n", c
+            printf "| client | rest (record layer, key derivation, messages, allocation) | | | %.1f (%.0f %%) |\n", c - sum["client"], 100 * (c - sum["client"]) / c
+            printf "| server | **sum of the parts** | | | %.1f |\n", sum["server"]
+            printf "| server | **measured handshake (CPU)** | | | %.1f |\n", s
+            printf "| server | rest (record layer, key derivation, messages, allocation) | | | %.1f (%.0f %%) |\n", s - sum["server"], 100 * (s - sum["server"]) / s
+        }'
+}
+{
+    echo
+    echo "## Where the time goes"
+    echo
+    echo "Each operation is timed alone (breakdown/*) in the same run; the counts are those of one"
+    echo "TLS 1.2 handshake without client authentication."
+    where ECDHE-ECDSA-AES128-GCM-SHA256 ecdsa-p256
+    where ECDHE-RSA-AES128-GCM-SHA256 rsa2048
+} >>"$report"
+
+# --- Summary for the docs ------------------------------------------------------------
+# OUTDIR/summary.md: the targets and the key figures, without charts, for
+# inclusion in the documentation (docs/pages/benchmarks.md includes the copy
+# made from bench/testdata/full.json).
+{
+    jq -r '.context | "Measured \(.date | sub("T.*"; "")) on \(.cpu_model) (\(.num_cpus) CPUs), \(.mbedtls_version),
+compiler \(.compiler), flags `\(.build_flags)`, AES-NI \(.mbedtls_aesni), group \(.group), transport \(.transport),
+load average at the start \(.load_avg[0] // "?")."' "$result"
+    echo
+    echo "| target | measured | limit | result |"
+    echo "|---|---|---|---|"
+    awk -F'\t' '{ printf "| %s | %s | %s | %s |\n", $1, $2, $3, $4 }' "$targets"
+    echo
+    echo "Full handshakes (steady state) and resumption, medians; times in microseconds, heap in KiB."
+    echo
+    echo "| handshake | wall | CV | client CPU | server CPU | client peak heap | server peak heap | bytes to server | bytes to client | flights |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
+    q '.[] | select(.name | test("^handshake/[^/]+/[^/]+/[^/]+(/resume-cache|/resume-ticket)?$"))
+       | [(.name | sub("^handshake/"; "")), (.real_us|round), (if .cv_real then (.cv_real*1000|round/10|tostring)+" %" else "-" end),
+          (.client_cpu_us|round), (.server_cpu_us|round), (.client_peak_heap/102.4|round/10),
+          (.server_peak_heap/102.4|round/10), (.bytes_c2s|round), (.bytes_s2c|round), (.flights|round)]
+       | map(tostring) | "| " + join(" | ") + " |"'
+    echo
+    echo "Bulk data with 16 KiB records (MB/s from CPU time), next to the raw AEAD bound."
+    echo
+    echo "| benchmark | MB/s |"
+    echo "|---|---|"
+    q '.[] | select(.name | test("^(throughput|cipher)/.*/16384$")) | select(.cpu_us > 0)
+       | "| \(.name) | \(16384 / .cpu_us * 10 | round / 10) |"'
+} >"$out/summary.md"
+
+# --- Failures ------------------------------------------------------------------
+failed=$(jq -r '[.benchmarks[] | select(.error_occurred == true) | "\(.name): \(.error_message)"] | unique[]' "$result")
+if [ -n "$failed" ]; then
+    {
+        echo
+        echo "## Failed benchmarks"
+        echo
+        while IFS= read -r line; do
+            echo "- $line"
+        done <<<"$failed"
+    } >>"$report"
+fi
+
+# --- Charts ----------------------------------------------------------------------
+if command -v gnuplot >/dev/null; then
+    q '.[] | select(.name | test("^handshake/[^/]+/[^/]+/[^/]+$"))
+       | "\(.name | sub("^handshake/"; ""))\t\(.client_cpu_us/1000)\t\(.server_cpu_us/1000)\t\(.client_peak_heap/1024)\t\(.server_peak_heap/1024)"' \
+        >"$out/handshake.dat"
+    : >"$out/throughput.dat"
+    series=()
+    for base in throughput/tls1.2/ECDHE-ECDSA-AES128-GCM-SHA256 cipher/AES-128-GCM \
+        throughput/tls1.2/ECDHE-ECDSA-CHACHA20-POLY1305 cipher/CHACHA20-POLY1305 \
+        throughput/tls1.2/ECDHE-ECDSA-AES128-CCM-8 cipher/AES-128-CCM-8 \
+        throughput/tls1.2/ECDHE-ECDSA-AES256-GCM-SHA384 cipher/AES-256-GCM \
+        throughput/tls1.3/TLS_AES_128_GCM_SHA256; do
+        rows=$(jq -r --arg b "$base/" '.[] | select(.name | startswith($b)) | select(.cpu_us > 0)
+              | (.name | ltrimstr($b) | tonumber) as $s | "\($s)\t\($s / .cpu_us)"' "$summary" | sort -n)
+        [ -n "$rows" ] || continue
+        printf '%s\n\n\n' "$rows" >>"$out/throughput.dat"
+        series+=("$base")
+    done
+    q '.[] | select(.name | startswith("debug/")) | (.name | split("/")) as $p
+       | "\($p[1])\t\($p[2])\t\((.client_cpu_us + .server_cpu_us)/1000)"' >"$out/debug-raw.dat"
+    awk -F'\t' '{ v[$1, $2] = $3; l[$1] = 1 } END { for (k in l) printf "%s\t%s\t%s\n", k, v[k, "discard"], v[k, "format"] }' \
+        "$out/debug-raw.dat" | sort -n >"$out/debug.dat"
+    plot_lines=""
+    for i in "${!series[@]}"; do
+        style="lw 2"
+        case ${series[$i]} in cipher/*) style="lw 1 dt 2" ;; esac
+        plot_lines="$plot_lines'throughput.dat' index $i using 1:2 with linespoints $style title '${series[$i]}', "
+    done
+    # pngcairo draws better; gnuplot builds without cairo only have png.
+    png_term="pngcairo size 1100,650"
+    gnuplot -e "set terminal pngcairo" 2>/dev/null || png_term="png size 1100,650"
+    for term in "$png_term" "svg size 1100,650 dynamic"; do
+        case $term in svg*) ext=svg ;; *) ext=png ;; esac
+        (
+            cd "$out"
+            gnuplot <<GNUPLOT
+set terminal $term
+set datafile separator "\t"
+set key outside right
+set grid y
+set style data histograms
+set style histogram rowstacked
+set style fill solid 0.8 border -1
+set boxwidth 0.75
+set xtics rotate by -40 font ",8" noenhanced
+set output "handshake-cpu.$ext"
+set title "Handshake CPU time per side (ms, median)"
+set ylabel "ms"
+plot 'handshake.dat' using 2:xtic(1) title 'client', '' using 3 title 'server'
+set output "handshake-heap.$ext"
+set style histogram clustered gap 1
+set title "Handshake peak heap per side (KiB)"
+set ylabel "KiB"
+plot 'handshake.dat' using 4:xtic(1) title 'client', '' using 5 title 'server'
+set output "throughput.$ext"
+set style data linespoints
+set logscale x 2
+set xtics norotate font ",10"
+set xtics (256, 1024, 4096, 16384)
+set xrange [200:20000]
+set key below
+set title "Throughput vs record size (MB/s, CPU time); dashed: raw AEAD bound"
+set xlabel "record bytes"
+set ylabel "MB/s"
+set key noenhanced
+plot ${plot_lines%, }
+unset logscale x
+set autoscale x
+set xtics 1
+set yrange [0:*]
+set output "debug.$ext"
+set title "Handshake CPU by debug level (ms, both sides)"
+set xlabel "debug level"
+set ylabel "ms"
+plot 'debug.dat' using 1:2 with linespoints lw 2 title 'discarding sink', '' using 1:3 with linespoints lw 2 title 'formatting sink to /dev/null'
+GNUPLOT
+        )
+    done
+    {
+        echo
+        echo "## Charts"
+        echo
+        for c in handshake-cpu handshake-heap throughput debug; do
+            echo "![$c]($c.png) ([SVG]($c.svg))"
+            echo
+        done
+    } >>"$report"
+else
+    echo "gnuplot not found: no charts" >&2
+fi
+
+echo "report: $report" >&2
+awk -F'\t' '{ printf "target: %-90s %-12s %-8s %s\n", $1, $2, $3, $4 }' "$targets"

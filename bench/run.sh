@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# bench/run.sh MODE TLS_BENCH OUTDIR [GOOGLE BENCHMARK FLAGS...]
+#
+# Runs the benchmarks and writes OUTDIR/MODE.json (Google Benchmark's JSON),
+# OUTDIR/MODE.txt (the console table) and the report OUTDIR/MODE/report.md.
+# Progress goes to stderr. MODE is
+#   quick  every benchmark once, briefly (under 30 s on 2 cores): a sanity run;
+#   full   every benchmark 9 times (medians and CV), about 6-8 minutes on 2 cores.
+set -eu
+
+[ $# -ge 3 ] || { echo "usage: $0 quick|full TLS_BENCH OUTDIR [FLAGS...]" >&2; exit 1; }
+mode=$1
+bench=$2
+outdir=$3
+shift 3
+here=$(cd "$(dirname "$0")" && pwd)
+
+case $mode in
+quick) flags=(--benchmark_min_time=0.02) ;;
+full) flags=(--benchmark_min_time=0.15 --benchmark_repetitions=9) ;;
+*) echo "$0: unknown mode $mode" >&2; exit 1 ;;
+esac
+
+mkdir -p "$outdir"
+json="$outdir/$mode.json"
+start=$(date +%s)
+echo "tls_bench: $mode run, results in $json" >&2
+"$bench" "${flags[@]}" --benchmark_out="$json" --benchmark_out_format=json "$@" >"$outdir/$mode.txt"
+echo "tls_bench: $mode run took $(($(date +%s) - start)) s" >&2
+bash "$here/report.sh" "$json" "$outdir/$mode"

@@ -1,0 +1,1019 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file tls_bench.c
+ * @brief TLS benchmarks for mbedTLS: handshakes, throughput, raw AEAD, debug
+ *        cost and the public-key operations inside a handshake.
+ *
+ * Every benchmark is a C function; bench/shim.cc hands them to Google
+ * Benchmark, so the usual `--benchmark_filter`, `--benchmark_repetitions`,
+ * `--benchmark_out=FILE --benchmark_out_format=json` all work. Names:
+ *
+ * - `handshake/<version>/<suite>/<key>[/cold|/resume-cache|/resume-ticket|/client-auth]`
+ * - `throughput/<version>/<suite>/<record bytes>`
+ * - `cipher/<aead>/<bytes>` (encrypt then decrypt: the bound for throughput)
+ * - `debug/<level>/<discard|format>`
+ * - `breakdown/<operation>` (the pieces of one handshake, timed alone)
+ * - `overhead/bare-loop/...` (the same handshakes timed by a plain loop)
+ *
+ * Options of our own (everything else goes to Google Benchmark):
+ * - `--ws_certs=DIR`: the workshop PKI (default: the build's certs/).
+ * - `--ws_transport=mem|tcp` (or WS_BENCH_TRANSPORT): memory pipes or loopback TCP.
+ * - `--ws_list`: print the names and exit.
+ * - `--ws_bare=NAME --ws_iterations=N`: run one benchmark N times without
+ *   Google Benchmark (for callgrind) and print its counters.
+ * - `--ws_heap_probe`: one cold handshake between two massif snapshots
+ *   (tests/bench_massif.test).
+ */
+#if defined(HAVE_CONFIG_H)
+#include <config.h>
+#endif
+
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <mbedtls/cipher.h>
+#include <mbedtls/debug.h>
+#include <mbedtls/ecdh.h>
+#include <mbedtls/md.h>
+#include <mbedtls/version.h>
+
+#if defined(HAVE_VALGRIND_VALGRIND_H)
+#include <valgrind/valgrind.h>
+#endif
+
+#include "compat.h"
+#include "debug_log.h"
+#include "heap.h"
+#include "shim.h"
+#include "tls_pair.h"
+
+#ifndef WORKSHOP_CERTS_DIR
+#define WORKSHOP_CERTS_DIR "certs"
+#endif
+#ifndef BENCH_BUILD_FLAGS
+#define BENCH_BUILD_FLAGS "unknown"
+#endif
+#ifndef BENCH_BENCHMARK_VERSION
+#define BENCH_BENCHMARK_VERSION "unknown"
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* The matrix                                                               */
+
+enum key_family { KEYS_ECDSA, KEYS_RSA, KEYS_PSK, KEYS_ANY };
+
+struct suite {
+    const char *name;    /* OpenSSL-style name used in benchmark names */
+    const char *mbedtls; /* mbedTLS's name, for mbedtls_ssl_get_ciphersuite_id() */
+    enum key_family keys;
+    int tls13;
+    const char *group; /* key exchange group, for the label */
+};
+
+static const struct suite suites[] = {
+    {"ECDHE-ECDSA-AES128-GCM-SHA256", "TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256", KEYS_ECDSA, 0, "secp256r1"},
+    {"ECDHE-ECDSA-AES256-GCM-SHA384", "TLS-ECDHE-ECDSA-WITH-AES-256-GCM-SHA384", KEYS_ECDSA, 0, "secp256r1"},
+    {"ECDHE-ECDSA-CHACHA20-POLY1305", "TLS-ECDHE-ECDSA-WITH-CHACHA20-POLY1305-SHA256", KEYS_ECDSA, 0,
+     "secp256r1"},
+    {"ECDHE-ECDSA-AES128-CCM-8", "TLS-ECDHE-ECDSA-WITH-AES-128-CCM-8", KEYS_ECDSA, 0, "secp256r1"},
+    {"ECDHE-RSA-AES128-GCM-SHA256", "TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256", KEYS_RSA, 0, "secp256r1"},
+    {"ECDHE-RSA-CHACHA20-POLY1305", "TLS-ECDHE-RSA-WITH-CHACHA20-POLY1305-SHA256", KEYS_RSA, 0, "secp256r1"},
+    {"DHE-RSA-AES128-GCM-SHA256", "TLS-DHE-RSA-WITH-AES-128-GCM-SHA256", KEYS_RSA, 0, "ffdhe-default"},
+    {"RSA-AES128-GCM-SHA256", "TLS-RSA-WITH-AES-128-GCM-SHA256", KEYS_RSA, 0, "none"},
+    {"PSK-AES128-CCM-8", "TLS-PSK-WITH-AES-128-CCM-8", KEYS_PSK, 0, "none"},
+    {"ECDHE-PSK-CHACHA20-POLY1305", "TLS-ECDHE-PSK-WITH-CHACHA20-POLY1305-SHA256", KEYS_PSK, 0, "secp256r1"},
+    {"TLS_AES_128_GCM_SHA256", "TLS1-3-AES-128-GCM-SHA256", KEYS_ANY, 1, "secp256r1"},
+    {"TLS_AES_256_GCM_SHA384", "TLS1-3-AES-256-GCM-SHA384", KEYS_ANY, 1, "secp256r1"},
+    {"TLS_CHACHA20_POLY1305_SHA256", "TLS1-3-CHACHA20-POLY1305-SHA256", KEYS_ANY, 1, "secp256r1"},
+};
+#define N_SUITES (sizeof(suites) / sizeof(suites[0]))
+
+/* The first key of each family is the primary one: every variant runs with
+ * it; the others add a full handshake each. */
+static const struct tls_key ecdsa_keys[] = {
+    {"ecdsa-p256", "server-ecdsa-chain.pem", "server-ecdsa.key", "client-chain.pem", "client.key"},
+    {"ecdsa-p384", "server-ecdsa384-chain.pem", "server-ecdsa384.key", "client-chain.pem", "client.key"},
+};
+static const struct tls_key rsa_keys[] = {
+    {"rsa2048", "server-rsa-chain.pem", "server-rsa.key", "client-rsa-chain.pem", "client-rsa.key"},
+    {"rsa3072", "server-rsa3072-chain.pem", "server-rsa3072.key", "client-rsa-chain.pem", "client-rsa.key"},
+};
+
+static const size_t record_sizes[] = {256, 1024, 4096, 16384};
+
+struct aead {
+    const char *name;
+    mbedtls_cipher_type_t type;
+    size_t tag_len;
+    int key_bits; /* as in the TLS suite with this AEAD */
+};
+
+static const struct aead aeads[] = {
+    {"AES-128-GCM", MBEDTLS_CIPHER_AES_128_GCM, 16, 128},
+    {"AES-256-GCM", MBEDTLS_CIPHER_AES_256_GCM, 16, 256},
+    {"CHACHA20-POLY1305", MBEDTLS_CIPHER_CHACHA20_POLY1305, 16, 256},
+    {"AES-128-CCM-8", MBEDTLS_CIPHER_AES_128_CCM, 8, 128},
+};
+
+enum breakdown_op {
+    OP_ECDHE_KEYGEN,
+    OP_ECDHE_SHARED,
+    OP_SIGN,
+    OP_VERIFY,
+    OP_X509_PARSE,
+    OP_X509_VERIFY,
+    OP_TRANSCRIPT_HASH
+};
+
+/* ------------------------------------------------------------------------ */
+/* One registered benchmark, and a runner that is either Google Benchmark   */
+/* or a plain loop (--ws_bare, callgrind).                                  */
+
+struct run {
+    shim_state *gb; /* NULL in a bare run */
+    long left;      /* bare: iterations still to do */
+    long done;      /* bare: iterations done */
+    int failed;
+};
+
+struct bench;
+typedef void (*body_fn)(struct run *r, const struct bench *b);
+
+struct bench {
+    char name[160];
+    body_fn body;
+    int flags;
+    struct tls_pair_params params; /* handshake, throughput, debug, overhead */
+    const char *label;             /* group etc. */
+    int cold;
+    size_t bytes; /* record or buffer size */
+    const struct aead *aead;
+    int debug_level;
+    int debug_format; /* 0: discarding sink, 1: formatting sink to /dev/null */
+    enum breakdown_op op;
+    const struct tls_key *key;
+};
+
+#define MAX_BENCHES 400
+static struct bench benches[MAX_BENCHES];
+static size_t n_benches;
+static const char *certs_dir = WORKSHOP_CERTS_DIR;
+static int use_tcp;
+static char absent[512];
+
+static int run_keep(struct run *r)
+{
+    if (r->failed)
+        return 0;
+    if (r->gb != NULL)
+        return shim_keep_running(r->gb);
+    if (r->left <= 0)
+        return 0;
+    r->left--;
+    r->done++;
+    return 1;
+}
+
+static void run_pause(struct run *r)
+{
+    if (r->gb != NULL)
+        shim_pause(r->gb);
+}
+
+static void run_resume(struct run *r)
+{
+    if (r->gb != NULL)
+        shim_resume(r->gb);
+}
+
+static void run_counter(struct run *r, const char *name, double value, enum shim_counter_kind kind)
+{
+    if (r->gb != NULL)
+        shim_counter(r->gb, name, value, kind);
+    else
+        printf("%s=%.6g\n", name,
+               kind == SHIM_AVG_PER_ITERATION && r->done > 0 ? value / (double) r->done : value);
+}
+
+/* A failure inside a benchmark: Google Benchmark records it in the JSON
+ * (error_occurred), which the smoke test notices. */
+static void run_error(struct run *r, const char *name, const char *message)
+{
+    fprintf(stderr, "%s: %s\n", name, message);
+    r->failed = 1;
+    if (r->gb != NULL)
+        shim_skip_with_error(r->gb, message);
+}
+
+static double mono_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double) ts.tv_sec * 1e9 + (double) ts.tv_nsec;
+}
+
+static double thread_cpu_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double) ts.tv_sec * 1e9 + (double) ts.tv_nsec;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Handshakes                                                               */
+
+static void report_costs(struct run *r, const struct tls_cost *sum, const struct tls_cost *max)
+{
+    run_counter(r, "client_cpu_us", sum->cpu_ns[MEM_CLIENT] / 1e3, SHIM_AVG_PER_ITERATION);
+    run_counter(r, "server_cpu_us", sum->cpu_ns[MEM_SERVER] / 1e3, SHIM_AVG_PER_ITERATION);
+    run_counter(r, "client_peak_heap", max->peak_bytes[MEM_CLIENT], SHIM_PLAIN);
+    run_counter(r, "server_peak_heap", max->peak_bytes[MEM_SERVER], SHIM_PLAIN);
+    run_counter(r, "client_heap_after", max->held_bytes[MEM_CLIENT], SHIM_PLAIN);
+    run_counter(r, "server_heap_after", max->held_bytes[MEM_SERVER], SHIM_PLAIN);
+    run_counter(r, "bytes_c2s", sum->wire_bytes[MEM_CLIENT], SHIM_AVG_PER_ITERATION);
+    run_counter(r, "bytes_s2c", sum->wire_bytes[MEM_SERVER], SHIM_AVG_PER_ITERATION);
+    run_counter(r, "flights", sum->flights[MEM_CLIENT] + sum->flights[MEM_SERVER], SHIM_AVG_PER_ITERATION);
+}
+
+static void add_cost(struct tls_cost *sum, struct tls_cost *max, const struct tls_cost *c)
+{
+    for (int s = 0; s < 2; s++) {
+        sum->cpu_ns[s] += c->cpu_ns[s];
+        sum->wire_bytes[s] += c->wire_bytes[s];
+        sum->flights[s] += c->flights[s];
+        if (c->peak_bytes[s] > max->peak_bytes[s])
+            max->peak_bytes[s] = c->peak_bytes[s];
+        if (c->held_bytes[s] > max->held_bytes[s])
+            max->held_bytes[s] = c->held_bytes[s];
+    }
+}
+
+/* Runs handshakes while the runner wants more; shared by the handshake and
+ * debug families. */
+static int handshake_loop(struct run *r, const struct bench *b, struct tls_pair *p)
+{
+    struct tls_cost sum, max;
+
+    memset(&sum, 0, sizeof(sum));
+    memset(&max, 0, sizeof(max));
+    while (run_keep(r)) {
+        int ret;
+        run_pause(r);
+        if (b->cold)
+            tls_pair_cold_reset(p);
+        else
+            ret = tls_pair_reset(p);
+        run_resume(r);
+        if (!b->cold && ret != 0) {
+            run_error(r, b->name, p->error);
+            return -1;
+        }
+        ret = b->cold ? tls_pair_cold_handshake(p) : tls_pair_handshake(p);
+        if (ret != 0) {
+            run_error(r, b->name, p->error);
+            return -1;
+        }
+        add_cost(&sum, &max, &p->cost);
+    }
+    report_costs(r, &sum, &max);
+    if (r->gb != NULL)
+        shim_set_label(r->gb, b->label);
+    return 0;
+}
+
+static void body_handshake(struct run *r, const struct bench *b)
+{
+    struct tls_pair *p = malloc(sizeof(*p));
+
+    if (p == NULL) {
+        run_error(r, b->name, "out of memory");
+        return;
+    }
+    if (tls_pair_setup(p, &b->params, certs_dir) != 0)
+        run_error(r, b->name, p->error);
+    else
+        handshake_loop(r, b, p);
+    tls_pair_free(p);
+    free(p);
+}
+
+/* The same handshakes, timed by a plain loop with no benchmark library in
+ * the way: the reference for the harness-overhead target. */
+enum { BARE_BATCH = 10 };
+
+static void body_overhead(struct run *r, const struct bench *b)
+{
+    struct tls_pair *p = malloc(sizeof(*p));
+
+    if (p == NULL) {
+        run_error(r, b->name, "out of memory");
+        return;
+    }
+    if (tls_pair_setup(p, &b->params, certs_dir) != 0) {
+        run_error(r, b->name, p->error);
+    } else {
+        double cpu_total = 0, handshakes = 0;
+        while (run_keep(r)) {
+            double elapsed = 0;
+            for (int i = 0; i < BARE_BATCH; i++) {
+                double start, cpu_start;
+                if (tls_pair_reset(p) != 0)
+                    break;
+                start = mono_ns();
+                cpu_start = thread_cpu_ns();
+                if (tls_pair_handshake(p) != 0)
+                    break;
+                cpu_total += thread_cpu_ns() - cpu_start;
+                elapsed += mono_ns() - start;
+                handshakes++;
+            }
+            if (p->error[0] != '\0') {
+                run_error(r, b->name, p->error);
+                break;
+            }
+            if (r->gb != NULL)
+                shim_set_iteration_time(r->gb, elapsed / 1e9 / BARE_BATCH);
+        }
+        /* The thread's CPU time too: on a shared machine it is the figure
+         * other processes disturb least. */
+        run_counter(r, "bare_cpu_us", handshakes > 0 ? cpu_total / handshakes / 1e3 : 0, SHIM_PLAIN);
+        if (r->gb != NULL)
+            shim_set_label(r->gb, b->label);
+    }
+    tls_pair_free(p);
+    free(p);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Debug levels                                                             */
+
+struct discard_sink {
+    unsigned long lines;
+    unsigned long bytes;
+};
+
+/* Counts and throws away: the cost of producing the messages alone. */
+static void discard_callback(void *ctx, int level, const char *file, int line, const char *msg)
+{
+    struct discard_sink *sink = ctx;
+
+    (void) level;
+    (void) file;
+    (void) line;
+    sink->lines++;
+    sink->bytes += strlen(msg);
+}
+
+static void body_debug(struct run *r, const struct bench *b)
+{
+    struct tls_pair *p = malloc(sizeof(*p));
+    struct discard_sink discard = {0, 0};
+    struct debug_sink format;
+    struct tls_pair_params params = b->params;
+    unsigned long lines0, bytes0;
+
+    memset(&format, 0, sizeof(format));
+    if (p == NULL || debug_sink_open(&format, "/dev/null") != 0) {
+        run_error(r, b->name, "cannot prepare the debug sink");
+        free(p);
+        return;
+    }
+    params.dbg = b->debug_format ? debug_log_callback : discard_callback;
+    params.dbg_ctx = b->debug_format ? (void *) &format : (void *) &discard;
+    mbedtls_debug_set_threshold(b->debug_level);
+    if (tls_pair_setup(p, &params, certs_dir) != 0) {
+        run_error(r, b->name, p->error);
+    } else {
+        long before = r->gb != NULL ? 0 : r->done;
+        lines0 = b->debug_format ? format.lines : discard.lines;
+        bytes0 = b->debug_format ? format.bytes : discard.bytes;
+        if (handshake_loop(r, b, p) == 0) {
+            double n = (double) (r->gb != NULL ? shim_iterations(r->gb) : r->done - before);
+            unsigned long lines = (b->debug_format ? format.lines : discard.lines) - lines0;
+            unsigned long bytes = (b->debug_format ? format.bytes : discard.bytes) - bytes0;
+            run_counter(r, "debug_lines", n > 0 ? (double) lines / n : 0, SHIM_PLAIN);
+            run_counter(r, "debug_bytes", n > 0 ? (double) bytes / n : 0, SHIM_PLAIN);
+        }
+    }
+    mbedtls_debug_set_threshold(0);
+    tls_pair_free(p);
+    free(p);
+    debug_sink_close(&format);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Throughput and the raw AEAD bound                                        */
+
+static void body_throughput(struct run *r, const struct bench *b)
+{
+    struct tls_pair *p = malloc(sizeof(*p));
+    unsigned char *in = calloc(1, b->bytes), *out = calloc(1, b->bytes);
+
+    if (p == NULL || in == NULL || out == NULL) {
+        run_error(r, b->name, "out of memory");
+    } else if (tls_pair_setup(p, &b->params, certs_dir) != 0 || tls_pair_handshake(p) != 0) {
+        /* Setup leaves the contexts reset; the handshake above is untimed. */
+        run_error(r, b->name, p->error);
+    } else {
+        while (run_keep(r)) {
+            if (tls_pair_transfer(p, in, out, b->bytes) != 0) {
+                run_error(r, b->name, p->error);
+                break;
+            }
+        }
+        if (r->gb != NULL && !r->failed) {
+            shim_set_bytes_processed(r->gb, shim_iterations(r->gb) * (int64_t) b->bytes);
+            shim_set_label(r->gb, b->label);
+        }
+        run_counter(r, "record_bytes", (double) b->bytes, SHIM_PLAIN);
+    }
+    if (p != NULL)
+        tls_pair_free(p);
+    free(p);
+    free(in);
+    free(out);
+}
+
+static void body_cipher(struct run *r, const struct bench *b)
+{
+    static const unsigned char key[32] = "0123456789abcdef0123456789abcde";
+    static const unsigned char iv[12] = "nonce-nonce";
+    static const unsigned char ad[13] = "record-head";
+    mbedtls_cipher_context_t enc, dec;
+    const mbedtls_cipher_info_t *info = mbedtls_cipher_info_from_type(b->aead->type);
+    unsigned char *plain = calloc(1, b->bytes), *sealed = calloc(1, b->bytes + 16),
+                  *opened = calloc(1, b->bytes);
+    size_t len;
+    int ret = -1;
+
+    mbedtls_cipher_init(&enc);
+    mbedtls_cipher_init(&dec);
+    if (info == NULL || plain == NULL || sealed == NULL || opened == NULL) {
+        run_error(r, b->name, "cipher not in this library, or out of memory");
+        goto cleanup;
+    }
+    /* The key length is the one the matching TLS suite uses. */
+    if ((ret = mbedtls_cipher_setup(&enc, info)) != 0 || (ret = mbedtls_cipher_setup(&dec, info)) != 0 ||
+        (ret = mbedtls_cipher_setkey(&enc, key, b->aead->key_bits, MBEDTLS_ENCRYPT)) != 0 ||
+        (ret = mbedtls_cipher_setkey(&dec, key, b->aead->key_bits, MBEDTLS_DECRYPT)) != 0) {
+        run_error(r, b->name, "mbedtls_cipher_setup/setkey failed");
+        goto cleanup;
+    }
+    while (run_keep(r)) {
+        ret = mbedtls_cipher_auth_encrypt_ext(&enc, iv, sizeof(iv), ad, sizeof(ad), plain, b->bytes, sealed,
+                                              b->bytes + b->aead->tag_len, &len, b->aead->tag_len);
+        if (ret == 0)
+            ret = mbedtls_cipher_auth_decrypt_ext(&dec, iv, sizeof(iv), ad, sizeof(ad), sealed, len, opened,
+                                                  b->bytes, &len, b->aead->tag_len);
+        if (ret != 0) {
+            run_error(r, b->name, "mbedtls_cipher_auth_encrypt_ext/decrypt_ext failed");
+            break;
+        }
+    }
+    if (r->gb != NULL && !r->failed)
+        shim_set_bytes_processed(r->gb, shim_iterations(r->gb) * (int64_t) b->bytes);
+cleanup:
+    mbedtls_cipher_free(&dec);
+    mbedtls_cipher_free(&enc);
+    free(plain);
+    free(sealed);
+    free(opened);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Where the time goes: the pieces of one handshake, timed alone            */
+
+static void body_breakdown(struct run *r, const struct bench *b)
+{
+    static const char personalisation[] = "workshop breakdown";
+    mbedtls_entropy_context entropy;
+    mbedtls_ctr_drbg_context drbg;
+    mbedtls_ecp_group grp;
+    mbedtls_mpi d, z;
+    mbedtls_ecp_point q;
+    mbedtls_pk_context pk;
+    mbedtls_x509_crt chain, ca;
+    unsigned char hash[64], sig[MBEDTLS_PK_SIGNATURE_MAX_SIZE], buf[1024];
+    size_t sig_len = 0;
+    char path[512];
+    uint32_t flags;
+    int ret;
+
+    mbedtls_entropy_init(&entropy);
+    mbedtls_ctr_drbg_init(&drbg);
+    mbedtls_ecp_group_init(&grp);
+    mbedtls_mpi_init(&d);
+    mbedtls_mpi_init(&z);
+    mbedtls_ecp_point_init(&q);
+    mbedtls_pk_init(&pk);
+    mbedtls_x509_crt_init(&chain);
+    mbedtls_x509_crt_init(&ca);
+    memset(hash, 0x42, sizeof(hash));
+    memset(buf, 0x17, sizeof(buf));
+
+    ret = mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &entropy,
+                                (const unsigned char *) personalisation, sizeof(personalisation) - 1);
+    if (ret == 0)
+        ret = mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_SECP256R1);
+    if (ret == 0)
+        ret = mbedtls_ecp_gen_keypair(&grp, &d, &q, mbedtls_ctr_drbg_random, &drbg);
+    if (ret == 0 && b->key != NULL) {
+        snprintf(path, sizeof(path), "%s/%s", certs_dir, b->key->server_key);
+        ret = compat_pk_parse_keyfile(&pk, path, &drbg);
+        snprintf(path, sizeof(path), "%s/%s", certs_dir, b->key->server_chain);
+        if (ret == 0)
+            ret = mbedtls_x509_crt_parse_file(&chain, path);
+        snprintf(path, sizeof(path), "%s/ca.pem", certs_dir);
+        if (ret == 0)
+            ret = mbedtls_x509_crt_parse_file(&ca, path);
+        if (ret == 0)
+            ret = compat_pk_sign(&pk, MBEDTLS_MD_SHA256, hash, 32, sig, sizeof(sig), &sig_len, &drbg);
+    }
+    if (ret != 0) {
+        run_error(r, b->name, "setup failed");
+        goto cleanup;
+    }
+    while (run_keep(r)) {
+        switch (b->op) {
+        case OP_ECDHE_KEYGEN: {
+            mbedtls_mpi d2;
+            mbedtls_ecp_point q2;
+            mbedtls_mpi_init(&d2);
+            mbedtls_ecp_point_init(&q2);
+            ret = mbedtls_ecp_gen_keypair(&grp, &d2, &q2, mbedtls_ctr_drbg_random, &drbg);
+            mbedtls_ecp_point_free(&q2);
+            mbedtls_mpi_free(&d2);
+            break;
+        }
+        case OP_ECDHE_SHARED:
+            ret = mbedtls_ecdh_compute_shared(&grp, &z, &q, &d, mbedtls_ctr_drbg_random, &drbg);
+            break;
+        case OP_SIGN:
+            ret = compat_pk_sign(&pk, MBEDTLS_MD_SHA256, hash, 32, sig, sizeof(sig), &sig_len, &drbg);
+            break;
+        case OP_VERIFY:
+            ret = mbedtls_pk_verify(&pk, MBEDTLS_MD_SHA256, hash, 32, sig, sig_len);
+            break;
+        case OP_X509_PARSE: {
+            /* What the client does with the server's Certificate message. */
+            mbedtls_x509_crt parsed;
+            mbedtls_x509_crt_init(&parsed);
+            for (const mbedtls_x509_crt *c = &chain; c != NULL && ret == 0; c = c->next)
+                ret = mbedtls_x509_crt_parse_der(&parsed, c->raw.p, c->raw.len);
+            mbedtls_x509_crt_free(&parsed);
+            break;
+        }
+        case OP_X509_VERIFY:
+            ret = mbedtls_x509_crt_verify(&chain, &ca, NULL, "localhost", &flags, NULL, NULL);
+            break;
+        case OP_TRANSCRIPT_HASH:
+            /* TLS 1.2 in mbedTLS keeps a SHA-256 and a SHA-384 transcript. */
+            ret = mbedtls_md(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), buf, sizeof(buf), hash);
+            if (ret == 0)
+                ret = mbedtls_md(mbedtls_md_info_from_type(MBEDTLS_MD_SHA384), buf, sizeof(buf), hash);
+            break;
+        }
+        if (ret != 0) {
+            run_error(r, b->name, "operation failed");
+            break;
+        }
+    }
+cleanup:
+    mbedtls_x509_crt_free(&ca);
+    mbedtls_x509_crt_free(&chain);
+    mbedtls_pk_free(&pk);
+    mbedtls_ecp_point_free(&q);
+    mbedtls_mpi_free(&z);
+    mbedtls_mpi_free(&d);
+    mbedtls_ecp_group_free(&grp);
+    mbedtls_ctr_drbg_free(&drbg);
+    mbedtls_entropy_free(&entropy);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Registration                                                             */
+
+static struct bench *add(body_fn body, int flags, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static struct bench *add(body_fn body, int flags, const char *fmt, ...)
+{
+    struct bench *b;
+    va_list ap;
+
+    if (n_benches == MAX_BENCHES) {
+        fprintf(stderr, "tls_bench: too many benchmarks\n");
+        exit(2);
+    }
+    b = &benches[n_benches++];
+    memset(b, 0, sizeof(*b));
+    va_start(ap, fmt);
+    vsnprintf(b->name, sizeof(b->name), fmt, ap);
+    va_end(ap);
+    b->body = body;
+    b->flags = flags;
+    b->label = "";
+    return b;
+}
+
+static char *label_for(const struct suite *s)
+{
+    static char labels[N_SUITES][96];
+    size_t i = (size_t) (s - suites);
+
+    snprintf(labels[i], sizeof(labels[i]), "group=%s transport=%s", s->group, use_tcp ? "tcp" : "mem");
+    return labels[i];
+}
+
+static void register_handshakes(const struct suite *s, const char *version)
+{
+    static const struct {
+        const char *suffix;
+        int cold;
+        enum tls_resume resume;
+        int client_auth;
+    } variants[] = {
+        {"", 0, RESUME_NONE, 0},
+        {"/cold", 1, RESUME_NONE, 0},
+        {"/resume-cache", 0, RESUME_CACHE, 0},
+        {"/resume-ticket", 0, RESUME_TICKET, 0},
+        {"/client-auth", 0, RESUME_NONE, 1},
+    };
+    const struct tls_key *keys = s->keys == KEYS_RSA ? rsa_keys : ecdsa_keys;
+    size_t n_keys = s->keys == KEYS_PSK ? 1 : 2;
+
+    if (s->keys == KEYS_ANY) /* TLS 1.3 suites are independent of the key: try both families */
+        n_keys = 2;
+    for (size_t k = 0; k < n_keys; k++) {
+        const struct tls_key *key = s->keys == KEYS_PSK ? NULL : &keys[k];
+        if (s->keys == KEYS_ANY)
+            key = k == 0 ? &ecdsa_keys[0] : &rsa_keys[0];
+        for (size_t v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
+            struct bench *b;
+            int primary = s->keys == KEYS_ANY || k == 0;
+            /* Secondary keys: the full handshake only. */
+            if (!primary && v != 0)
+                continue;
+            /* Extra key sizes only on the first suite of each family. */
+            if (!primary && strcmp(s->name, "ECDHE-ECDSA-AES128-GCM-SHA256") != 0 &&
+                strcmp(s->name, "ECDHE-RSA-AES128-GCM-SHA256") != 0)
+                continue;
+            if (key == NULL && variants[v].client_auth)
+                continue;
+            /* TLS 1.3 resumption works differently (tickets after the
+             * handshake); not measured here yet. */
+            if (s->tls13 && variants[v].resume != RESUME_NONE)
+                continue;
+            b = add(body_handshake, SHIM_MICROSECONDS, "handshake/%s/%s/%s%s", version, s->name,
+                    key != NULL ? key->label : "psk", variants[v].suffix);
+            b->params.suite = s->mbedtls;
+            b->params.tls13 = s->tls13;
+            b->params.key = key;
+            b->params.resume = variants[v].resume;
+            b->params.client_auth = variants[v].client_auth;
+            b->params.tcp = use_tcp;
+            b->cold = variants[v].cold;
+            b->label = label_for(s);
+            if (key == &ecdsa_keys[1]) {
+                b->params.offer_p384 = 1;
+                b->label = use_tcp ? "group=secp256r1 (secp384r1 also offered) transport=tcp"
+                                   : "group=secp256r1 (secp384r1 also offered) transport=mem";
+            }
+        }
+    }
+}
+
+static void register_all(void)
+{
+    static const char *const levels[] = {"0", "1", "2", "3", "4"};
+    static const struct {
+        const char *name;
+        enum breakdown_op op;
+        const struct tls_key *key;
+    } ops[] = {
+        {"ecdhe-secp256r1-keygen", OP_ECDHE_KEYGEN, NULL},
+        {"ecdhe-secp256r1-shared", OP_ECDHE_SHARED, NULL},
+        {"sign/ecdsa-p256", OP_SIGN, &ecdsa_keys[0]},
+        {"verify/ecdsa-p256", OP_VERIFY, &ecdsa_keys[0]},
+        {"sign/rsa2048", OP_SIGN, &rsa_keys[0]},
+        {"verify/rsa2048", OP_VERIFY, &rsa_keys[0]},
+        {"x509-parse/ecdsa-p256", OP_X509_PARSE, &ecdsa_keys[0]},
+        {"x509-parse/rsa2048", OP_X509_PARSE, &rsa_keys[0]},
+        {"x509-verify/ecdsa-p256", OP_X509_VERIFY, &ecdsa_keys[0]},
+        {"x509-verify/rsa2048", OP_X509_VERIFY, &rsa_keys[0]},
+        {"transcript-hash/1024", OP_TRANSCRIPT_HASH, NULL},
+    };
+    const struct suite *reference = &suites[0];
+    char bytes[16];
+    struct bench *b;
+
+    for (size_t i = 0; i < N_SUITES; i++) {
+        const struct suite *s = &suites[i];
+        const char *version = s->tls13 ? "tls1.3" : "tls1.2";
+        if (mbedtls_ssl_get_ciphersuite_id(s->mbedtls) == 0 || (s->tls13 && !COMPAT_HAVE_TLS13)) {
+            /* Not compiled into this library: leave it out, say so in the context. */
+            if (strlen(absent) + strlen(s->name) + 2 < sizeof(absent)) {
+                strcat(absent, absent[0] ? " " : "");
+                strcat(absent, s->name);
+            }
+            continue;
+        }
+        register_handshakes(s, version);
+        for (size_t j = 0; j < sizeof(record_sizes) / sizeof(record_sizes[0]); j++) {
+            snprintf(bytes, sizeof(bytes), "%zu", record_sizes[j]);
+            b = add(body_throughput, 0, "throughput/%s/%s/%s", version, s->name, bytes);
+            b->params.suite = s->mbedtls;
+            b->params.tls13 = s->tls13;
+            b->params.key = s->keys == KEYS_PSK ? NULL : s->keys == KEYS_RSA ? &rsa_keys[0] : &ecdsa_keys[0];
+            b->params.tcp = use_tcp;
+            b->bytes = record_sizes[j];
+            b->label = label_for(s);
+        }
+    }
+    for (size_t a = 0; a < sizeof(aeads) / sizeof(aeads[0]); a++) {
+        if (mbedtls_cipher_info_from_type(aeads[a].type) == NULL)
+            continue;
+        for (size_t j = 0; j < sizeof(record_sizes) / sizeof(record_sizes[0]); j++) {
+            snprintf(bytes, sizeof(bytes), "%zu", record_sizes[j]);
+            b = add(body_cipher, 0, "cipher/%s/%s", aeads[a].name, bytes);
+            b->aead = &aeads[a];
+            b->bytes = record_sizes[j];
+        }
+    }
+#if defined(MBEDTLS_DEBUG_C)
+    for (int level = 0; level <= 4; level++) {
+        for (int format = 0; format <= 1; format++) {
+            b = add(body_debug, SHIM_MICROSECONDS, "debug/%s/%s", levels[level],
+                    format ? "format" : "discard");
+            b->params.suite = reference->mbedtls;
+            b->params.key = &ecdsa_keys[0];
+            b->params.tcp = use_tcp;
+            b->debug_level = level;
+            b->debug_format = format;
+            b->label = label_for(reference);
+        }
+    }
+#else
+    (void) levels;
+#endif
+    for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+        b = add(body_breakdown, SHIM_MICROSECONDS, "breakdown/%s", ops[i].name);
+        b->op = ops[i].op;
+        b->key = ops[i].key;
+    }
+    b = add(body_overhead, SHIM_MICROSECONDS | SHIM_MANUAL_TIME, "overhead/bare-loop/tls1.2/%s/%s",
+            reference->name, ecdsa_keys[0].label);
+    b->params.suite = reference->mbedtls;
+    b->params.key = &ecdsa_keys[0];
+    b->params.tcp = use_tcp;
+    b->label = label_for(reference);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Progress and context                                                     */
+
+static size_t progress_total;
+static size_t progress_done;
+static const struct bench *progress_last;
+
+/* Progress on stderr: which benchmark, which family, how many left. */
+static void gb_entry(shim_state *state, void *arg)
+{
+    const struct bench *b = arg;
+    struct run r = {state, 0, 0, 0};
+
+    if (b != progress_last) {
+        char family[32];
+        size_t n = strcspn(b->name, "/");
+        progress_last = b;
+        progress_done++;
+        snprintf(family, sizeof(family), "%.*s", (int) (n < sizeof(family) ? n : sizeof(family) - 1),
+                 b->name);
+        fprintf(stderr, "progress: [%zu/%zu] %s (family %s, %zu left)\n", progress_done, progress_total,
+                b->name, family, progress_total >= progress_done ? progress_total - progress_done : 0);
+    }
+    b->body(&r, b);
+}
+
+/* Count what --benchmark_filter selects, the way Google Benchmark does for
+ * simple patterns (a leading '-' negates). */
+static size_t count_selected(const char *filter)
+{
+    regex_t re;
+    int negate = 0;
+    size_t n = 0;
+
+    if (filter == NULL || filter[0] == '\0' || strcmp(filter, "all") == 0 || strcmp(filter, ".") == 0)
+        return n_benches;
+    if (filter[0] == '-') {
+        negate = 1;
+        filter++;
+    }
+    if (regcomp(&re, filter, REG_EXTENDED | REG_NOSUB) != 0)
+        return n_benches;
+    for (size_t i = 0; i < n_benches; i++)
+        if ((regexec(&re, benches[i].name, 0, NULL, 0) == 0) != negate)
+            n++;
+    regfree(&re);
+    return n;
+}
+
+static void cpu_model(char *out, size_t size)
+{
+    char line[256];
+    FILE *f = fopen("/proc/cpuinfo", "r");
+
+    snprintf(out, size, "unknown");
+    if (f == NULL)
+        return;
+    while (fgets(line, sizeof(line), f) != NULL) {
+        char *colon = strchr(line, ':');
+        if (colon != NULL && strncmp(line, "model name", 10) == 0) {
+            snprintf(out, size, "%s", colon + 2);
+            out[strcspn(out, "\n")] = '\0';
+            break;
+        }
+    }
+    fclose(f);
+}
+
+static const char *yes_no(int value)
+{
+    return value ? "yes" : "no";
+}
+
+static void add_context(void)
+{
+    char text[256];
+
+    shim_add_context("mbedtls_version", MBEDTLS_VERSION_STRING_FULL);
+#if defined(MBEDTLS_AESNI_C)
+    shim_add_context("mbedtls_aesni", "yes");
+#else
+    shim_add_context("mbedtls_aesni", "no");
+#endif
+#if defined(MBEDTLS_ECP_NIST_OPTIM)
+    shim_add_context("mbedtls_ecp_nist_optim", "yes");
+#else
+    shim_add_context("mbedtls_ecp_nist_optim", "no");
+#endif
+    snprintf(text, sizeof(text), "%d", (int) MBEDTLS_SSL_IN_CONTENT_LEN);
+    shim_add_context("mbedtls_ssl_in_content_len", text);
+    snprintf(text, sizeof(text), "%d", (int) MBEDTLS_SSL_OUT_CONTENT_LEN);
+    shim_add_context("mbedtls_ssl_out_content_len", text);
+    shim_add_context("mbedtls_tls13", yes_no(COMPAT_HAVE_TLS13));
+#if defined(__clang__)
+    shim_add_context("compiler", "clang " __clang_version__);
+#elif defined(__GNUC__)
+    shim_add_context("compiler", "gcc " __VERSION__);
+#else
+    shim_add_context("compiler", "unknown");
+#endif
+    shim_add_context("build_flags", BENCH_BUILD_FLAGS);
+    shim_add_context("google_benchmark_version", BENCH_BENCHMARK_VERSION);
+    cpu_model(text, sizeof(text));
+    shim_add_context("cpu_model", text);
+    shim_add_context("group", tls_pair_group_name);
+    shim_add_context("transport", use_tcp ? "tcp-loopback" : "memory");
+    shim_add_context("heap_accounting", heap_accounting_available() ? "wrap-calloc-free" : "unavailable");
+    shim_add_context("suites_absent", absent[0] ? absent : "none");
+}
+
+/* ------------------------------------------------------------------------ */
+/* Modes without Google Benchmark                                           */
+
+static int bare_run(const char *name, long iterations)
+{
+    for (size_t i = 0; i < n_benches; i++) {
+        if (strcmp(benches[i].name, name) == 0) {
+            struct run r = {NULL, iterations, 0, 0};
+            double start = mono_ns();
+            benches[i].body(&r, &benches[i]);
+            printf("iterations=%ld\nwall_ns_per_iteration=%.0f\n", r.done,
+                   r.done > 0 ? (mono_ns() - start) / (double) r.done : 0.0);
+            return r.failed ? 1 : 0;
+        }
+    }
+    fprintf(stderr, "tls_bench: no benchmark named %s (try --ws_list)\n", name);
+    return 1;
+}
+
+/* One cold handshake between two points massif can see: a snapshot written
+ * just before (the baseline) and the program's peak (the handshake's). */
+static int heap_probe(const char *snapshot_file)
+{
+    struct tls_pair_params params;
+    struct tls_pair *p = malloc(sizeof(*p));
+    size_t baseline;
+    int ret;
+
+    memset(&params, 0, sizeof(params));
+    params.suite = suites[0].mbedtls;
+    params.key = &ecdsa_keys[0];
+    if (p == NULL)
+        return 1;
+    if (tls_pair_setup(p, &params, certs_dir) != 0) {
+        fprintf(stderr, "heap probe: %s\n", p->error);
+        free(p);
+        return 1;
+    }
+    tls_pair_cold_reset(p);
+    baseline = heap_get_total().current;
+#if defined(HAVE_VALGRIND_VALGRIND_H)
+    if (snapshot_file != NULL && snapshot_file[0] != '\0') {
+        char command[600];
+        snprintf(command, sizeof(command), "snapshot %s", snapshot_file);
+        VALGRIND_MONITOR_COMMAND(command);
+    }
+#else
+    (void) snapshot_file;
+#endif
+    ret = tls_pair_cold_handshake(p);
+    if (ret == 0) {
+        printf("heap_accounting=%s\n", heap_accounting_available() ? "yes" : "no");
+        printf("total_peak_above_baseline=%.0f\n", p->cost.total_peak_bytes - (double) baseline);
+        printf("client_peak_heap=%.0f\nserver_peak_heap=%.0f\n", p->cost.peak_bytes[MEM_CLIENT],
+               p->cost.peak_bytes[MEM_SERVER]);
+    } else {
+        fprintf(stderr, "heap probe: %s\n", p->error);
+    }
+    tls_pair_free(p);
+    free(p);
+    return ret == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    const char *bare = NULL, *probe = NULL, *filter = NULL, *env;
+    long iterations = 10;
+    int list = 0, kept = 1, ret;
+
+    env = getenv("WS_BENCH_TRANSPORT");
+    if (env != NULL && strcmp(env, "tcp") == 0)
+        use_tcp = 1;
+    env = getenv("CERTS_DIR");
+    if (env != NULL && env[0] != '\0')
+        certs_dir = env;
+    /* Take our own --ws_* options out; leave the rest to Google Benchmark. */
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strncmp(a, "--ws_certs=", 11) == 0)
+            certs_dir = a + 11;
+        else if (strcmp(a, "--ws_transport=tcp") == 0)
+            use_tcp = 1;
+        else if (strcmp(a, "--ws_transport=mem") == 0)
+            use_tcp = 0;
+        else if (strcmp(a, "--ws_list") == 0)
+            list = 1;
+        else if (strncmp(a, "--ws_bare=", 10) == 0)
+            bare = a + 10;
+        else if (strncmp(a, "--ws_iterations=", 16) == 0)
+            iterations = strtol(a + 16, NULL, 10);
+        else if (strncmp(a, "--ws_heap_probe", 15) == 0)
+            probe = a[15] == '=' ? a + 16 : "";
+        else if (strncmp(a, "--ws_", 5) == 0) {
+            fprintf(stderr, "tls_bench: unknown option %s\n", a);
+            return 1;
+        } else {
+            if (strncmp(a, "--benchmark_filter=", 19) == 0)
+                filter = a + 19;
+            argv[kept++] = argv[i];
+        }
+    }
+    argc = kept;
+    argv[argc] = NULL;
+
+    ret = compat_psa_init();
+    if (ret != 0) {
+        fprintf(stderr, "tls_bench: psa_crypto_init failed: %d\n", ret);
+        return 2;
+    }
+    if (probe != NULL) {
+        ret = heap_probe(probe);
+        compat_psa_free();
+        return ret;
+    }
+    register_all();
+    if (list) {
+        for (size_t i = 0; i < n_benches; i++)
+            printf("%s\n", benches[i].name);
+        return 0;
+    }
+    if (bare != NULL) {
+        ret = bare_run(bare, iterations);
+        compat_psa_free();
+        return ret;
+    }
+    for (size_t i = 0; i < n_benches; i++)
+        shim_register(benches[i].name, gb_entry, &benches[i], benches[i].flags);
+    progress_total = count_selected(filter);
+    add_context();
+    ret = shim_run(argc, argv);
+    compat_psa_free();
+    return ret;
+}

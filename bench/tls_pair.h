@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file tls_pair.h
+ * @brief A TLS client and a TLS server in one thread, joined by
+ *        common/mem_transport.h, with per-side CPU time and heap figures.
+ *
+ * Everything a handshake needs that is not the handshake itself (random
+ * generator, certificates, keys, configurations, contexts) is prepared by
+ * tls_pair_setup(), outside any timed region. tls_pair_handshake() then runs
+ * one handshake, stepping the client and the server in turn.
+ */
+#ifndef WORKSHOP_BENCH_TLS_PAIR_H
+#define WORKSHOP_BENCH_TLS_PAIR_H
+
+#include <stddef.h>
+
+#include "compat.h"
+#include "mem_transport.h"
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
+#if defined(MBEDTLS_SSL_CACHE_C)
+#include <mbedtls/ssl_cache.h>
+#endif
+#if defined(MBEDTLS_SSL_TICKET_C)
+#include <mbedtls/ssl_ticket.h>
+#endif
+
+/** @brief How the client comes back. */
+enum tls_resume {
+    RESUME_NONE = 0,  /**< every handshake is a full one */
+    RESUME_CACHE = 1, /**< session id + the server's session cache */
+    RESUME_TICKET = 2 /**< session ticket (RFC 5077), no server state */
+};
+
+/** @brief A server (and, with client authentication, client) credential. */
+struct tls_key {
+    const char *label;        /**< name part, e.g. "ecdsa-p256" */
+    const char *server_chain; /**< file in the certs directory */
+    const char *server_key;   /**< file in the certs directory */
+    const char *client_chain; /**< for client authentication */
+    const char *client_key;   /**< for client authentication */
+};
+
+/** @brief What to set up. */
+struct tls_pair_params {
+    const char *suite;         /**< mbedTLS cipher suite name */
+    int tls13;                 /**< 1: TLS 1.3 only, 0: TLS 1.2 only */
+    const struct tls_key *key; /**< NULL for pre-shared-key suites */
+    enum tls_resume resume;    /**< resumption mode */
+    int client_auth;           /**< 1: the server requires a client certificate */
+    int tcp;                   /**< 1: loopback TCP instead of memory pipes */
+    int offer_p384;            /**< also offer secp384r1 (for a P-384 certificate) */
+    void (*dbg)(void *, int, const char *, int, const char *); /**< debug callback or NULL */
+    void *dbg_ctx;                                             /**< its context */
+};
+
+/** @brief What one handshake cost. */
+struct tls_cost {
+    double cpu_ns[2];        /**< thread CPU time per side (MEM_CLIENT, MEM_SERVER) */
+    double peak_bytes[2];    /**< highest heap held by each side during the handshake */
+    double held_bytes[2];    /**< heap held by each side after it */
+    double total_peak_bytes; /**< highest heap of both sides together */
+    double wire_bytes[2];    /**< bytes sent by each side */
+    double flights[2];       /**< flights sent by each side */
+};
+
+/** @brief Everything both ends need. */
+struct tls_pair {
+    struct tls_pair_params params;   /**< copy of what was asked for */
+    mbedtls_entropy_context entropy; /**< entropy source */
+    mbedtls_ctr_drbg_context drbg;   /**< random generator for both sides */
+    mbedtls_x509_crt ca;             /**< trusted root */
+    mbedtls_x509_crt server_chain;   /**< server certificate chain */
+    mbedtls_pk_context server_key;   /**< server private key */
+    mbedtls_x509_crt client_chain;   /**< client certificate chain */
+    mbedtls_pk_context client_key;   /**< client private key */
+    mbedtls_ssl_config conf[2];      /**< configuration per side */
+    mbedtls_ssl_context ssl[2];      /**< context per side */
+#if defined(MBEDTLS_SSL_CACHE_C)
+    mbedtls_ssl_cache_context cache; /**< server session cache */
+#endif
+#if defined(MBEDTLS_SSL_TICKET_C)
+    mbedtls_ssl_ticket_context ticket; /**< server ticket keys */
+#endif
+    mbedtls_ssl_session saved;      /**< client's session to resume */
+    struct mem_transport transport; /**< the connection */
+    int suites[2];                  /**< the one suite, 0-terminated */
+    compat_group_t groups[3];       /**< secp256r1 (+ secp384r1), terminated */
+    struct tls_cost cost;           /**< figures of the last handshake */
+    char error[256];                /**< why the last call failed */
+};
+
+/**
+ * @brief Prepare both ends and run one untimed handshake (and, for
+ *        resumption, save the session and check it resumes).
+ * @param p      the pair (need not be initialised).
+ * @param params what to set up.
+ * @param certs  directory with the workshop PKI.
+ * @return 0, or -1 with @c p->error set.
+ */
+int tls_pair_setup(struct tls_pair *p, const struct tls_pair_params *params, const char *certs);
+
+/**
+ * @brief Make both contexts ready for a new handshake (untimed part).
+ * @param p the pair.
+ * @return 0, or -1 with @c p->error set.
+ */
+int tls_pair_reset(struct tls_pair *p);
+
+/**
+ * @brief Run one handshake on contexts prepared by tls_pair_reset().
+ * @param p the pair; figures go to @c p->cost.
+ * @return 0, or -1 with @c p->error set.
+ */
+int tls_pair_handshake(struct tls_pair *p);
+
+/**
+ * @brief Free both contexts, as before a first connection (untimed part).
+ * @param p the pair.
+ */
+void tls_pair_cold_reset(struct tls_pair *p);
+
+/**
+ * @brief A first handshake on contexts freed by tls_pair_cold_reset():
+ *        mbedtls_ssl_setup() (which allocates the record buffers), then the
+ *        handshake.
+ * @param p the pair.
+ * @return 0, or -1 with @c p->error set.
+ */
+int tls_pair_cold_handshake(struct tls_pair *p);
+
+/**
+ * @brief Send @p len bytes from client to server through the TLS records.
+ * @param p   the pair, after a handshake.
+ * @param buf the bytes (and room to receive them again at the server).
+ * @param out where the server puts what it reads (at least @p len bytes).
+ * @param len how many.
+ * @return 0, or -1 with @c p->error set.
+ */
+int tls_pair_transfer(struct tls_pair *p, const unsigned char *buf, unsigned char *out, size_t len);
+
+/** @brief Free everything (safe after a failed setup). */
+void tls_pair_free(struct tls_pair *p);
+
+/** @brief The ECDHE group both ends use (for names and labels). */
+extern const char *const tls_pair_group_name;
+
+#endif /* WORKSHOP_BENCH_TLS_PAIR_H */
