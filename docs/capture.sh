@@ -1,0 +1,240 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# docs/capture.sh BUILDDIR OUTDIR: run the lessons for real and save what they
+# print, so the documentation shows true output (docs never contain pasted
+# output). `make html` runs it before Doxygen; pages pull the files in with
+# @verbinclude.
+#
+# It starts the lesson server (08_server --port 0, a free port) from the build
+# tree, runs each lesson against it, and captures successes and the failures
+# the "What can go wrong" sections discuss. Each OUTDIR/NAME.txt is a
+# transcript: the command as a reader would type it in the build directory,
+# stdout and stderr in the order printed, and the exit status.
+#
+# Only two things are rewritten, so that pages do not change from build to
+# build for no reason: the free port the server picked is shown as 4433 (the
+# default the commands use), and the clients' ephemeral ports in the server's
+# log are shown as <port>. Options that only redirect files into a scratch
+# directory are not shown either (see the key log below). Certificate paths are relative to the build
+# directory (WORKSHOP_CERTS_DIR=certs), exactly as a reader sees them there.
+#
+# A capture whose program is not built (lesson 10 needs TLS 1.3, absent from
+# mbedTLS 2.28) becomes a one-line note saying why, so pages still build.
+set -u
+
+builddir=${1:?usage: capture.sh BUILDDIR OUTDIR}
+outdir=${2:?usage: capture.sh BUILDDIR OUTDIR}
+mkdir -p "$outdir" || exit 2
+outdir=$(cd "$outdir" && pwd) || exit 2
+cd "$builddir" || exit 2
+
+export WORKSHOP_CERTS_DIR=certs
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/workshop-capture.XXXXXX") || exit 2
+server_pids=""
+
+cleanup() {
+    for pid in $server_pids; do
+        kill "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
+    rm -rf "$scratch"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+# start_server NAME ARGS...: start 08_server on a free port; sets PORT and
+# SERVER_PID, its stdout and stderr go (merged) to $scratch/NAME.log.
+start_server() {
+    local name=$1 tries=100
+    shift
+    : >"$scratch/$name.log"
+    lessons/08_server --port 0 "$@" >"$scratch/$name.log" 2>&1 &
+    SERVER_PID=$!
+    server_pids="$server_pids $SERVER_PID"
+    until grep -q '^listening on ' "$scratch/$name.log"; do
+        tries=$((tries - 1))
+        if [ "$tries" -eq 0 ] || ! kill -0 "$SERVER_PID" 2>/dev/null; then
+            echo "capture.sh: the lesson server did not start:" >&2
+            cat "$scratch/$name.log" >&2
+            exit 3
+        fi
+        sleep 0.1
+    done
+    PORT=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$scratch/$name.log")
+}
+
+# stop_server: SIGTERM the last server started and wait for it to finish.
+stop_server() {
+    kill -TERM "$SERVER_PID" 2>/dev/null
+    wait "$SERVER_PID" 2>/dev/null
+}
+
+# normalise PORT: the server's real port becomes 4433, clients' ports <port>.
+normalise() {
+    sed -e "s/\\<$1\\>/4433/g" \
+        -e 's/^\(\[#[0-9]* [0-9.]*\):[0-9]*\]/\1:<port>]/'
+}
+
+# capture NAME SHOWN_ARGS -- EXTRA_ARGS: run lessons/PROGRAM with the shown
+# arguments plus extra ones that are not displayed (--port); NAME.txt gets
+# the transcript. SHOWN_ARGS starts with the program (e.g. 05_handshake).
+capture() {
+    local name=$1 program=$2 shown=() extra=() status
+    shift 2
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do
+        shown+=("$1")
+        shift
+    done
+    [ $# -gt 0 ] && shift
+    extra=("$@")
+    if [ ! -x "lessons/$program" ]; then
+        echo "(not captured: lessons/$program is not built with this mbedTLS $MBEDTLS_VERSION)" \
+            >"$outdir/$name.txt"
+        return 0
+    fi
+    timeout 60 "lessons/$program" "${shown[@]}" "${extra[@]}" >"$scratch/$name.raw" 2>&1 </dev/null
+    status=$?
+    {
+        echo "\$ lessons/$program${shown[*]:+ ${shown[*]}}"
+        cat "$scratch/$name.raw"
+        echo "\$ echo \$?"
+        echo "$status"
+    } | normalise "${PORT:-0}" >"$outdir/$name.txt"
+}
+
+MBEDTLS_VERSION=$(sed -n 's/^MBEDTLS_VERSION = //p' Makefile 2>/dev/null)
+
+# --- Lessons 01-07 against the default server --------------------------------
+start_server main
+capture 01_init 01_init
+capture 02_load_certs 02_load_certs
+capture 02_client_cert 02_load_certs --cert certs/client-chain.pem --key certs/client.key
+capture 03_config 03_config
+capture 03_config_suite 03_config --ciphersuite TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256
+capture 04_connect 04_connect -- --port "$PORT"
+capture 05_handshake 05_handshake -- --port "$PORT"
+capture 06_read_write 06_read_write -- --port "$PORT"
+capture 06_not_found 06_read_write --path /nothing-here -- --port "$PORT"
+capture 07_cleanup 07_cleanup -- --port "$PORT"
+capture 10_tls13 10_tls13 -- --port "$PORT"
+
+# --- Lesson 09 and the tools it brings: --trace, --keylog, /hello -------------
+# One suite only, so the traced ClientHello fits on a page.
+capture 05_trace 05_handshake --trace --ciphersuite TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256 -- --port "$PORT"
+capture 06_hello 06_read_write --path /hello -- --port "$PORT"
+capture 09_levels 09_debugging --levels -- --port "$PORT"
+capture 09_mistakes 09_debugging -- --port "$PORT"
+capture 09_wrong_hostname_trace 09_debugging --mistake wrong-hostname --trace \
+    --ciphersuite TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256 -- --port "$PORT"
+# The key log goes to the scratch directory (the hidden, later --keylog wins)
+# and is shown as sslkeys.log: nothing is written into the build tree.
+capture 09_keylog_run 05_handshake --keylog sslkeys.log -- --port "$PORT" --keylog "$scratch/sslkeys.log"
+if [ -s "$scratch/sslkeys.log" ]; then
+    {
+        echo "\$ cat sslkeys.log"
+        cat "$scratch/sslkeys.log"
+    } >"$outdir/09_keylog.txt"
+else
+    echo "(not captured: this build's lessons do not write a key log)" >"$outdir/09_keylog.txt"
+fi
+
+# --- Failures -----------------------------------------------------------------
+capture 01_bad_option 01_init --host localhost
+capture 02_missing_ca 02_load_certs --ca certs/no-such-file.pem
+capture 02_wrong_key 02_load_certs --cert certs/client-chain.pem --key certs/server-ecdsa.key
+capture 03_unknown_suite 03_config --ciphersuite TLS-NO-SUCH-SUITE
+capture 04_refused 04_connect --port 1
+capture 04_unknown_host 04_connect --host no-such-host.invalid
+capture 05_unknown_ca 05_handshake --ca certs/bad/rogue-ca.pem -- --port "$PORT"
+capture 05_wrong_name 05_handshake --servername www.example.com -- --port "$PORT"
+capture 05_ip_address 05_handshake --host 127.0.0.1 -- --port "$PORT"
+capture 05_suite_mismatch 05_handshake --ciphersuite TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256 -- --port "$PORT"
+
+# --- Debug levels 1-4 of one handshake (the debugging page) -------------------
+for level in 1 2 3 4; do
+    timeout 60 lessons/05_handshake --port "$PORT" --debug "$level" \
+        --debug-file "$scratch/debug$level.log" >/dev/null 2>&1 </dev/null
+done
+{
+    printf '%-7s %8s %10s\n' level lines bytes
+    for level in 1 2 3 4; do
+        printf '%-7s %8s %10s\n' "$level" "$(wc -l <"$scratch/debug$level.log")" \
+            "$(wc -c <"$scratch/debug$level.log")"
+    done
+} >"$outdir/debug_sizes.txt"
+# Excerpts: the first lines each level adds to the one below it.
+for level in 1 2 3 4; do
+    grep "^\[$level\]" "$scratch/debug$level.log" | head -n 14 | cut -c1-150 \
+        | normalise "$PORT" >"$outdir/debug_level$level.txt"
+done
+# The handshake messages in order, as level 2 narrates them.
+grep -E ': => (handshake$|derive keys|(write|parse) (client|server|certificate|change|finished))|: <= handshake$' \
+    "$scratch/debug2.log" | head -n 40 | normalise "$PORT" >"$outdir/debug_handshake_states.txt"
+# One failed verification at level 1: what the library says on the way down.
+timeout 60 lessons/05_handshake --port "$PORT" --ca certs/bad/rogue-ca.pem --debug 1 \
+    --debug-file "$scratch/debug-fail.log" >/dev/null 2>&1 </dev/null
+normalise "$PORT" <"$scratch/debug-fail.log" | cut -c1-150 | head -n 20 >"$outdir/debug_verify_failure.txt"
+stop_server
+normalise "$PORT" <"$scratch/main.log" >"$scratch/main-server.txt"
+
+# --- A server with an expired certificate --------------------------------------
+start_server expired --cert certs/bad/expired-chain.pem --key certs/bad/expired.key
+capture 05_expired 05_handshake -- --port "$PORT"
+stop_server
+
+# --- A server that accepts TCP but never answers (stopped with SIGSTOP) -------
+start_server silent
+kill -STOP "$SERVER_PID"
+capture 05_timeout 05_handshake --timeout 500 -- --port "$PORT"
+kill -CONT "$SERVER_PID"
+stop_server
+
+# --- Lesson 08: the server's own narration --------------------------------------
+# Two clients, one good and one that does not trust the server's CA; the
+# server stops by itself after two connections.
+start_server lesson08 --max-connections 2
+timeout 60 lessons/06_read_write --port "$PORT" >/dev/null 2>&1 </dev/null
+timeout 60 lessons/05_handshake --port "$PORT" --ca certs/bad/rogue-ca.pem >/dev/null 2>&1 </dev/null
+wait "$SERVER_PID"
+status=$?
+{
+    echo "\$ lessons/08_server --max-connections 2"
+    cat "$scratch/lesson08.log"
+    echo "\$ echo \$?"
+    echo "$status"
+} | normalise "$PORT" >"$outdir/08_server.txt"
+
+# The server's side of "no cipher suite in common".
+start_server nosuite --max-connections 1
+timeout 60 lessons/05_handshake --port "$PORT" --ciphersuite TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256 \
+    >/dev/null 2>&1 </dev/null
+wait "$SERVER_PID"
+grep '^\[#' "$scratch/nosuite.log" | normalise "$PORT" >"$outdir/08_no_shared_suite.txt"
+
+# Client certificates: the server asks, one client has one, one has not.
+start_server clientcert --require-client-cert
+capture 08_client_cert 06_read_write --cert certs/client-chain.pem --key certs/client.key -- --port "$PORT"
+capture 08_no_client_cert 05_handshake -- --port "$PORT"
+stop_server
+capture 08_help 08_server --help
+
+# --- Lesson 07: nothing left allocated (valgrind's verdict) --------------------
+start_server valgrind
+if command -v valgrind >/dev/null 2>&1; then
+    timeout 120 valgrind --leak-check=full lessons/07_cleanup --port "$PORT" \
+        >/dev/null 2>"$scratch/valgrind.err" </dev/null
+    {
+        echo "\$ valgrind --leak-check=full lessons/07_cleanup"
+        grep -E 'HEAP SUMMARY|in use at exit|total heap usage|All heap blocks|definitely lost|ERROR SUMMARY' \
+            "$scratch/valgrind.err" | sed 's/^==[0-9]*== //'
+    } | normalise "$PORT" >"$outdir/07_valgrind.txt"
+else
+    echo "(not captured: valgrind was not installed when these pages were built)" >"$outdir/07_valgrind.txt"
+fi
+stop_server
+
+# --- Every error line any capture produced (the errors page) -------------------
+cat "$outdir"/0*.txt | grep -E '^(\[#[0-9]+ [^]]*\] )?[a-z-]+: ' | sed 's/^\[#[^]]*\] //' \
+    | sort -u >"$outdir/errors_seen.txt"
+
+echo "captured $(find "$outdir" -name '*.txt' | wc -l) transcripts in $outdir"
