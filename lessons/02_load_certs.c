@@ -33,27 +33,41 @@ static void describe_chain(const mbedtls_x509_crt *crt, char *out, size_t len)
              count == 1 ? "" : "s", subject, crt->valid_to.year, crt->valid_to.mon, crt->valid_to.day);
 }
 
-/* [load-certs] */
-int stage_load_certs(struct tls_session *s, const struct options *o)
+/* [load-chain] */
+/* Parse every certificate in a PEM file into a chain, and narrate it. */
+static int load_chain(mbedtls_x509_crt *chain, const char *path, const char *what)
 {
     char about[512];
     int ret;
 
-    /* [load-ca] */
-    narrate_begin("Loading trusted CA certificates from %s", o->ca_file);
-    ret = mbedtls_x509_crt_parse_file(&s->ca_chain, o->ca_file);
+    narrate_begin("Loading %s from %s", what, path);
+    ret = mbedtls_x509_crt_parse_file(chain, path);
     if (ret != 0) {
-        /* A positive value counts certificates in the file that failed to parse. */
         narrate_failed();
+        /* A positive value counts certificates in the file that failed to
+         * parse; the others were loaded, but a half-read file is an error. */
         if (ret > 0)
             report_error("load-certs", "mbedtls_x509_crt_parse_file failed: %d certificate(s) in %s "
-                         "could not be parsed", ret, o->ca_file);
+                         "could not be parsed", ret, path);
         else
             report_mbedtls_error("load-certs", "mbedtls_x509_crt_parse_file", ret);
         return WS_EXIT_SETUP;
     }
-    describe_chain(&s->ca_chain, about, sizeof(about));
+    describe_chain(chain, about, sizeof(about));
     narrate_ok("%s", about);
+    return WS_EXIT_OK;
+}
+/* [load-chain] */
+
+/* [load-certs] */
+int stage_load_certs(struct tls_session *s, const struct options *o)
+{
+    int ret;
+
+    /* [load-ca] */
+    ret = load_chain(&s->ca_chain, o->ca_file, "trusted CA certificates");
+    if (ret != WS_EXIT_OK)
+        return ret;
     /* [load-ca] */
 
     /* [load-crl] */
@@ -74,19 +88,9 @@ int stage_load_certs(struct tls_session *s, const struct options *o)
         return WS_EXIT_OK; /* a client without a certificate of its own */
 
     /* [load-own] */
-    narrate_begin("Loading our certificate chain from %s", o->cert_file);
-    ret = mbedtls_x509_crt_parse_file(&s->own_cert, o->cert_file);
-    if (ret != 0) {
-        narrate_failed();
-        if (ret > 0)
-            report_error("load-certs", "mbedtls_x509_crt_parse_file failed: %d certificate(s) in %s "
-                         "could not be parsed", ret, o->cert_file);
-        else
-            report_mbedtls_error("load-certs", "mbedtls_x509_crt_parse_file", ret);
-        return WS_EXIT_SETUP;
-    }
-    describe_chain(&s->own_cert, about, sizeof(about));
-    narrate_ok("%s", about);
+    ret = load_chain(&s->own_cert, o->cert_file, "our certificate chain");
+    if (ret != WS_EXIT_OK)
+        return ret;
 
     narrate_begin("Loading our private key from %s", o->key_file);
     ret = compat_pk_parse_keyfile(&s->own_key, o->key_file, &s->ctr_drbg);
