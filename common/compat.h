@@ -92,6 +92,24 @@ static inline int compat_pk_check_pair(const mbedtls_pk_context *pub, const mbed
 }
 
 /**
+ * @brief Sign a hash with a private key (the benchmarks time it alone).
+ *
+ * 3.x added the size of the signature buffer (@p sig_size); 2.28 assumes
+ * it is at least MBEDTLS_PK_SIGNATURE_MAX_SIZE.
+ */
+static inline int compat_pk_sign(mbedtls_pk_context *pk, mbedtls_md_type_t md, const unsigned char *hash,
+                                 size_t hash_len, unsigned char *sig, size_t sig_size, size_t *sig_len,
+                                 mbedtls_ctr_drbg_context *ctr_drbg)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    return mbedtls_pk_sign(pk, md, hash, hash_len, sig, sig_size, sig_len, mbedtls_ctr_drbg_random, ctr_drbg);
+#else
+    (void) sig_size;
+    return mbedtls_pk_sign(pk, md, hash, hash_len, sig, sig_len, mbedtls_ctr_drbg_random, ctr_drbg);
+#endif
+}
+
+/**
  * @brief Refuse anything older than TLS 1.2.
  *
  * 2.28 counts versions as (major 3, minor 3) for TLS 1.2; 3.x names them
@@ -118,6 +136,38 @@ static inline void compat_conf_max_tls12(mbedtls_ssl_config *conf)
 }
 
 /**
+ * @brief Keep the protocol versions in line with a restricted suite list.
+ *
+ * TLS 1.3 suites (IANA 0x13xx) work only in TLS 1.3 and every other suite
+ * only up to TLS 1.2. mbedTLS 3.6 still offers TLS 1.3 when the list holds
+ * no TLS 1.3 suite, and a 3.6 server then picks TLS 1.3 and fails the
+ * handshake; so cap the version at TLS 1.2 then, and require TLS 1.3 when
+ * the list holds nothing else. 2.28 has no TLS 1.3: nothing to do.
+ * @param conf the configuration.
+ * @param ids  the list given to mbedtls_ssl_conf_ciphersuites(), 0-terminated.
+ */
+static inline void compat_conf_versions_for_suites(mbedtls_ssl_config *conf, const int *ids)
+{
+#if COMPAT_HAVE_TLS13
+    int tls13 = 0, other = 0;
+
+    for (; *ids != 0; ids++) {
+        if ((*ids & 0xFF00) == 0x1300)
+            tls13 = 1;
+        else
+            other = 1;
+    }
+    if (other && !tls13)
+        mbedtls_ssl_conf_max_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
+    if (tls13 && !other)
+        mbedtls_ssl_conf_min_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_3);
+#else
+    (void) conf;
+    (void) ids;
+#endif
+}
+
+/**
  * @brief Key exchange groups.
  *
  * 2.28 lists curves by internal id with mbedtls_ssl_conf_curves(); 3.x lists
@@ -138,6 +188,18 @@ typedef mbedtls_ecp_group_id compat_group_t;           /**< an mbedTLS curve id 
 #define COMPAT_GROUP_SECP384R1 MBEDTLS_ECP_DP_SECP384R1  /**< NIST P-384 */
 #define COMPAT_GROUP_X25519    MBEDTLS_ECP_DP_CURVE25519 /**< Curve25519 */
 #define compat_conf_groups     mbedtls_ssl_conf_curves   /**< set the group list */
+#endif
+
+/**
+ * @brief The handshake error for a certificate that fails a check of the TLS
+ *        layer rather than the chain verification (such as the wrong
+ *        extendedKeyUsage): 3.x renamed MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE.
+ *        The verification flags say what was wrong.
+ */
+#if defined(MBEDTLS_ERR_SSL_BAD_CERTIFICATE)
+#define COMPAT_ERR_SSL_BAD_CERTIFICATE MBEDTLS_ERR_SSL_BAD_CERTIFICATE
+#else
+#define COMPAT_ERR_SSL_BAD_CERTIFICATE MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE
 #endif
 
 /**
@@ -297,6 +359,44 @@ static inline void compat_ssl_key_export(mbedtls_ssl_context *ssl, struct compat
     (void) ssl;
     (void) e;
 }
+#endif
+
+/**
+ * @brief What a client sees when a server requires a client certificate and
+ *        gets none.
+ *
+ * A 2.28 server gives up without sending an alert and closes the socket,
+ * so the client reads a reset (or an EOF); the reason,
+ * MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE, appears only in the server's log.
+ * 3.x servers send a fatal alert. In TLS 1.3 it arrives after the client's
+ * own handshake has finished, on the next read: as the alert (-0x7780) or,
+ * as seen with 3.6.6, as a MAC failure (-0x7180), because the server
+ * protects the alert with keys the client has already replaced.
+ * COMPAT_NO_CLIENT_CERT_SEEN_BY_CLIENT_TOO is the other possible code.
+ */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#define COMPAT_NO_CLIENT_CERT_SEEN_BY_CLIENT     MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE
+/** @brief The other code a client may see instead of COMPAT_NO_CLIENT_CERT_SEEN_BY_CLIENT. */
+#define COMPAT_NO_CLIENT_CERT_SEEN_BY_CLIENT_TOO MBEDTLS_ERR_SSL_INVALID_MAC
+#else
+#define COMPAT_NO_CLIENT_CERT_SEEN_BY_CLIENT     MBEDTLS_ERR_NET_CONN_RESET
+/** @brief The other code a client may see instead of COMPAT_NO_CLIENT_CERT_SEEN_BY_CLIENT. */
+#define COMPAT_NO_CLIENT_CERT_SEEN_BY_CLIENT_TOO MBEDTLS_ERR_SSL_CONN_EOF
+#endif
+
+/**
+ * @brief What a client's handshake returns when mbedtls_ssl_set_hostname()
+ *        was never called.
+ *
+ * Before 3.6.3 (and 2.28.10) the handshake succeeded without checking the
+ * server's name at all: insecure. Later releases fail with
+ * MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME. 0 means "it
+ * succeeds".
+ */
+#if defined(MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME)
+#define COMPAT_NO_HOSTNAME_RESULT MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME
+#else
+#define COMPAT_NO_HOSTNAME_RESULT 0
 #endif
 
 #endif /* WORKSHOP_COMPAT_H */

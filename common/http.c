@@ -75,6 +75,10 @@ int http_parse_request(const char *buf, size_t len, struct http_request *req)
     memset(req, 0, sizeof(*req));
     req->head_len = head;
     end = buf + head;
+    /* A NUL byte would silently cut a field short ("GET /\0x" would read as
+     * "GET /"), so a head containing one is not HTTP. Found by fuzzing. */
+    if (memchr(buf, '\0', head) != NULL)
+        return HTTP_BAD;
 
     /* Request line: METHOD SP PATH SP HTTP/1.x */
     eol = memchr(buf, '\n', head);

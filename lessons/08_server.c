@@ -30,11 +30,15 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "explain.h"
 #include "http.h"
 #include "stages.h"
 
 #if defined(MBEDTLS_SSL_CACHE_C)
 #include <mbedtls/ssl_cache.h>
+#endif
+#if defined(MBEDTLS_SSL_TICKET_C)
+#include <mbedtls/ssl_ticket.h>
 #endif
 
 /** @brief How many accepted connections may wait for a free thread. */
@@ -56,6 +60,9 @@ struct server {
     mbedtls_net_context listener;  /**< the listening socket */
 #if defined(MBEDTLS_SSL_CACHE_C)
     mbedtls_ssl_cache_context cache; /**< sessions kept for resumption */
+#endif
+#if defined(MBEDTLS_SSL_TICKET_C)
+    mbedtls_ssl_ticket_context tickets; /**< keys for session tickets (TLS 1.3 resumption, lesson 10) */
 #endif
     pthread_mutex_t rng_lock;      /**< serialises the shared CTR_DRBG */
     pthread_mutex_t lock;          /**< protects everything below */
@@ -105,13 +112,23 @@ static int locked_rng(void *ctx, unsigned char *out, size_t len)
 static int connection_recv(void *ctx, unsigned char *buf, size_t len, uint32_t timeout)
 {
     struct connection *conn = ctx;
-    long long left = conn->deadline_ms - now_ms();
+    long long limit = conn->deadline_ms;
 
-    if (left <= 0)
-        return MBEDTLS_ERR_SSL_TIMEOUT;
-    if (timeout == 0 || (long long) timeout > left)
-        timeout = (uint32_t) left;
-    return mbedtls_net_recv_timeout(&conn->net, buf, len, timeout);
+    if (timeout != 0 && now_ms() + timeout < limit)
+        limit = now_ms() + timeout;
+    /* Wait in short slices: after SIGINT/SIGTERM a silent client is let go
+     * within a fifth of a second (with close_notify once the handshake is
+     * done), while a client whose bytes are already here is still served. */
+    for (;;) {
+        long long left = limit - now_ms();
+        int ret;
+
+        if (left <= 0)
+            return MBEDTLS_ERR_SSL_TIMEOUT;
+        ret = mbedtls_net_recv_timeout(&conn->net, buf, len, (uint32_t) (left < 200 ? left : 200));
+        if (ret != MBEDTLS_ERR_SSL_TIMEOUT || stop_requested)
+            return ret;
+    }
 }
 /* [server-recv] */
 
@@ -131,14 +148,20 @@ static void client_subject(const mbedtls_ssl_context *ssl, char *out, size_t len
 #endif
 }
 
+/* The tap of the connection this thread is serving: it decoded the
+ * client's ClientHello, which /hello shows. One thread serves one
+ * connection at a time, so a thread-local pointer is enough. */
+static _Thread_local const struct trace_bio *connection_tap;
+
 /* [server-response] */
 /* Build the HTTP response for one parsed request (or parse failure). */
 static int build_response(const mbedtls_ssl_context *ssl, const struct http_request *req, int parsed,
                           char *out, size_t cap, int *status)
 {
-    char body[2048], subject[256];
+    char body[4096], subject[256];
     const char *reason;
-    int body_len = 0;
+    const char *content_type = "text/plain";
+    int body_len = 0, len;
 
     if (parsed == HTTP_TOO_LARGE) {
         *status = 431, reason = "Request Header Fields Too Large";
@@ -149,9 +172,23 @@ static int build_response(const mbedtls_ssl_context *ssl, const struct http_requ
     } else if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
         *status = 405, reason = "Method Not Allowed";
         body_len = snprintf(body, sizeof(body), "Only GET and HEAD are served here.\n");
+    } else if (strcmp(req->path, "/hello") == 0 && connection_tap != NULL) {
+        /* [server-hello-page] */
+        /* "What did my browser send?": the ClientHello the tap decoded.
+         * Browsers ask for HTML, curl for anything. */
+        int html = strstr(req->accept, "text/html") != NULL;
+        size_t room = cap > 512 ? cap - 512 : 0; /* leave room for the headers */
+
+        *status = 200, reason = "OK";
+        content_type = html ? "text/html" : "text/plain";
+        body_len = (int) explain_client_hello(record_decoder_client_hello(connection_tap->decoder),
+                                              record_decoder_server_choice(connection_tap->decoder),
+                                              mbedtls_ssl_get_version(ssl), mbedtls_ssl_get_ciphersuite(ssl),
+                                              html, body, room < sizeof(body) ? room : sizeof(body));
+        /* [server-hello-page] */
     } else if (strcmp(req->path, "/") != 0) {
         *status = 404, reason = "Not Found";
-        body_len = snprintf(body, sizeof(body), "Nothing at %s; try /.\n", req->path);
+        body_len = snprintf(body, sizeof(body), "Nothing at %s; try / or /hello.\n", req->path);
     } else {
         client_subject(ssl, subject, sizeof(subject));
         *status = 200, reason = "OK";
@@ -164,11 +201,13 @@ static int build_response(const mbedtls_ssl_context *ssl, const struct http_requ
     }
     if (body_len < 0 || (size_t) body_len >= sizeof(body))
         body_len = (int) sizeof(body) - 1;
-    return snprintf(out, cap,
-                    "HTTP/1.1 %d %s\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                    "Content-Length: %d\r\nConnection: close\r\nServer: mbedtls-workshop\r\n\r\n%.*s",
-                    *status, reason, body_len,
-                    (parsed == HTTP_COMPLETE && strcmp(req->method, "HEAD") == 0) ? 0 : body_len, body);
+    len = snprintf(out, cap,
+                   "HTTP/1.1 %d %s\r\nContent-Type: %s; charset=utf-8\r\n"
+                   "Content-Length: %d\r\nConnection: close\r\nServer: mbedtls-workshop\r\n\r\n%.*s",
+                   *status, reason, content_type, body_len,
+                   (parsed == HTTP_COMPLETE && strcmp(req->method, "HEAD") == 0) ? 0 : body_len, body);
+    /* Never claim more than the buffer holds. */
+    return len < 0 ? 0 : (size_t) len >= cap ? (int) cap - 1 : len;
 }
 /* [server-response] */
 
@@ -218,16 +257,27 @@ static int serve_request(mbedtls_ssl_context *ssl)
 static int serve_connection(struct server *srv, struct connection *conn)
 {
     mbedtls_ssl_context ssl;
+    struct trace_bio tap;
     char prefix[96];
     int ret;
 
     snprintf(prefix, sizeof(prefix), "[#%lu %s] ", conn->id, conn->peer);
     narrate_set_thread_prefix(prefix);
     mbedtls_ssl_init(&ssl);
+    memset(&tap, 0, sizeof(tap));
     ret = stage_attach(&ssl, &srv->s.conf, &conn->net, NULL);
     if (ret == WS_EXIT_OK) {
-        /* Replace lesson 04's receive callback with the deadline-aware one. */
-        mbedtls_ssl_set_bio(&ssl, conn, mbedtls_net_send, NULL, connection_recv);
+        /* --keylog with mbedTLS 3.x: the key export callback is per connection. */
+        if (srv->s.keylog.file != NULL)
+            compat_ssl_key_export(&ssl, &srv->s.keylog.export);
+        /* [server-tap] */
+        /* Replace lesson 04's receive callback with the deadline-aware one,
+         * behind a tap that decodes the records (lesson 09): silently, to
+         * remember the ClientHello for /hello, or printed with --trace. */
+        trace_bio_init(&tap, conn, mbedtls_net_send, connection_recv, 1, srv->o.trace ? stdout : NULL, prefix);
+        connection_tap = &tap;
+        mbedtls_ssl_set_bio(&ssl, &tap, trace_bio_send, NULL, trace_bio_recv_timeout);
+        /* [server-tap] */
         ret = stage_handshake(&ssl);
         if (ret == WS_EXIT_OK) {
             ret = serve_request(&ssl);
@@ -237,6 +287,8 @@ static int serve_connection(struct server *srv, struct connection *conn)
         }
     }
     mbedtls_ssl_free(&ssl);
+    connection_tap = NULL;
+    trace_bio_free(&tap);
     mbedtls_net_free(&conn->net);
     narrate_set_thread_prefix(NULL);
     return ret;
@@ -262,6 +314,8 @@ static void *worker(void *arg)
         conn = srv->queue[srv->queue_head];
         srv->queue_head = (srv->queue_head + 1) % srv->queue_cap;
         srv->queue_len--;
+        /* A slot is free again: wake the accept loop if it waits for one. */
+        pthread_cond_broadcast(&srv->changed);
         pthread_mutex_unlock(&srv->lock);
 
         ret = serve_connection(srv, &conn);
@@ -327,17 +381,32 @@ static int server_listen(struct server *srv)
 }
 /* [server-listen] */
 
-/* Queue an accepted client for a thread; refuse it if every slot is taken. */
+/* Wait until the queue has a free slot. Returns 0, or -1 when a stop was
+ * requested meanwhile. While the server waits here it accepts nobody, so new
+ * clients wait in the kernel's listen queue instead of being turned away. */
+static int wait_for_room(struct server *srv)
+{
+    pthread_mutex_lock(&srv->lock);
+    while (srv->queue_len == srv->queue_cap && !stop_requested) {
+        struct timespec until;
+
+        /* Wake up regularly to notice SIGINT/SIGTERM. */
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 200 * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&srv->changed, &srv->lock, &until);
+    }
+    pthread_mutex_unlock(&srv->lock);
+    return stop_requested ? -1 : 0;
+}
+
+/* Queue an accepted client for a thread; accept_loop made sure there is room. */
 static void enqueue(struct server *srv, struct connection *conn)
 {
     pthread_mutex_lock(&srv->lock);
-    if (srv->queue_len == srv->queue_cap) {
-        pthread_mutex_unlock(&srv->lock);
-        report_error("server", "connection #%lu from %s refused: all %d threads busy and %zu waiting",
-                     conn->id, conn->peer, srv->o.threads, srv->queue_cap);
-        mbedtls_net_free(&conn->net);
-        return;
-    }
     srv->queue[(srv->queue_head + srv->queue_len) % srv->queue_cap] = *conn;
     srv->queue_len++;
     pthread_cond_signal(&srv->changed);
@@ -349,6 +418,10 @@ static int accept_loop(struct server *srv)
 {
     unsigned long accepted = 0;
 
+    /* Clients that arrive while every thread is busy and the queue is full
+     * wait in the kernel's listen queue: make it longer than the 10 that
+     * mbedtls_net_bind() asks for, so a burst of clients is not dropped. */
+    listen(COMPAT_NET_FD(&srv->listener), SOMAXCONN);
     while (!stop_requested && (srv->o.max_connections == 0 || accepted < (unsigned long) srv->o.max_connections)) {
         struct pollfd pfd = {.fd = COMPAT_NET_FD(&srv->listener), .events = POLLIN};
         struct sockaddr_storage peer;
@@ -356,6 +429,8 @@ static int accept_loop(struct server *srv)
         struct connection conn;
         int ret;
 
+        if (wait_for_room(srv) != 0)
+            break;
         /* Wake up regularly to notice SIGINT/SIGTERM. */
         if (poll(&pfd, 1, 200) <= 0)
             continue;
@@ -427,6 +502,9 @@ int main(int argc, char **argv)
 #if defined(MBEDTLS_SSL_CACHE_C)
     mbedtls_ssl_cache_init(&srv.cache);
 #endif
+#if defined(MBEDTLS_SSL_TICKET_C)
+    mbedtls_ssl_ticket_init(&srv.tickets);
+#endif
 #if !defined(MBEDTLS_THREADING_C)
     if (srv.o.threads > 1) {
         narrate_info("this mbedTLS was built without MBEDTLS_THREADING_C: serving one client at a time");
@@ -445,6 +523,22 @@ int main(int argc, char **argv)
 #if defined(MBEDTLS_SSL_CACHE_C) && defined(MBEDTLS_THREADING_C)
         /* Remember sessions so returning clients can resume (lesson 10). */
         mbedtls_ssl_conf_session_cache(&srv.s.conf, &srv.cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
+#endif
+#if defined(MBEDTLS_SSL_TICKET_C)
+        /* [server-tickets] */
+        /* TLS 1.3 resumes only with tickets: the server seals the session
+         * state with a key of its own and hands it to the client. */
+        ret = mbedtls_ssl_ticket_setup(&srv.tickets, locked_rng, &srv, MBEDTLS_CIPHER_AES_256_GCM, 86400);
+        if (ret != 0) {
+            report_mbedtls_error("server", "mbedtls_ssl_ticket_setup", ret);
+            ret = WS_EXIT_SETUP;
+        } else {
+            mbedtls_ssl_conf_session_tickets_cb(&srv.s.conf, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse,
+                                                &srv.tickets);
+        }
+        /* [server-tickets] */
+    }
+    if (ret == WS_EXIT_OK) {
 #endif
         ret = server_listen(&srv);
     }
@@ -475,6 +569,9 @@ int main(int argc, char **argv)
     mbedtls_net_free(&srv.listener);
 #if defined(MBEDTLS_SSL_CACHE_C)
     mbedtls_ssl_cache_free(&srv.cache);
+#endif
+#if defined(MBEDTLS_SSL_TICKET_C)
+    mbedtls_ssl_ticket_free(&srv.tickets);
 #endif
     stage_cleanup(&srv.s);
     free(threads);

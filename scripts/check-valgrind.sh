@@ -1,0 +1,172 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# check-valgrind.sh - run the lessons, the lesson server and the C unit tests
+# under valgrind's memcheck; any memory error or definite/indirect leak fails.
+#
+# Usage (from `make check-valgrind`, which sets top_builddir, top_srcdir,
+# CERTS_DIR and VALGRIND): check-valgrind.sh [CHECK_PROGRAM...]
+# Of the programs given, those named test_* (the unit tests) are run.
+#
+# What runs under memcheck:
+#   - lessons/08_server, for the whole session, stopped with SIGTERM while a
+#     TLS client and idle sockets are still connected;
+#   - every other lesson (01-07, and 09, 10, ... if built) against it, lesson
+#     06 with --trace and --keylog, and a few failing runs (wrong host name,
+#     nobody listening, a missing file, a usage error) for the error paths;
+#   - tests/peers/load_client, 4 clients x 2 requests, against it;
+#   - each unit test program.
+# Each valgrind log is kept in check-valgrind/ in the build tree.
+#
+# memcheck's --error-exitcode is 99, not 1, because 1 is the lessons' own
+# exit code for a usage error; the "ERROR SUMMARY" line is checked as well.
+# Exit status: 0 all clean, 1 something failed.
+
+set -u
+
+: "${top_builddir:?run through make check-valgrind}"
+: "${top_srcdir:?run through make check-valgrind}"
+: "${CERTS_DIR:=$top_builddir/certs}"
+VALGRIND=${VALGRIND:-$(command -v valgrind)}
+if [ -z "$VALGRIND" ] || [ ! -x "$VALGRIND" ]; then
+    echo "check-valgrind: valgrind is not installed (configure found none)" >&2
+    exit 1
+fi
+
+logs="$top_builddir/check-valgrind"
+rm -rf "$logs"
+mkdir -p "$logs"
+failures=0
+runs=0
+server_pid=""
+silent_pid=""
+idle_pid=""
+
+cleanup() {
+    for pid in $server_pid $silent_pid $idle_pid; do
+        kill "$pid" 2>/dev/null
+    done
+    wait 2>/dev/null
+}
+trap cleanup EXIT
+
+memcheck=("$VALGRIND" --tool=memcheck --leak-check=full "--show-leak-kinds=definite,indirect"
+    "--errors-for-leak-kinds=definite,indirect" --error-exitcode=99 --track-origins=yes
+    --suppressions="$top_srcdir/tests/valgrind.supp")
+
+# verdict NAME EXPECTED_STATUS STATUS: record one run; the log must report
+# no errors and the program must have exited as expected.
+verdict() {
+    local name=$1 want=$2 got=$3 log="$logs/$1.valgrind"
+    runs=$((runs + 1))
+    if [ "$got" = "$want" ] && grep -q 'ERROR SUMMARY: 0 errors' "$log"; then
+        echo "ok      $name (exit $got, no memcheck errors)"
+    else
+        failures=$((failures + 1))
+        echo "FAILED  $name: exit $got (expected $want); $(grep -h 'ERROR SUMMARY' "$log")"
+        grep -h -A12 -E 'Invalid|uninitialised|definitely lost|indirectly lost|Mismatched' "$log" | head -60
+        sed 's/^/  | /' "$logs/$name.err" 2>/dev/null | tail -10
+    fi
+}
+
+# under_memcheck NAME EXPECTED_STATUS PROGRAM ARGS...: run one program.
+under_memcheck() {
+    local name=$1 want=$2
+    shift 2
+    timeout 300 "${memcheck[@]}" --log-file="$logs/$name.valgrind" "$@" \
+        >"$logs/$name.out" 2>"$logs/$name.err"
+    verdict "$name" "$want" "$?"
+}
+
+# --- the server, under memcheck for the whole session ----------------------
+"${memcheck[@]}" --log-file="$logs/08_server.valgrind" "$top_builddir/lessons/08_server" \
+    --port 0 --threads 4 --timeout 20000 >"$logs/08_server.out" 2>"$logs/08_server.err" &
+server_pid=$!
+for _ in $(seq 600); do
+    grep -q '^listening on ' "$logs/08_server.out" 2>/dev/null && break
+    sleep 0.1
+done
+port=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$logs/08_server.out")
+if [ -z "$port" ]; then
+    echo "check-valgrind: 08_server did not start under valgrind:" >&2
+    cat "$logs/08_server.err" "$logs/08_server.valgrind" >&2
+    exit 1
+fi
+echo "08_server is listening on port $port under memcheck"
+
+# --- every client lesson against it ----------------------------------------
+for lesson in "$top_builddir"/lessons/[0-9][0-9]_*; do
+    name=$(basename "$lesson")
+    case $name in 08_server | *.o) continue ;; esac
+    [ -x "$lesson" ] || continue
+    args=()
+    # Lessons from 04 on connect: point them at our server.
+    if "$lesson" --help 2>/dev/null | grep -q -- '--port'; then
+        args=(--port "$port")
+    fi
+    # The expected status is the one the lesson gives without valgrind
+    # (0, or 77 for a lesson this mbedTLS build cannot run).
+    timeout 120 "$lesson" "${args[@]}" >/dev/null 2>&1
+    want=$?
+    if [ "$want" != 0 ] && [ "$want" != 77 ]; then
+        echo "FAILED  $name exits $want even without valgrind"
+        failures=$((failures + 1))
+        continue
+    fi
+    under_memcheck "$name" "$want" "$lesson" "${args[@]}"
+done
+
+# --- lesson 09's switches on an ordinary client ----------------------------
+help06=$("$top_builddir/lessons/06_read_write" --help 2>/dev/null)
+if grep -q -- '--trace' <<<"$help06"; then
+    under_memcheck 06_trace 0 "$top_builddir/lessons/06_read_write" --port "$port" --trace
+fi
+if grep -q -- '--keylog' <<<"$help06"; then
+    under_memcheck 06_keylog 0 "$top_builddir/lessons/06_read_write" --port "$port" --keylog "$logs/keylog.txt"
+fi
+
+# --- error paths ----------------------------------------------------------
+under_memcheck 05_wrong_host 4 "$top_builddir/lessons/05_handshake" --port "$port" --servername wrong.example
+under_memcheck 06_nobody_listening 3 "$top_builddir/lessons/06_read_write" --port 1
+under_memcheck 02_missing_file 2 "$top_builddir/lessons/02_load_certs" --ca /nonexistent/ca.pem
+under_memcheck 06_usage_error 1 "$top_builddir/lessons/06_read_write" --no-such-option
+
+# --- concurrency: several clients at once, some resetting mid-response -----
+if [ -x "$top_builddir/tests/peers/load_client" ]; then
+    under_memcheck load_client 0 "$top_builddir/tests/peers/load_client" --port "$port" --clients 4 --requests 2
+    under_memcheck load_client_abort 0 "$top_builddir/tests/peers/load_client" --port "$port" \
+        --clients 2 --requests 2 --abort
+fi
+
+# --- unit tests ------------------------------------------------------------
+# They find their data (tests/data, fuzz/corpus) under $srcdir, as in make check.
+export srcdir="$top_srcdir"
+for program in "$@"; do
+    case $(basename "$program") in
+    test_*) under_memcheck "$(basename "$program")" 0 "$top_builddir/$program" ;;
+    esac
+done
+
+# --- stop the server with SIGTERM while connections are open ---------------
+if command -v openssl >/dev/null 2>&1; then
+    sleep 30 | openssl s_client -connect "localhost:$port" -CAfile "$CERTS_DIR/ca.pem" -quiet \
+        >"$logs/silent_client.out" 2>&1 &
+    silent_pid=$!
+fi
+if [ -x "$top_builddir/tests/peers/hostile_client" ]; then
+    "$top_builddir/tests/peers/hostile_client" idle "$port" 2 >"$logs/idle.out" 2>&1 &
+    idle_pid=$!
+fi
+sleep 5
+kill -TERM "$server_pid"
+wait "$server_pid"
+status=$?
+server_pid=""
+verdict 08_server 0 "$status"
+if ! grep -q '(stopped by a signal)' "$logs/08_server.out"; then
+    echo "FAILED  08_server printed no summary after SIGTERM"
+    failures=$((failures + 1))
+fi
+
+echo "check-valgrind: $runs runs under memcheck, $failures failed; logs in $logs"
+[ "$failures" -eq 0 ]

@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: Apache-2.0
+# Reliability and security (issue 6): the bad-certificate matrix, hostile and
+# broken peers in both directions, load, and memcheck over everything.
+# See docs/pages/reliability.md for what each case shows the user.
+
+# Small peers the tests start on free loopback ports. hostile_server and
+# hostile_client speak raw TCP (they only need libc); load_client is a
+# multi-threaded mbedTLS client.
+check_PROGRAMS += tests/peers/hostile_server tests/peers/hostile_client tests/peers/load_client
+tests_peers_hostile_server_SOURCES = tests/peers/hostile_server.c
+tests_peers_hostile_server_LDADD =
+tests_peers_hostile_client_SOURCES = tests/peers/hostile_client.c
+tests_peers_hostile_client_LDADD =
+tests_peers_load_client_SOURCES = tests/peers/load_client.c
+tests_peers_load_client_LDADD = $(MBEDTLS_LIBS) $(PTHREAD_LIBS)
+
+# Unit tests of the HTTP and option parsers, with the inputs fuzzing found;
+# they replay the seed corpora through the fuzz targets' own checks.
+check_PROGRAMS += tests/test_http tests/test_options_fuzz
+tests_test_http_SOURCES = tests/test_http.c tests/unit.h
+tests_test_http_LDADD = common/libcommon.a $(MBEDTLS_LIBS) $(PTHREAD_LIBS)
+tests_test_options_fuzz_SOURCES = tests/test_options_fuzz.c tests/unit.h
+tests_test_options_fuzz_LDADD = common/libcommon.a $(MBEDTLS_LIBS) $(PTHREAD_LIBS)
+TESTS += tests/test_http tests/test_options_fuzz
+
+RELIABILITY_TESTS = \
+	tests/badcert_server.test \
+	tests/badcert_client.test \
+	tests/hostile_servers.test \
+	tests/hostile_clients.test \
+	tests/load.test \
+	tests/load_sigterm.test
+TESTS += $(RELIABILITY_TESTS)
+EXTRA_DIST += $(RELIABILITY_TESTS) tests/valgrind.supp scripts/check-valgrind.sh
+
+# `make check-load`: the full load test, 64 clients x 25 requests each with a
+# full handshake, with the default groups and then with P-256 only (`make
+# check` runs a smaller round of the same test).
+PHONY_TARGETS += check-load
+check-load: lessons/08_server tests/peers/load_client certs/pki.stamp
+	@$(AM_TESTS_ENVIRONMENT) LOAD_CLIENTS=64; LOAD_REQUESTS=25; LOAD_ALSO_P256=1; \
+	export LOAD_CLIENTS LOAD_REQUESTS LOAD_ALSO_P256; \
+	bash $(srcdir)/tests/load.test
+
+# `make check-valgrind`: every lesson against the server, the server itself
+# (stopped by SIGTERM) and the C unit tests under memcheck; any error or
+# definite/indirect leak fails.
+PHONY_TARGETS += check-valgrind
+CLEAN_LOCAL_DIRS += check-valgrind
+check-valgrind: $(noinst_PROGRAMS) $(check_PROGRAMS) certs/pki.stamp
+	@$(AM_TESTS_ENVIRONMENT) bash $(srcdir)/scripts/check-valgrind.sh $(check_PROGRAMS)
