@@ -89,8 +89,11 @@ int http_parse_request(const char *buf, size_t len, struct http_request *req)
     sp2 = memchr(sp1 + 1, ' ', (size_t) (p - sp1 - 1));
     if (sp2 == NULL || sp2 == sp1 + 1)
         return HTTP_BAD;
-    if (copy_field(req->method, sizeof(req->method), buf, sp1) != 0 ||
-        copy_field(req->path, sizeof(req->path), sp1 + 1, sp2) != 0 || req->path[0] != '/')
+    if (copy_field(req->method, sizeof(req->method), buf, sp1) != 0)
+        return HTTP_BAD;
+    if (copy_field(req->path, sizeof(req->path), sp1 + 1, sp2) != 0)
+        return sp1[1] == '/' ? HTTP_URI_TOO_LONG : HTTP_BAD;
+    if (req->path[0] != '/')
         return HTTP_BAD;
     if (p - sp2 - 1 != 8 || memcmp(sp2 + 1, "HTTP/1.", 7) != 0 || (sp2[8] != '0' && sp2[8] != '1'))
         return HTTP_BAD;

@@ -19,7 +19,8 @@ enum http_parse_result {
     HTTP_INCOMPLETE = 0, /**< need more bytes */
     HTTP_COMPLETE = 1,   /**< a whole head was parsed into the request */
     HTTP_BAD = -1,       /**< not an HTTP/1.x request (answer 400) */
-    HTTP_TOO_LARGE = -2  /**< head longer than HTTP_MAX_HEAD (answer 431) */
+    HTTP_TOO_LARGE = -2, /**< head longer than HTTP_MAX_HEAD (answer 431) */
+    HTTP_URI_TOO_LONG = -3 /**< path longer than struct http_request can hold (answer 414) */
 };
 
 /** @brief The parts of a request the server uses. */

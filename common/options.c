@@ -213,6 +213,7 @@ int options_parse(int argc, char **argv, unsigned groups, const char *summary, s
         {NULL, 0, NULL, 0},
     };
     const char *slash = strrchr(argv[0], '/');
+    int cert_given = 0, key_given = 0;
     int opt;
     long n;
 
@@ -256,17 +257,25 @@ int options_parse(int argc, char **argv, unsigned groups, const char *summary, s
             return WS_EXIT_USAGE;
         }
         switch (opt) {
-        case OPT_HOST: o->host = optarg; break;
+        case OPT_HOST:
+            if (strlen(optarg) > OPTIONS_MAX_NAME)
+                return usage_error(o, "--host is longer than %d characters", OPTIONS_MAX_NAME);
+            o->host = optarg;
+            break;
         case OPT_PORT:
             if (parse_number(optarg, o->is_server ? 0 : 1, 65535, &n) != 0)
                 return usage_error(o, "--port '%s' is not a port number (1-65535, or 0 for the server)", optarg);
             o->port = optarg;
             break;
-        case OPT_SERVERNAME: o->servername = optarg; break;
+        case OPT_SERVERNAME:
+            if (strlen(optarg) > OPTIONS_MAX_NAME)
+                return usage_error(o, "--servername is longer than %d characters", OPTIONS_MAX_NAME);
+            o->servername = optarg;
+            break;
         case OPT_CA: o->ca_file = optarg; break;
         case OPT_CRL: o->crl_file = optarg; break;
-        case OPT_CERT: o->cert_file = optarg; break;
-        case OPT_KEY: o->key_file = optarg; break;
+        case OPT_CERT: o->cert_file = optarg; cert_given = 1; break;
+        case OPT_KEY: o->key_file = optarg; key_given = 1; break;
         case OPT_CIPHERSUITE: {
             char bad[64];
 
@@ -296,6 +305,8 @@ int options_parse(int argc, char **argv, unsigned groups, const char *summary, s
         case OPT_PATH:
             if (optarg[0] != '/' || strpbrk(optarg, " \r\n") != NULL)
                 return usage_error(o, "--path '%s' must start with '/' and contain no spaces", optarg);
+            if (strlen(optarg) > OPTIONS_MAX_PATH)
+                return usage_error(o, "--path is longer than %d characters", OPTIONS_MAX_PATH);
             o->path = optarg;
             break;
         case OPT_BIND: o->bind_address = optarg; break;
@@ -319,7 +330,9 @@ int options_parse(int argc, char **argv, unsigned groups, const char *summary, s
     }
     if (optind < argc)
         return usage_error(o, "unexpected argument '%s'", argv[optind]);
-    if ((o->cert_file == NULL) != (o->key_file == NULL))
+    /* The server has a default pair; replacing only half of it would pair a
+     * certificate with somebody else's key. */
+    if ((o->cert_file == NULL) != (o->key_file == NULL) || cert_given != key_given)
         return usage_error(o, "%s", "--cert and --key go together");
     if (o->servername == NULL)
         o->servername = o->host;

@@ -24,6 +24,12 @@ enum option_groups {
     OPTS_SERVER = 1 << 4   /**< --bind, --port, --require-client-cert, --max-connections, --threads */
 };
 
+/** @brief Longest --host or --servername (a DNS name has at most 253 characters). */
+#define OPTIONS_MAX_NAME 255
+
+/** @brief Longest --path (the lesson server accepts paths of up to 511 bytes). */
+#define OPTIONS_MAX_PATH 511
+
 /** @brief Longest --ciphersuite list. */
 #define OPTIONS_MAX_CIPHERSUITES 32
 

@@ -15,9 +15,9 @@
 
 /* Per-thread state: in buffered mode a step is assembled here and printed as
  * one line when it ends. */
-static _Thread_local char thread_prefix[64];
+static _Thread_local char thread_prefix[128];
 static _Thread_local int thread_buffered;
-static _Thread_local char pending[512];
+static _Thread_local char pending[640];
 
 void narrate_set_thread_prefix(const char *prefix)
 {

@@ -85,6 +85,12 @@ int stage_read_write(struct tls_session *s, const struct options *o)
     len = snprintf(request, sizeof(request),
                    "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: mbedtls-workshop\r\n"
                    "Connection: close\r\n\r\n", o->path, o->servername);
+    if (len < 0 || (size_t) len >= sizeof(request)) {
+        /* options.c limits --path and --servername, so this cannot happen;
+         * if it ever did, sending a cut request would be worse than stopping. */
+        report_error("read-write", "the request would be longer than %zu bytes", sizeof(request));
+        return WS_EXIT_USAGE;
+    }
     narrate_begin("Sending GET %s", o->path);
     ret = tls_write_all(&s->ssl, (const unsigned char *) request, (size_t) len);
     if (ret != 0) {
@@ -109,6 +115,12 @@ int stage_read_write(struct tls_session *s, const struct options *o)
     if (ret < 0 && ret != MBEDTLS_ERR_SSL_CONN_EOF) {
         narrate_failed();
         report_mbedtls_error("read-write", "mbedtls_ssl_read", ret);
+        return WS_EXIT_IO;
+    }
+    if (strncmp((const char *) response, "HTTP/1.", 7) != 0) {
+        narrate_failed();
+        report_error("read-write", "the server closed the connection without sending an HTTP response "
+                     "(%zu bytes received)", received);
         return WS_EXIT_IO;
     }
     if (ret == MBEDTLS_ERR_SSL_CONN_EOF) {

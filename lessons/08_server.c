@@ -166,6 +166,10 @@ static int build_response(const mbedtls_ssl_context *ssl, const struct http_requ
     if (parsed == HTTP_TOO_LARGE) {
         *status = 431, reason = "Request Header Fields Too Large";
         body_len = snprintf(body, sizeof(body), "Request head larger than %d bytes.\n", HTTP_MAX_HEAD);
+    } else if (parsed == HTTP_URI_TOO_LONG) {
+        *status = 414, reason = "URI Too Long";
+        body_len = snprintf(body, sizeof(body), "Paths longer than %zu bytes are not served here.\n",
+                            sizeof(req->path) - 1);
     } else if (parsed != HTTP_COMPLETE) {
         *status = 400, reason = "Bad Request";
         body_len = snprintf(body, sizeof(body), "That was not an HTTP/1.x request.\n");
@@ -318,6 +322,16 @@ static void *worker(void *arg)
         pthread_cond_broadcast(&srv->changed);
         pthread_mutex_unlock(&srv->lock);
 
+        /* The budget starts now, not at accept: a client that waited in the
+         * queue during a burst still gets its full three timeouts. The accept
+         * loop stored a hard cap (six timeouts after accept), so the time a
+         * client can hold the server, queue included, stays bounded. */
+        {
+            long long budget_end = now_ms() + 3LL * srv->o.timeout_ms;
+
+            if (budget_end < conn.deadline_ms)
+                conn.deadline_ms = budget_end;
+        }
         ret = serve_connection(srv, &conn);
 
         pthread_mutex_lock(&srv->lock);
@@ -421,7 +435,10 @@ static int accept_loop(struct server *srv)
     /* Clients that arrive while every thread is busy and the queue is full
      * wait in the kernel's listen queue: make it longer than the 10 that
      * mbedtls_net_bind() asks for, so a burst of clients is not dropped. */
-    listen(COMPAT_NET_FD(&srv->listener), SOMAXCONN);
+    if (listen(COMPAT_NET_FD(&srv->listener), SOMAXCONN) != 0) {
+        report_error("server", "listen failed: %s", strerror(errno));
+        return WS_EXIT_NETWORK;
+    }
     while (!stop_requested && (srv->o.max_connections == 0 || accepted < (unsigned long) srv->o.max_connections)) {
         struct pollfd pfd = {.fd = COMPAT_NET_FD(&srv->listener), .events = POLLIN};
         struct sockaddr_storage peer;
@@ -438,7 +455,12 @@ static int accept_loop(struct server *srv)
         ret = mbedtls_net_accept(&srv->listener, &conn.net, NULL, 0, NULL);
         if (ret != 0) {
             report_mbedtls_error("server", "mbedtls_net_accept", ret);
-            continue; /* one failed accept does not stop the server */
+            /* One failed accept does not stop the server. But the client is
+             * still waiting in the listen queue (out of descriptors: EMFILE),
+             * so poll() reports it again at once: back off for a fifth of a
+             * second instead of spinning and flooding the log. */
+            poll(NULL, 0, 200);
+            continue;
         }
         conn.id = ++accepted;
         if (getpeername(COMPAT_NET_FD(&conn.net), (struct sockaddr *) &peer, &peer_len) == 0)
@@ -450,9 +472,17 @@ static int accept_loop(struct server *srv)
             struct timeval tv = {.tv_sec = srv->o.timeout_ms / 1000,
                                  .tv_usec = (srv->o.timeout_ms % 1000) * 1000};
 
-            setsockopt(COMPAT_NET_FD(&conn.net), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+            if (setsockopt(COMPAT_NET_FD(&conn.net), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) != 0) {
+                /* Without it a client that stops reading could hold a
+                 * thread forever: turn this one away, keep serving. */
+                report_error("server", "setsockopt(SO_SNDTIMEO) failed for %s: %s", conn.peer, strerror(errno));
+                mbedtls_net_free(&conn.net);
+                continue;
+            }
         }
-        conn.deadline_ms = now_ms() + 3LL * srv->o.timeout_ms;
+        /* Only a hard cap here: the worker that takes the connection off the
+         * queue starts its three-timeout budget, never past this cap. */
+        conn.deadline_ms = now_ms() + 6LL * srv->o.timeout_ms;
         enqueue(srv, &conn);
     }
     return WS_EXIT_OK;

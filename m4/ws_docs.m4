@@ -9,8 +9,16 @@
 #   the @msc sequence diagrams and needs nothing installed.
 # - Chromium renders screenshots of the site (`make docs-screenshot`).
 AC_DEFUN([WS_CHECK_DOCS], [
-  AC_PATH_PROG([DOXYGEN], [doxygen])
-  AS_IF([test -n "$DOXYGEN"], [ws_have_docs=yes], [ws_have_docs=no])
+  AC_ARG_ENABLE([docs],
+    [AS_HELP_STRING([--disable-docs], [do not build the documentation site even if Doxygen is found])],
+    [], [enable_docs=auto])
+  ws_have_docs=no
+  AS_IF([test "x$enable_docs" != xno], [
+    AC_PATH_PROG([DOXYGEN], [doxygen])
+    AS_IF([test -n "$DOXYGEN"], [ws_have_docs=yes])
+    AS_IF([test "x$enable_docs" = xyes && test $ws_have_docs = no],
+      [AC_MSG_ERROR([--enable-docs: Doxygen not found (install doxygen)])])
+  ])
   AM_CONDITIONAL([HAVE_DOXYGEN], [test $ws_have_docs = yes])
 
   AC_ARG_WITH([awesome-css-dir],

@@ -112,6 +112,25 @@ static void test_options(void)
         }
     }
     {
+        /* Names and paths longer than a request can carry are refused up front. */
+        static char long_path[OPTIONS_MAX_PATH + 2], long_name[OPTIONS_MAX_NAME + 2];
+        const char *path_args[] = {"--path", long_path, NULL};
+        const char *name_args[] = {"--servername", long_name, NULL};
+
+        memset(long_path, 'a', sizeof(long_path) - 1);
+        long_path[0] = '/';
+        memset(long_name, 'a', sizeof(long_name) - 1);
+        CHECK_EQ_INT(parse(client, &o, &done, path_args), WS_EXIT_USAGE);
+        CHECK_EQ_INT(parse(client, &o, &done, name_args), WS_EXIT_USAGE);
+        long_path[OPTIONS_MAX_PATH] = '\0';
+        CHECK_EQ_INT(parse(client, &o, &done, path_args), WS_EXIT_OK);
+    }
+    {
+        /* The server's default certificate and key are replaced together or not at all. */
+        const char *args[] = {"--cert", "other-chain.pem", NULL};
+        CHECK_EQ_INT(parse(OPTS_CERTS | OPTS_CONFIG | OPTS_SERVER, &o, &done, args), WS_EXIT_USAGE);
+    }
+    {
         /* A lesson that stops before connecting refuses connection options. */
         const char *args[] = {"--host", "example.org", NULL};
         CHECK_EQ_INT(parse(OPTS_CERTS | OPTS_CONFIG, &o, &done, args), WS_EXIT_USAGE);
@@ -178,6 +197,12 @@ static void test_http(void)
     CHECK_EQ_INT(http_parse_request("GET  HTTP/1.1\r\n\r\n", 17, &req), HTTP_BAD);
     CHECK_EQ_INT(http_parse_request("GET / HTTP/2.0\r\n\r\n", 18, &req), HTTP_BAD);
     CHECK_EQ_INT(http_parse_request("GET / HTTP/1.1\r\nNoColon\r\n\r\n", 27, &req), HTTP_BAD);
+    {
+        char uri[700];
+        int n = snprintf(uri, sizeof(uri), "GET /%0600d HTTP/1.1\r\n\r\n", 0);
+
+        CHECK_EQ_INT(http_parse_request(uri, (size_t) n, &req), HTTP_URI_TOO_LONG);
+    }
     memset(big, 'a', sizeof(big));
     CHECK_EQ_INT(http_parse_request(big, sizeof(big), &req), HTTP_TOO_LARGE);
 }
