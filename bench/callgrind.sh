@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # bench/callgrind.sh TLS_BENCH OUT.md: instructions per handshake (and per
-# 16 KiB record) under valgrind's callgrind.
+# 16 KiB record, through TLS and through the raw AEAD bound) under valgrind's
+# callgrind.
 #
 # Wall-clock figures on a shared machine move by several per cent between
 # runs; instruction counts do not, so they settle comparisons that noise
@@ -29,7 +30,9 @@ handshake/tls1.2/ECDHE-ECDSA-AES128-GCM-SHA256/ecdsa-p256/resume-ticket|tls_pair
 handshake/tls1.2/ECDHE-RSA-AES128-GCM-SHA256/rsa2048|tls_pair_handshake
 handshake/tls1.2/ECDHE-PSK-CHACHA20-POLY1305/psk|tls_pair_handshake
 throughput/tls1.2/ECDHE-ECDSA-AES128-GCM-SHA256/16384|tls_pair_transfer
-throughput/tls1.2/ECDHE-ECDSA-CHACHA20-POLY1305/16384|tls_pair_transfer"
+throughput/tls1.2/ECDHE-ECDSA-CHACHA20-POLY1305/16384|tls_pair_transfer
+cipher/AES-128-GCM/16384|seal_and_open
+cipher/CHACHA20-POLY1305/16384|seal_and_open"
 
 {
     echo "Instructions per iteration counted by callgrind ($iterations iterations each, setup excluded)."
@@ -48,5 +51,25 @@ while IFS='|' read -r name function; do
     [ -n "$total" ] || total=$(sed -n 's/^totals: \([0-9]*\).*/\1/p' "$work/cg.out")
     printf '| %s | %s |\n' "$name" "$((total / iterations))" >>"$out"
 done <<<"$cases"
+# instructions NAME: the count of one row ("" when it was not measured).
+instructions() {
+    awk -F' [|] ' -v n="$1" '$1 == "| " n { print $2 + 0 }' "$out"
+}
+# The raw AEAD rows are the bound of the throughput rows: TLS must execute
+# more instructions per record than the AEAD alone (ratio above 1).
+ratios=
+for pair in "AES-128-GCM ECDHE-ECDSA-AES128-GCM-SHA256" "CHACHA20-POLY1305 ECDHE-ECDSA-CHACHA20-POLY1305"; do
+    tls=$(instructions "throughput/tls1.2/${pair#* }/16384")
+    raw=$(instructions "cipher/${pair% *}/16384")
+    if [ -n "$tls" ] && [ -n "$raw" ] && [ "$raw" -gt 0 ]; then
+        ratios="$ratios${ratios:+, }${pair% *} $(awk -v t="$tls" -v r="$raw" 'BEGIN { printf "%.3f", t / r }')"
+    fi
+done
+if [ -n "$ratios" ]; then
+    {
+        echo
+        echo "TLS transfer / raw AEAD bound, instructions per 16 KiB record: $ratios."
+    } >>"$out"
+fi
 echo "callgrind: $out" >&2
 cat "$out"

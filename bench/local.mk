@@ -19,12 +19,14 @@ common_libcommon_a_SOURCES += common/mem_transport.c common/mem_transport.h
 
 check_PROGRAMS += tests/test_mem_transport
 tests_test_mem_transport_LDADD = common/libcommon.a $(LDADD)
-TESTS += tests/test_mem_transport tests/bench_smoke.test tests/bench_report.test tests/bench_massif.test
+TESTS += tests/test_mem_transport tests/bench_smoke.test tests/bench_report.test tests/bench_massif.test \
+	tests/bench_docs.test
 
 EXTRA_DIST += bench/run.sh bench/report.sh bench/compare.sh bench/callgrind.sh bench/normalize.jq \
+	bench/docs_section.sh \
 	bench/testdata/sample.json bench/testdata/sample-b.json \
 	bench/testdata/summary.md bench/testdata/callgrind.md \
-	tests/bench_smoke.test tests/bench_report.test tests/bench_massif.test
+	tests/bench_smoke.test tests/bench_report.test tests/bench_massif.test tests/bench_docs.test
 CLEAN_LOCAL_DIRS += bench/results
 PHONY_TARGETS += bench bench-quick bench-callgrind
 
@@ -45,7 +47,27 @@ bench-quick: bench/tls_bench certs/pki.stamp
 
 bench-callgrind: bench/tls_bench certs/pki.stamp
 	$(SHELL) $(srcdir)/bench/callgrind.sh bench/tls_bench bench/results/callgrind.md
+
+# The "This build" section of the docs' benchmark page (docs/local.mk makes
+# the site depend on it): a bench-quick run of this very binary, made again
+# only when the binary or the scripts change. About 20 s on 2 cores; its
+# output goes to bench/results/docs-quick.log.
+bench/results/docs/this-build.md: bench/tls_bench certs/pki.stamp $(srcdir)/bench/run.sh \
+		$(srcdir)/bench/report.sh $(srcdir)/bench/normalize.jq $(srcdir)/bench/docs_section.sh
+	$(AM_V_GEN)mkdir -p bench/results && \
+	if command -v jq >/dev/null; then \
+	  bash $(srcdir)/bench/run.sh quick bench/tls_bench bench/results >bench/results/docs-quick.log 2>&1 || \
+	    { cat bench/results/docs-quick.log >&2; exit 1; }; \
+	  bash $(srcdir)/bench/docs_section.sh bench/results/docs bench/results/quick; \
+	else \
+	  bash $(srcdir)/bench/docs_section.sh bench/results/docs --note \
+	    'The benchmarks were built, but jq (which bench/report.sh needs) was not installed when the site was built.'; \
+	fi
 else
+bench/results/docs/this-build.md: $(srcdir)/bench/docs_section.sh Makefile
+	$(AM_V_GEN)bash $(srcdir)/bench/docs_section.sh bench/results/docs --note \
+	  'bench/tls_bench was not built in this configuration: configure found no Google Benchmark (Debian: libbenchmark-dev) or was given --disable-bench. Install it, re-run configure, and rebuild the site to see the figures of this build here.'
+
 bench bench-quick bench-callgrind:
 	@echo "The benchmarks need Google Benchmark (libbenchmark-dev); configure did not find it." >&2
 	@exit 1

@@ -32,7 +32,7 @@
 enum tls_resume {
     RESUME_NONE = 0,  /**< every handshake is a full one */
     RESUME_CACHE = 1, /**< session id + the server's session cache */
-    RESUME_TICKET = 2 /**< session ticket (RFC 5077), no server state */
+    RESUME_TICKET = 2 /**< session ticket (RFC 5077; in TLS 1.3, NewSessionTicket after the handshake) */
 };
 
 /** @brief A server (and, with client authentication, client) credential. */

@@ -33,7 +33,9 @@ docs/out/capture.stamp: $(noinst_PROGRAMS) certs/pki.stamp $(srcdir)/docs/captur
 # change in ways make cannot see. Optional pages switch on their section
 # (page_<file name>) so the main page links them only once they exist, and
 # every header of bench/ joins the API reference when there is one.
-docs/html/index.html: docs/out/capture.stamp docs/Doxyfile docs-force
+# bench/results/docs/this-build.md: the benchmark page's "This build" section
+# (a bench-quick run, or a note without benchmarks; see bench/local.mk).
+docs/html/index.html: docs/out/capture.stamp docs/Doxyfile bench/results/docs/this-build.md docs-force
 	$(AM_V_GEN)sections=; \
 	for f in '$(abs_top_srcdir)'/docs/pages/*.dox '$(abs_top_srcdir)'/docs/pages/*.md; do \
 	  test -f "$$f" || continue; \
