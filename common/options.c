@@ -79,7 +79,7 @@ static void list_ciphersuites(void)
         printf("  %s\n", mbedtls_ssl_get_ciphersuite_name(*ids));
 }
 
-static void usage(const struct options *o, const char *summary)
+static void usage(const struct options *o, const char *summary, const char *extra_options_help)
 {
     const unsigned g = o->groups;
 
@@ -120,6 +120,8 @@ static void usage(const struct options *o, const char *summary)
         printf("  --trace               print every TLS record and handshake message on the wire\n");
     if (g & OPTS_HTTP)
         printf("  --path PATH           path to request (default: /)\n");
+    if (extra_options_help != NULL)
+        printf("%s", extra_options_help); /* the program's own options */
     printf("  --debug N             mbedTLS debug level 0..4 (default: 0, nothing)\n");
     printf("  --debug-file FILE     write debug lines to FILE instead of stderr\n");
     printf("  --help                show this help\n");
@@ -188,6 +190,12 @@ static const char *group_lesson(unsigned group)
 }
 
 int options_parse(int argc, char **argv, unsigned groups, const char *summary, struct options *o, int *done)
+{
+    return options_parse_extra(argc, argv, groups, summary, NULL, o, done);
+}
+
+int options_parse_extra(int argc, char **argv, unsigned groups, const char *summary,
+                        const char *extra_options_help, struct options *o, int *done)
 {
     static char ca_buf[4096], cert_buf[4096], key_buf[4096];
     static const struct option longopts[] = {
@@ -322,7 +330,7 @@ int options_parse(int argc, char **argv, unsigned groups, const char *summary, s
             o->threads = (int) n;
             break;
         case OPT_HELP:
-            usage(o, summary);
+            usage(o, summary, extra_options_help);
             return WS_EXIT_OK;
         default:
             return usage_error(o, "unexpected option '%s'", argv[optind - 1]);

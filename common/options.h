@@ -81,6 +81,22 @@ struct options {
 int options_parse(int argc, char **argv, unsigned groups, const char *summary, struct options *o, int *done);
 
 /**
+ * @brief options_parse() for a program with options of its own (which it
+ *        takes out of argv first): `--help` lists them with the others.
+ * @param argc    from main().
+ * @param argv    from main().
+ * @param groups  option groups this program accepts.
+ * @param summary one line saying what the program does (for --help).
+ * @param extra_options_help the program's own options, formatted like the
+ *                others ("  --name ARG   what it does\n" lines), or NULL.
+ * @param o       filled with defaults, then with the options given.
+ * @param done    as for options_parse().
+ * @return a workshop_exit code.
+ */
+int options_parse_extra(int argc, char **argv, unsigned groups, const char *summary,
+                        const char *extra_options_help, struct options *o, int *done);
+
+/**
  * @brief The directory holding the generated PKI.
  * @return `$WORKSHOP_CERTS_DIR` if set, else the build's certs directory.
  */

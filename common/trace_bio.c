@@ -76,12 +76,9 @@ static void record_done(struct trace_bio *tap, enum tls_direction dir)
     /* ClientHello: type(1) length(3) legacy_version(2) random(32). */
     if (t->header[0] == CONTENT_HANDSHAKE && dir == TLS_DIR_CLIENT_TO_SERVER && !tap->random_seen &&
         t->body_have >= 38 && t->body[0] == HANDSHAKE_CLIENT_HELLO) {
-        char hex[65];
-
+        /* The decoder prints the random in its ClientHello line already. */
         memcpy(tap->client_random, t->body + 6, 32);
         tap->random_seen = 1;
-        if (tap->lines != NULL && trace_bio_client_random_hex(tap, hex) == 0)
-            fprintf(tap->lines, "  >     random %s (key logs name the session by it)\n", hex);
     }
 }
 

@@ -13,8 +13,9 @@
 #
 # Only two things are rewritten, so that pages do not change from build to
 # build for no reason: the free port the server picked is shown as 4433 (the
-# default the commands use), and the clients' ephemeral ports in the server's
-# log are shown as <port>. Options that only redirect files into a scratch
+# default the commands use; the server's own "Binding to tcp/ADDRESS/0" line
+# too), and the clients' ephemeral ports in the server's log are shown as
+# <port>. Options that only redirect files into a scratch
 # directory are not shown either (see the key log below). Certificate paths are relative to the build
 # directory (WORKSHOP_CERTS_DIR=certs), exactly as a reader sees them there.
 #
@@ -70,8 +71,11 @@ stop_server() {
 }
 
 # normalise PORT: the server's real port becomes 4433, clients' ports <port>.
+# The server binds to port 0 (a free port) where the command shown uses the
+# default, so its "Binding to" line shows 4433 as well.
 normalise() {
     sed -e "s/\\<$1\\>/4433/g" \
+        -e 's|^\(  \. Binding to tcp/[^/]*/\)0\.\.\.|\14433...|' \
         -e 's/^\(\[#[0-9]* [0-9.]*\):[0-9]*\]/\1:<port>]/'
 }
 
@@ -103,6 +107,13 @@ capture() {
 }
 
 MBEDTLS_VERSION=$(sed -n 's/^MBEDTLS_VERSION = //p' Makefile 2>/dev/null)
+
+# --- No server at all ----------------------------------------------------------
+# A port nothing listens on: one a lesson server picked, then left. It is
+# shown as 4433, the default: what a reader sees who forgot the server.
+start_server gone
+stop_server
+capture 04_refused 04_connect -- --port "$PORT"
 
 # --- Lessons 01-07 against the default server --------------------------------
 start_server main
@@ -143,10 +154,14 @@ capture 01_bad_option 01_init --host localhost
 capture 02_missing_ca 02_load_certs --ca certs/no-such-file.pem
 capture 02_wrong_key 02_load_certs --cert certs/client-chain.pem --key certs/server-ecdsa.key
 capture 03_unknown_suite 03_config --ciphersuite TLS-NO-SUCH-SUITE
-capture 04_refused 04_connect --port 1
 capture 04_unknown_host 04_connect --host no-such-host.invalid
 capture 05_unknown_ca 05_handshake --ca certs/bad/rogue-ca.pem -- --port "$PORT"
 capture 05_wrong_name 05_handshake --servername www.example.com -- --port "$PORT"
+# Its error line and verification flag, on their own (the debugging page).
+grep '^handshake: ' "$outdir/05_wrong_name.txt" | head -n 2 >"$outdir/error_line_verify.txt"
+[ -s "$outdir/error_line_verify.txt" ] ||
+    echo "(not captured: 05_handshake --servername www.example.com printed no error line)" \
+        >"$outdir/error_line_verify.txt"
 capture 05_ip_address 05_handshake --host 127.0.0.1 -- --port "$PORT"
 capture 05_suite_mismatch 05_handshake --ciphersuite TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256 -- --port "$PORT"
 

@@ -61,22 +61,36 @@ int stage_connect(struct tls_session *s, const struct options *o)
     ret = stage_attach(&s->ssl, &s->conf, &s->net, o->servername);
     if (ret != WS_EXIT_OK)
         return ret;
+    /* Optional: --keylog and --trace (lesson 09 explains them). Without
+     * either option this does nothing. */
+    return stage_attach_debug_taps(s, o);
+}
+/* [connect] */
+
+/* [debug-taps] */
+int stage_attach_debug_taps(struct tls_session *s, const struct options *o)
+{
     /* --keylog with mbedTLS 3.x: the key export callback is per connection. */
     if (s->keylog.file != NULL)
         compat_ssl_key_export(&s->ssl, &s->keylog.export);
-    /* [connect-trace] */
+    if (!o->trace && !s->watch_alerts)
+        return WS_EXIT_OK;
     /* --trace: put the tap between mbedTLS and the socket. It forwards every
      * call to mbedtls_net_send/mbedtls_net_recv_timeout and prints the TLS
-     * records it sees (lesson 09). */
-    if (o->trace) {
-        narrate_set_thread_prefix(""); /* whole narration lines between trace lines */
-        trace_bio_init(&s->trace, &s->net, mbedtls_net_send, mbedtls_net_recv_timeout, 0, stdout, NULL);
-        mbedtls_ssl_set_bio(&s->ssl, &s->trace, trace_bio_send, NULL, trace_bio_recv_timeout);
+     * records it sees; without --trace it only watches (lesson 09 reads the
+     * alerts it saw). Trace lines then come between narration lines, so
+     * narration switches to whole lines. */
+    if (o->trace)
+        narrate_set_thread_prefix("");
+    if (trace_bio_init(&s->trace, &s->net, mbedtls_net_send, mbedtls_net_recv_timeout, 0,
+                       o->trace ? stdout : NULL, NULL) != 0) {
+        report_error("connect", "cannot set up the trace tap: out of memory");
+        return WS_EXIT_SETUP;
     }
-    /* [connect-trace] */
+    mbedtls_ssl_set_bio(&s->ssl, &s->trace, trace_bio_send, NULL, trace_bio_recv_timeout);
     return WS_EXIT_OK;
 }
-/* [connect] */
+/* [debug-taps] */
 
 #if defined(LESSON_PROGRAM)
 int main(int argc, char **argv)

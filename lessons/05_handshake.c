@@ -21,7 +21,7 @@
 #include "stages.h"
 
 /* [handshake] */
-int stage_handshake(mbedtls_ssl_context *ssl)
+int stage_handshake_ret(mbedtls_ssl_context *ssl, int *mbedtls_ret)
 {
     uint32_t flags;
     int ret;
@@ -32,6 +32,7 @@ int stage_handshake(mbedtls_ssl_context *ssl)
         ret = mbedtls_ssl_handshake(ssl);
     } while (ret != 0 && compat_ssl_should_retry(ret));
     /* [handshake-loop] */
+    *mbedtls_ret = ret;
     if (ret != 0) {
         narrate_failed();
         report_mbedtls_error("handshake", "mbedtls_ssl_handshake", ret);
@@ -78,6 +79,13 @@ int stage_handshake(mbedtls_ssl_context *ssl)
     return WS_EXIT_OK;
 }
 /* [handshake] */
+
+int stage_handshake(mbedtls_ssl_context *ssl)
+{
+    int mbedtls_ret;
+
+    return stage_handshake_ret(ssl, &mbedtls_ret);
+}
 
 #if defined(LESSON_PROGRAM)
 int main(int argc, char **argv)

@@ -119,7 +119,8 @@ enum mistake {
 
 /** @brief What one handshake attempt produced. */
 struct outcome {
-    int ret;              /**< 0, or the first error */
+    int exit;             /**< WS_EXIT_OK, or the code of the stage that failed (it reported why) */
+    int ret;              /**< 0, or the mbedTLS error of the handshake or the read after it */
     const char *function; /**< the mbedTLS function that returned @p ret */
     uint32_t flags;       /**< certificate verification result */
     int received_alert;   /**< alert description the peer sent, or -1 */
@@ -127,76 +128,76 @@ struct outcome {
 };
 
 /* [attempt] */
-/* Connect, handshake, and (when asked) read once to collect an alert the
- * server sends after the handshake. The configuration is shared. */
+/* The handshake, then (when asked) one read that collects an alert the
+ * server sends after it, then lesson 07's goodbye. */
+static void handshake_and_read(struct tls_session *s, int read_after, struct outcome *out)
+{
+    int ret;
+
+    /* [attempt-handshake] */
+    /* Lesson 05's stage, asking it for mbedTLS's own error code too: this
+     * lesson explains it. */
+    out->function = "mbedtls_ssl_handshake";
+    stage_handshake_ret(&s->ssl, &ret);
+    out->flags = mbedtls_ssl_get_verify_result(&s->ssl);
+    /* [attempt-handshake] */
+    if (ret == 0) {
+        if (read_after) {
+            unsigned char byte;
+
+            /* A TLS 1.3 server judges our certificate after our side of the
+             * handshake is over: its verdict arrives with our first read. */
+            out->function = "mbedtls_ssl_read";
+            ret = tls_read_some(&s->ssl, &byte, 1);
+            if (ret >= 0)
+                ret = 0; /* a byte, or the server's close_notify */
+        }
+        if (ret == 0)
+            stage_close_notify(&s->ssl); /* a goodbye that fails changes nothing shown here */
+    }
+    out->ret = ret;
+    out->exit = ret == 0 ? WS_EXIT_OK : WS_EXIT_HANDSHAKE;
+}
+
+/* The last plaintext alert each side sent, as the tap saw them. */
+static void alerts_seen(const struct trace_bio *tap, struct outcome *out)
+{
+    const struct trace_alert *in = trace_bio_received_alert(tap);
+    const struct trace_alert *sent = trace_bio_sent_alert(tap);
+
+    if (in->seen && in->description != 0)
+        out->received_alert = in->description;
+    if (sent->seen && sent->description != 0)
+        out->sent_alert = sent->description;
+}
+
+/* One connection, built from the earlier lessons' stages, to host:port:
+ * lesson 04 connects, attaches the TLS context (naming servername, or no
+ * name at all when it is NULL: one of the mistakes) and puts the trace tap in
+ * place; then the handshake. The tap then tells which alerts crossed the
+ * wire. The configuration is shared. */
 static void attempt(struct tls_session *s, const struct options *o, const char *host, const char *port,
                     const char *servername, int read_after, struct outcome *out)
 {
-    mbedtls_net_context net;
-    mbedtls_ssl_context ssl;
-    struct trace_bio tap;
-    int ret;
+    struct options target = *o; /* the same options, aimed at this attempt's server */
 
     memset(out, 0, sizeof(*out));
     out->received_alert = out->sent_alert = -1;
-    mbedtls_net_init(&net);
-    mbedtls_ssl_init(&ssl);
-    memset(&tap, 0, sizeof(tap));
-
-    out->function = "mbedtls_net_connect";
-    ret = mbedtls_net_connect(&net, host, port, MBEDTLS_NET_PROTO_TCP);
-    if (ret == 0) {
-        out->function = "mbedtls_ssl_setup";
-        ret = mbedtls_ssl_setup(&ssl, &s->conf);
+    target.host = host;
+    target.port = port;
+    target.servername = servername;
+    /* The previous attempt freed these; make them fresh again. */
+    mbedtls_net_init(&s->net);
+    mbedtls_ssl_init(&s->ssl);
+    memset(&s->trace, 0, sizeof(s->trace));
+    out->exit = stage_connect(s, &target);
+    if (out->exit == WS_EXIT_OK) {
+        handshake_and_read(s, read_after, out);
+        alerts_seen(&s->trace, out);
     }
-    /* [attempt-hostname] */
-    if (ret == 0 && servername != NULL) {
-        out->function = "mbedtls_ssl_set_hostname";
-        ret = mbedtls_ssl_set_hostname(&ssl, servername);
-    }
-    /* [attempt-hostname] */
-    if (ret == 0) {
-        if (s->keylog.file != NULL)
-            compat_ssl_key_export(&ssl, &s->keylog.export);
-        /* The tap always watches (for alerts); it prints only with --trace. */
-        trace_bio_init(&tap, &net, mbedtls_net_send, mbedtls_net_recv_timeout, 0, o->trace ? stdout : NULL,
-                       NULL);
-        mbedtls_ssl_set_bio(&ssl, &tap, trace_bio_send, NULL, trace_bio_recv_timeout);
-        out->function = "mbedtls_ssl_handshake";
-        do {
-            ret = mbedtls_ssl_handshake(&ssl);
-        } while (ret != 0 && compat_ssl_should_retry(ret));
-        out->flags = mbedtls_ssl_get_verify_result(&ssl);
-    }
-    if (ret == 0 && read_after) {
-        unsigned char byte;
-
-        out->function = "mbedtls_ssl_read";
-        do {
-            ret = mbedtls_ssl_read(&ssl, &byte, 1);
-        } while (ret < 0 && compat_ssl_should_retry(ret));
-        if (ret >= 0)
-            ret = 0;
-    }
-    if (ret == 0) {
-        do {
-            ret = mbedtls_ssl_close_notify(&ssl);
-        } while (ret != 0 && compat_ssl_should_retry(ret));
-        ret = 0; /* a peer that already left is fine here */
-    }
-    out->ret = ret;
-    if (tap.decoder != NULL) {
-        const struct trace_alert *in = trace_bio_received_alert(&tap);
-        const struct trace_alert *sent = trace_bio_sent_alert(&tap);
-
-        if (in->seen && in->description != 0)
-            out->received_alert = in->description;
-        if (sent->seen && sent->description != 0)
-            out->sent_alert = sent->description;
-    }
-    mbedtls_ssl_free(&ssl);
-    trace_bio_free(&tap);
-    mbedtls_net_free(&net);
+    mbedtls_ssl_free(&s->ssl);
+    trace_bio_free(&s->trace);
+    mbedtls_net_free(&s->net);
 }
 /* [attempt] */
 
@@ -221,25 +222,23 @@ static int run_levels(struct tls_session *s, const struct options *o)
         mbedtls_ssl_conf_dbg(&s->conf, counting_debug_callback, &st);
         mbedtls_debug_set_threshold(threshold);
         /* [levels-threshold] */
-        narrate_begin("Handshake at debug level %d (%s)", threshold, meaning[threshold]);
+        printf("\nDebug level %d (%s):\n", threshold, meaning[threshold]);
         attempt(s, o, o->host, o->port, o->servername, 0, &out);
         mbedtls_debug_set_threshold(0);
-        if (out.ret != 0) {
-            narrate_failed();
-            report_mbedtls_error("debugging", out.function, out.ret);
-            return out.ret == MBEDTLS_ERR_NET_CONNECT_FAILED || out.ret == MBEDTLS_ERR_NET_UNKNOWN_HOST
-                       ? WS_EXIT_NETWORK
-                       : WS_EXIT_HANDSHAKE;
+        if (out.exit != WS_EXIT_OK) {
+            /* A failed handshake was reported by lesson 05's stage itself. */
+            if (out.ret != 0 && strcmp(out.function, "mbedtls_ssl_handshake") != 0)
+                report_mbedtls_error("debugging", out.function, out.ret);
+            return out.exit;
         }
         for (int l = 1; l <= 4; l++) {
             lines += st.lines[l];
             bytes += st.bytes[l];
         }
-        narrate_ok("%lu debug lines, %lu bytes", lines, bytes);
-        if (threshold == 0) {
-            narrate_info("level 0: the callback was never called");
+        narrate_info("%lu debug lines, %lu bytes%s", lines, bytes,
+                     threshold == 0 ? ": the callback was never called" : "");
+        if (threshold == 0)
             continue;
-        }
         if (st.lines[threshold] == 0) {
             narrate_info("new at level %d: nothing (this level reports errors, and there were none)",
                          threshold);
@@ -474,19 +473,22 @@ static int run_mistake(struct tls_session *s, const struct options *o, const str
         break;
     }
 
-    narrate_begin("Handshake with %s:%s", host, port);
     attempt(s, o, host, port, servername, m->kind == MISTAKE_NO_CLIENT_CERT, &out);
     peer_join(&peer);
     /* Undo the mistake for the next one. */
     mbedtls_ssl_conf_ca_chain(&s->conf, &s->ca_chain, s->have_crl ? &s->crl : NULL);
     mbedtls_ssl_conf_ciphersuites(&s->conf, o->ciphersuites[0] != 0 ? o->ciphersuites
                                                                     : mbedtls_ssl_list_ciphersuites());
+    if (out.exit != WS_EXIT_OK && out.ret == 0) {
+        /* The connection itself failed (the stage said why): no mistake to see. */
+        peer_stop(&peer);
+        return out.exit;
+    }
 
-    if (out.ret == 0) {
-        narrate_ok("the handshake succeeded");
-    } else {
-        narrate_failed();
-        report_mbedtls_error("debugging", out.function, out.ret);
+    if (out.ret != 0) {
+        /* A failed handshake was reported by lesson 05's stage itself. */
+        if (strcmp(out.function, "mbedtls_ssl_handshake") != 0)
+            report_mbedtls_error("debugging", out.function, out.ret);
         /* [explain-failure] */
         explain_handshake_failure(out.ret, out.flags, out.received_alert, out.sent_alert);
         /* [explain-failure] */
@@ -549,13 +551,14 @@ int main(int argc, char **argv)
 
     if (own_options(&argc, argv, &levels, &only) != 0)
         return WS_EXIT_USAGE;
-    ret = options_parse(argc, argv, OPTS_CERTS | OPTS_CONFIG | OPTS_CONNECT,
-                        "Lesson 09: debug levels, decoded errors and alerts, and six deliberate mistakes.\n"
-                        "  --levels              only the handshake at debug levels 0-4\n"
-                        "  --mistake NAME        only one mistake: no-ca, wrong-hostname, no-hostname,\n"
-                        "                        server-closes, no-client-cert, no-shared-suite\n"
-                        "                        (exit code: 4 if the handshake failed, 0 if it passed)",
-                        &o, &done);
+    ret = options_parse_extra(
+        argc, argv, OPTS_CERTS | OPTS_CONFIG | OPTS_CONNECT,
+        "Lesson 09: debug levels, decoded errors and alerts, and six deliberate mistakes.",
+        "  --levels              only the handshake at debug levels 0-4\n"
+        "  --mistake NAME        only one mistake: no-ca, wrong-hostname, no-hostname,\n"
+        "                        server-closes, no-client-cert, no-shared-suite\n"
+        "                        (exit code: 4 if the handshake failed, 0 if it passed)\n",
+        &o, &done);
     if (done)
         return ret;
     if (only != NULL) {
@@ -575,6 +578,9 @@ int main(int argc, char **argv)
     narrate_set_thread_prefix("");
 
     ret = stage_init(&s);
+    /* Lesson 04 puts the tap in place even without --trace: it reports the
+     * alerts that explain a failure. */
+    s.watch_alerts = 1;
     if (ret == WS_EXIT_OK)
         ret = stage_load_certs(&s, &o);
     if (ret == WS_EXIT_OK)

@@ -45,11 +45,12 @@ struct tls_session {
     /* 03_config */
     mbedtls_ssl_config conf;           /**< settings shared by every connection */
     struct debug_sink debug;           /**< where --debug lines go */
-    struct keylog keylog;              /**< where --keylog secrets go (lesson 09) */
+    struct keylog keylog;              /**< where --keylog secrets go (opened by lesson 03) */
     /* 04_connect */
     mbedtls_net_context net;           /**< the TCP socket */
     mbedtls_ssl_context ssl;           /**< one TLS connection over it */
-    struct trace_bio trace;            /**< the --trace tap between them (lesson 09) */
+    struct trace_bio trace;            /**< the --trace tap between them (put in place by lesson 04) */
+    int watch_alerts;                  /**< keep the tap without --trace too, silent (lesson 09 reads alerts) */
     int have_crl;                      /**< a CRL was loaded */
     int debug_open;                    /**< @p debug needs closing */
     int handshake_done;                /**< close_notify is worth sending */
@@ -95,13 +96,27 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint);
 int stage_connect(struct tls_session *s, const struct options *o);
 
 /**
+ * @brief The optional debugging aids of stage 04 (04_connect.c), after stage_attach().
+ *
+ * With `--keylog` on mbedTLS 3.x, hooks the key export into this connection
+ * (2.28 exports through the configuration, set up in lesson 03). With
+ * `--trace`, or when @p s->watch_alerts is set, puts the trace tap between
+ * @p s->ssl and @p s->net; it prints only with `--trace`.
+ * @param s the session, connected and attached.
+ * @param o the options.
+ * @return WS_EXIT_OK, or WS_EXIT_SETUP when the tap cannot be allocated.
+ */
+int stage_attach_debug_taps(struct tls_session *s, const struct options *o);
+
+/**
  * @brief Attach a prepared TLS context to a connected socket (stage 04).
  *
  * Used by the client after connecting and by the server after accepting.
  * @param ssl  the (initialised) TLS context.
  * @param conf the configuration from stage 03.
  * @param net  the connected socket.
- * @param servername the name to verify and send as SNI (client), or NULL (server).
+ * @param servername the name to verify and send as SNI (client), or NULL (server; and lesson 09's
+ *                   deliberately insecure client that never names the server).
  */
 int stage_attach(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, mbedtls_net_context *net,
                  const char *servername);
@@ -112,6 +127,15 @@ int stage_attach(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, mbedt
  * @return WS_EXIT_OK or WS_EXIT_HANDSHAKE.
  */
 int stage_handshake(mbedtls_ssl_context *ssl);
+
+/**
+ * @brief stage_handshake(), also handing back mbedTLS's own result (lesson 09
+ *        explains it).
+ * @param ssl         the attached TLS context.
+ * @param mbedtls_ret set to 0 or the error mbedtls_ssl_handshake() returned.
+ * @return WS_EXIT_OK or WS_EXIT_HANDSHAKE.
+ */
+int stage_handshake_ret(mbedtls_ssl_context *ssl, int *mbedtls_ret);
 
 /**
  * @brief Write all of @p len bytes (stage 06), retrying partial writes.
