@@ -305,6 +305,22 @@ bad_case client expired BADCERT_EXPIRED intermediate ext_client "Workshop Client
 bad_case client self-signed BADCERT_NOT_TRUSTED self ext_client "Workshop Client"
 bad_case client unknown-root BADCERT_NOT_TRUSTED rogue ext_client "Workshop Client"
 bad_case client wrong-eku BADCERT_EXT_KEY_USAGE intermediate ext_server_only "Workshop Client"
+bad_case client not-yet-valid BADCERT_FUTURE intermediate ext_client "Workshop Client" \
+    "$future_start" "$normal_end"
+bad_case client sha1 BADCERT_BAD_MD intermediate ext_client "Workshop Client" \
+    "$normal_start" "$normal_end" sha1
+
+# As on the server side, RSA-1024 needs an RSA key.
+rsa_key 1024 "$out/bad/client-rsa1024.key"
+sign intermediate ext_client "$org/CN=Workshop Client" "$out/bad/client-rsa1024.key" leaf.pem
+cat leaf.pem "$out/intermediate.pem" >"$out/bad/client-rsa1024-chain.pem"
+add_case client rsa1024 BADCERT_BAD_KEY
+
+# Revoked by the intermediate, so the same crl.pem lists both revoked leaves.
+bad_case client revoked BADCERT_REVOKED intermediate ext_client "Workshop Client"
+run openssl ca -batch -config pki.cnf -name ca_intermediate \
+    -cert "$out/intermediate.pem" -keyfile "$out/intermediate.key" \
+    -revoke leaf.pem -crl_reason keyCompromise
 
 # --- CRLs ------------------------------------------------------------------
 # mbedTLS checks each certificate against the CRLs from its own issuer and

@@ -176,6 +176,11 @@ static int build_response(const mbedtls_ssl_context *ssl, const struct http_requ
     } else if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
         *status = 405, reason = "Method Not Allowed";
         body_len = snprintf(body, sizeof(body), "Only GET and HEAD are served here.\n");
+    } else if (strcmp(req->path, "/hello") == 0 && connection_tap != NULL && connection_tap->decoder == NULL) {
+        /* The tap could not allocate its decoder (serve_connection()). */
+        *status = 503, reason = "Service Unavailable";
+        body_len = snprintf(body, sizeof(body), "This connection's ClientHello was not recorded "
+                                                "(the server ran out of memory); try again.\n");
     } else if (strcmp(req->path, "/hello") == 0 && connection_tap != NULL) {
         /* [server-hello-page] */
         /* "What did my browser send?": the ClientHello the tap decoded.
@@ -278,7 +283,12 @@ static int serve_connection(struct server *srv, struct connection *conn)
         /* Replace lesson 04's receive callback with the deadline-aware one,
          * behind a tap that decodes the records (lesson 09): silently, to
          * remember the ClientHello for /hello, or printed with --trace. */
-        trace_bio_init(&tap, conn, mbedtls_net_send, connection_recv, 1, srv->o.trace ? stdout : NULL, prefix);
+        if (trace_bio_init(&tap, conn, mbedtls_net_send, connection_recv, 1, srv->o.trace ? stdout : NULL,
+                           prefix) != 0) {
+            /* Out of memory: serve the client anyway, just without a decoder
+             * (no trace lines, and /hello says it has nothing to show). */
+            report_error("server", "cannot decode this connection (out of memory); serving it undecoded");
+        }
         connection_tap = &tap;
         mbedtls_ssl_set_bio(&ssl, &tap, trace_bio_send, NULL, trace_bio_recv_timeout);
         /* [server-tap] */

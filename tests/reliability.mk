@@ -5,14 +5,18 @@
 
 # Small peers the tests start on free loopback ports. hostile_server and
 # hostile_client speak raw TCP (they only need libc); load_client is a
-# multi-threaded mbedTLS client.
-check_PROGRAMS += tests/peers/hostile_server tests/peers/hostile_client tests/peers/load_client
+# multi-threaded mbedTLS client; close_server is an mbedTLS server that
+# completes the handshake and then closes without answering.
+check_PROGRAMS += tests/peers/hostile_server tests/peers/hostile_client tests/peers/load_client \
+	tests/peers/close_server
 tests_peers_hostile_server_SOURCES = tests/peers/hostile_server.c
 tests_peers_hostile_server_LDADD =
 tests_peers_hostile_client_SOURCES = tests/peers/hostile_client.c
 tests_peers_hostile_client_LDADD =
 tests_peers_load_client_SOURCES = tests/peers/load_client.c
 tests_peers_load_client_LDADD = $(MBEDTLS_LIBS) $(PTHREAD_LIBS)
+tests_peers_close_server_SOURCES = tests/peers/close_server.c
+tests_peers_close_server_LDADD = $(MBEDTLS_LIBS)
 
 # Unit tests of the HTTP and option parsers, with the inputs fuzzing found;
 # they replay the seed corpora through the fuzz targets' own checks.
@@ -29,7 +33,8 @@ RELIABILITY_TESTS = \
 	tests/hostile_servers.test \
 	tests/hostile_clients.test \
 	tests/load.test \
-	tests/load_sigterm.test
+	tests/load_sigterm.test \
+	tests/lesson06_limits.test
 TESTS += $(RELIABILITY_TESTS)
 EXTRA_DIST += $(RELIABILITY_TESTS) tests/valgrind.supp scripts/check-valgrind.sh
 
@@ -49,3 +54,17 @@ PHONY_TARGETS += check-valgrind
 CLEAN_LOCAL_DIRS += check-valgrind
 check-valgrind: $(noinst_PROGRAMS) $(check_PROGRAMS) certs/pki.stamp
 	@$(AM_TESTS_ENVIRONMENT) bash $(srcdir)/scripts/check-valgrind.sh $(check_PROGRAMS)
+
+# The transcripts docs/pages/reliability.md shows (@verbinclude
+# docs/reliability/NAME.txt): a few representative cases rerun for real when
+# the pages are built, so the page never shows typed-in output or figures.
+CLEAN_LOCAL_DIRS += docs/reliability
+EXTRA_DIST += scripts/capture-reliability.sh
+if HAVE_DOXYGEN
+docs/reliability/capture.stamp: $(noinst_PROGRAMS) tests/peers/hostile_server tests/peers/hostile_client \
+		tests/peers/load_client certs/pki.stamp $(srcdir)/scripts/capture-reliability.sh
+	$(AM_V_GEN)rm -rf docs/reliability && \
+	bash $(srcdir)/scripts/capture-reliability.sh '$(abs_top_builddir)' docs/reliability >/dev/null && \
+	touch $@
+docs/html/index.html: docs/reliability/capture.stamp
+endif

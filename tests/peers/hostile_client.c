@@ -16,8 +16,12 @@
  * Then it waits until the server closes every connection (at most 30
  * seconds) and prints one line saying how long that took and what the
  * server sent, e.g. "half: server closed after 1003 ms, having sent 1021
- * bytes (first byte 0x16)". Exit codes: 0 the server closed every
- * connection, 1 usage, 2 socket error, 3 the server kept a connection open.
+ * bytes (first byte 0x16)". The slowloris line also says how much of its
+ * ClientHello it had sent ("we had sent 18 of 76 bytes"): fewer than all but
+ * one proves that the server's overall deadline ended the connection, not a
+ * per-read timeout, whatever the machine's load. Exit codes: 0 the server
+ * closed every connection, 1 usage, 2 socket error, 3 the server kept a
+ * connection open.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -111,12 +115,15 @@ static int drain(int fd, int wait_ms, struct seen *seen, long long start)
     return 0;
 }
 
-static void print_seen(const char *mode, const struct seen *seen)
+/* sent < 0: do not report how many ClientHello bytes were sent. */
+static void print_seen(const char *mode, const struct seen *seen, long sent)
 {
     if (seen->closed_after_ms < 0)
         printf("%s: server kept the connection open for %d ms", mode, GIVE_UP_MS);
     else
         printf("%s: server closed after %lld ms", mode, seen->closed_after_ms);
+    if (sent >= 0)
+        printf(" (we had sent %ld of %zu bytes)", sent, sizeof(client_hello));
     if (seen->bytes > 0)
         printf(", having sent %zu bytes (first byte 0x%02x)\n", seen->bytes, (unsigned) seen->first_byte);
     else
@@ -128,6 +135,7 @@ static int one_connection(const char *mode, int port)
 {
     static const char plain[] = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
     struct seen seen = {-1, 0, -1};
+    long sent = -1;
     long long start;
     int fd = connect_to(port);
 
@@ -142,17 +150,19 @@ static int one_connection(const char *mode, int port)
             perror("hostile_client: write");
     } else {
         /* slowloris: a byte every 100 ms, and the last byte never. */
+        sent = 0;
         for (size_t i = 0; i + 1 < sizeof(client_hello) && seen.closed_after_ms < 0; i++) {
             if (write(fd, client_hello + i, 1) != 1) {
                 seen.closed_after_ms = now_ms() - start;
                 break;
             }
+            sent++;
             drain(fd, 100, &seen, start);
         }
     }
     if (seen.closed_after_ms < 0)
         drain(fd, GIVE_UP_MS, &seen, start);
-    print_seen(mode, &seen);
+    print_seen(mode, &seen, sent);
     close(fd);
     return seen.closed_after_ms < 0 ? 3 : 0;
 }
