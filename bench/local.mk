@@ -40,13 +40,13 @@ bench_tls_bench_CPPFLAGS = $(AM_CPPFLAGS) $(BENCHMARK_CFLAGS) $(BENCH_HEAP_CPPFL
 bench_tls_bench_LDADD = common/libcommon.a $(BENCH_MBEDTLS_LINK) $(BENCHMARK_LIBS) $(PTHREAD_LIBS)
 
 bench: bench/tls_bench certs/pki.stamp
-	$(SHELL) $(srcdir)/bench/run.sh full bench/tls_bench bench/results $(BENCH_FLAGS)
+	TARGET_RUN='$(TARGET_RUN)' bash $(srcdir)/bench/run.sh full bench/tls_bench bench/results $(BENCH_FLAGS)
 
 bench-quick: bench/tls_bench certs/pki.stamp
-	$(SHELL) $(srcdir)/bench/run.sh quick bench/tls_bench bench/results $(BENCH_FLAGS)
+	TARGET_RUN='$(TARGET_RUN)' bash $(srcdir)/bench/run.sh quick bench/tls_bench bench/results $(BENCH_FLAGS)
 
 bench-callgrind: bench/tls_bench certs/pki.stamp
-	$(SHELL) $(srcdir)/bench/callgrind.sh bench/tls_bench bench/results/callgrind.md
+	bash $(srcdir)/bench/callgrind.sh bench/tls_bench bench/results/callgrind.md
 
 # The "This build" section of the docs' benchmark page (docs/local.mk makes
 # the site depend on it): a bench-quick run of this very binary, made again

@@ -230,6 +230,31 @@ static inline int compat_ssl_should_retry(int ret)
 }
 
 /**
+ * @brief Ask a TLS 1.3 client to report NewSessionTicket messages.
+ *
+ * TLS 1.3 tickets arrive after the handshake. From 3.6.1 a client ignores
+ * them unless this signalling is on; then mbedtls_ssl_read() returns
+ * MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET once a ticket is stored and
+ * mbedtls_ssl_get_session() can export it. 3.6.0 stores tickets without
+ * signalling; 2.28 has no TLS 1.3. In both, this does nothing.
+ *
+ * @param conf a client configuration.
+ * @return 1 when the client will signal tickets, 0 otherwise.
+ */
+static inline int compat_conf_tls13_signal_tickets(mbedtls_ssl_config *conf)
+{
+#if COMPAT_HAVE_TLS13 && defined(MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED) && \
+    defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
+    mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(conf,
+                                                             MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
+    return 1;
+#else
+    (void) conf;
+    return 0;
+#endif
+}
+
+/**
  * @brief The file descriptor inside an mbedtls_net_context.
  *
  * Unlike most struct fields, `fd` stayed public in 3.x: its header documents

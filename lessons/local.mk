@@ -45,4 +45,4 @@ lessons_08_server_LDADD = $(LESSON_LDADD)
 EXTRA_DIST += scripts/tour.sh
 PHONY_TARGETS += tour
 tour: $(noinst_PROGRAMS) $(noinst_DATA)
-	@$(SHELL) $(srcdir)/scripts/tour.sh $(abs_top_builddir)
+	@bash $(srcdir)/scripts/tour.sh $(abs_top_builddir)

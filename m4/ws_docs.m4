@@ -12,6 +12,9 @@ AC_DEFUN([WS_CHECK_DOCS], [
   AC_ARG_ENABLE([docs],
     [AS_HELP_STRING([--disable-docs], [do not build the documentation site even if Doxygen is found])],
     [], [enable_docs=auto])
+  # Building the docs runs the lessons to capture their output: a cross
+  # build's programs cannot run here, so leave the docs out unless asked.
+  AS_IF([test "x$enable_docs" = xauto && test "x$cross_compiling" = xyes], [enable_docs=no])
   ws_have_docs=no
   AS_IF([test "x$enable_docs" != xno], [
     AC_PATH_PROG([DOXYGEN], [doxygen])

@@ -7,6 +7,8 @@ set -u
 
 build=${1:?usage: tour.sh BUILD_DIR}
 lessons="$build/lessons"
+# Cross builds: emulator wrappers made by cross/target-run.sh.
+[ -z "${TARGET_BIN:-}" ] || lessons="$TARGET_BIN/lessons"
 log=$(mktemp "${TMPDIR:-/tmp}/workshop-tour.XXXXXX")
 server_pid=""
 

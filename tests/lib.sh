@@ -13,6 +13,10 @@ top_srcdir=${top_srcdir:?run the tests through make check}
 CERTS_DIR=${CERTS_DIR:-$top_builddir/certs}
 LESSONS="$top_builddir/lessons"
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/workshop-test.XXXXXX")
+# Cross builds run target programs through TARGET_RUN (e.g. qemu-aarch64):
+# this wraps them in $SCRATCH/target and points LESSONS there (cross/README).
+# shellcheck source=../cross/target-run.sh
+[ -z "${TARGET_RUN:-}" ] || . "$top_srcdir/cross/target-run.sh"
 BACKGROUND_PIDS=""
 FAILURES=0
 CHECKS=0

@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file 10_tls13.c
+ * @brief Lesson 10: TLS 1.3 next to TLS 1.2, and resuming a session with a ticket.
+ *
+ * What you will learn:
+ * - mbedtls_ssl_conf_min_tls_version() / mbedtls_ssl_conf_max_tls_version()
+ *   pin the protocol version; mbedTLS 3.6 negotiates TLS 1.3 by default;
+ * - TLS 1.3 needs one round trip before the client may send data, TLS 1.2
+ *   needs two; the server's certificate travels encrypted in TLS 1.3;
+ * - TLS 1.3 cipher suites (TLS1-3-AES-128-GCM-SHA256) name only the record
+ *   cipher and hash: the key exchange comes from the key_share extension;
+ * - a TLS 1.3 server sends its session tickets *after* the handshake, so the
+ *   client meets them inside mbedtls_ssl_read() as
+ *   MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET, once it has asked for them
+ *   with mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets();
+ * - mbedtls_ssl_get_session() keeps the ticket and mbedtls_ssl_set_session()
+ *   offers it on the next connection: the server then skips its certificate
+ *   and signature (the ServerHello carries pre_shared_key).
+ *
+ * The lesson makes three connections to the lesson server: TLS 1.2 for
+ * comparison, a full TLS 1.3 handshake that earns a ticket, and a TLS 1.3
+ * handshake resumed with that ticket. A small wire tap between mbedTLS and
+ * the socket counts bytes and round trips; it only watches.
+ *
+ * With mbedTLS 2.28 (no TLS 1.3) the lesson says so and exits with 77.
+ *
+ * Run it: start the server (`lessons/08_server &`), then `lessons/10_tls13`;
+ * add `--trace` to see every record of the three handshakes (lesson 09), or
+ * `--debug 3` for mbedTLS's own account.
+ *
+ * Exit codes: 0 done, 1 usage, 2 setup, 3 network, 4 handshake (or no
+ * resumption), 5 I/O, 77 this mbedTLS has no TLS 1.3.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "stages.h"
+
+#if COMPAT_HAVE_TLS13
+
+/** @brief Server bytes kept per handshake: a certificate chain fits easily. */
+#define TAP_KEEP 16384
+
+/** @brief Watches one connection's bytes between mbedTLS and the socket. */
+struct wire_tap {
+    void *inner;                         /**< the next layer: the socket, or the --trace tap */
+    mbedtls_ssl_send_t *inner_send;      /**< its send function */
+    mbedtls_ssl_recv_timeout_t *inner_recv; /**< its receive function */
+    unsigned char from_server[TAP_KEEP]; /**< the first bytes the server sent */
+    size_t from_server_len;              /**< bytes kept in @p from_server */
+    size_t received, sent;               /**< totals, in both directions */
+    unsigned round_trips;                /**< times we waited for an answer to what we sent */
+    int sent_since_recv;                 /**< we sent something and await the reply */
+};
+
+/** @brief What one handshake looked like, for the comparison at the end. */
+struct handshake_facts {
+    char version[16];       /**< mbedtls_ssl_get_version() */
+    char suite[64];         /**< mbedtls_ssl_get_ciphersuite() */
+    unsigned round_trips;   /**< before the client could send data */
+    size_t server_bytes;    /**< what the server sent during the handshake */
+    int cert_in_clear;      /**< the server's certificate was readable on the wire */
+    unsigned key_share;     /**< TLS 1.3 group from the ServerHello, 0 if none */
+    int psk_accepted;       /**< the ServerHello accepted our ticket */
+    double ms;              /**< wall-clock time of the handshake */
+};
+
+/* [tap] */
+/* The send and receive callbacks mbedTLS calls (lesson 04 installs the plain
+ * mbedtls_net_* ones, or lesson 09's --trace tap). These count, then pass
+ * everything on unchanged. */
+static int tap_send(void *ctx, const unsigned char *buf, size_t len)
+{
+    struct wire_tap *tap = ctx;
+    int ret = tap->inner_send(tap->inner, buf, len);
+
+    if (ret > 0) {
+        tap->sent += (size_t) ret;
+        tap->sent_since_recv = 1;
+    }
+    return ret;
+}
+
+static int tap_recv(void *ctx, unsigned char *buf, size_t len, uint32_t timeout)
+{
+    struct wire_tap *tap = ctx;
+    int ret = tap->inner_recv(tap->inner, buf, len, timeout);
+
+    if (ret > 0) {
+        size_t keep = TAP_KEEP - tap->from_server_len;
+
+        if (keep > (size_t) ret)
+            keep = (size_t) ret;
+        memcpy(tap->from_server + tap->from_server_len, buf, keep);
+        tap->from_server_len += keep;
+        tap->received += (size_t) ret;
+        /* Data after we spoke: one more round trip. */
+        if (tap->sent_since_recv)
+            tap->round_trips++;
+        tap->sent_since_recv = 0;
+    }
+    return ret;
+}
+/* [tap] */
+
+/* Does @p needle occur in @p hay? (memmem is not in C11.) */
+static int contains_bytes(const unsigned char *hay, size_t hay_len, const unsigned char *needle, size_t len)
+{
+    for (size_t i = 0; len > 0 && i + len <= hay_len; i++)
+        if (memcmp(hay + i, needle, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* Read a big-endian 16-bit number. */
+static unsigned get16(const unsigned char *p)
+{
+    return ((unsigned) p[0] << 8) | p[1];
+}
+
+/* [server-hello] */
+/* mbedTLS 3.6 has no "was this session resumed?" accessor, so look at the
+ * wire: the ServerHello (always the server's first record, sent in the
+ * clear) lists the extensions the server accepted. key_share (51) carries
+ * its half of the key exchange; pre_shared_key (41) means it accepted our
+ * ticket. */
+static void read_server_hello(const unsigned char *p, size_t len, struct handshake_facts *f)
+{
+    size_t pos, end, ext_end;
+
+    /* Record header (5 bytes), then a handshake header: type 2, 3-byte length. */
+    if (len < 5 + 4 + 2 + 32 + 1 || p[0] != 22 || p[5] != 2)
+        return;
+    end = 5 + get16(p + 3);
+    if (end > len)
+        end = len;
+    pos = 5 + 4 + 2 + 32;          /* skip legacy_version and random */
+    pos += 1 + (size_t) p[pos];    /* legacy_session_id_echo */
+    pos += 2 + 1;                  /* cipher_suite, legacy_compression_method */
+    if (pos + 2 > end)
+        return;
+    ext_end = pos + 2 + get16(p + pos);
+    pos += 2;
+    if (ext_end > end)
+        ext_end = end;
+    while (pos + 4 <= ext_end) {
+        unsigned type = get16(p + pos), ext_len = get16(p + pos + 2);
+
+        if (pos + 4 + ext_len > ext_end)
+            break;
+        if (type == 51 && ext_len >= 2)
+            f->key_share = get16(p + pos + 4);
+        if (type == 41)
+            f->psk_accepted = 1;
+        pos += 4 + ext_len;
+    }
+}
+/* [server-hello] */
+
+/* IANA names of the key exchange groups mbedTLS 3.6 offers. */
+static const char *group_name(unsigned id)
+{
+    switch (id) {
+    case 23: return "secp256r1";
+    case 24: return "secp384r1";
+    case 25: return "secp521r1";
+    case 29: return "x25519";
+    case 30: return "x448";
+    case 256: return "ffdhe2048";
+    default: return "another group";
+    }
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double) ts.tv_sec * 1000.0 + (double) ts.tv_nsec / 1e6;
+}
+
+/* [get-and-tickets] */
+/* Send a GET and read the whole answer. TLS 1.3 tickets arrive in here:
+ * with signalling on, mbedtls_ssl_read() stops with
+ * MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET and the ticket can be taken
+ * with mbedtls_ssl_get_session() before reading on. */
+static int get_and_collect_tickets(mbedtls_ssl_context *ssl, const struct options *o,
+                                   mbedtls_ssl_session *ticket, int *tickets)
+{
+    unsigned char buf[1024];
+    char request[512], status_line[64] = "";
+    size_t total = 0;
+    int len, ret;
+
+    len = snprintf(request, sizeof(request), "GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n",
+                   o->servername);
+    narrate_begin("Sending GET /");
+    ret = tls_write_all(ssl, (const unsigned char *) request, (size_t) len);
+    if (ret != 0) {
+        narrate_failed();
+        report_mbedtls_error("tls13", "mbedtls_ssl_write", ret);
+        return WS_EXIT_IO;
+    }
+    narrate_ok("%d bytes", len);
+
+    narrate_begin("Reading the response");
+    for (;;) {
+        ret = mbedtls_ssl_read(ssl, buf, sizeof(buf) - 1);
+        if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+            /* Keep the newest ticket: free the old one, take this one. */
+            mbedtls_ssl_session_free(ticket);
+            mbedtls_ssl_session_init(ticket);
+            ret = mbedtls_ssl_get_session(ssl, ticket);
+            if (ret != 0) {
+                narrate_failed();
+                report_mbedtls_error("tls13", "mbedtls_ssl_get_session", ret);
+                return WS_EXIT_IO;
+            }
+            ++*tickets;
+            continue;
+        }
+        if (ret > 0) {
+            if (total == 0) {
+                buf[ret] = '\0';
+                sscanf((const char *) buf, "%63[^\r\n]", status_line);
+            }
+            total += (size_t) ret;
+            continue;
+        }
+        if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || ret == 0)
+            break;
+        if (!compat_ssl_should_retry(ret)) {
+            narrate_failed();
+            report_mbedtls_error("tls13", "mbedtls_ssl_read", ret);
+            return WS_EXIT_IO;
+        }
+    }
+    narrate_ok("%s, %zu bytes; %d NewSessionTicket message%s after the handshake", status_line, total,
+               *tickets, *tickets == 1 ? "" : "s");
+    return WS_EXIT_OK;
+}
+/* [get-and-tickets] */
+
+/* [one-connection] */
+/* Connect, handshake (resuming @p resume if given), fetch /, close. */
+static int one_connection(struct tls_session *s, const struct options *o, const mbedtls_ssl_session *resume,
+                          mbedtls_ssl_session *ticket, int *tickets, struct handshake_facts *f)
+{
+    static struct wire_tap tap;
+    const mbedtls_x509_crt *peer;
+    double start;
+    int ret;
+
+    /* The previous connection freed these; make them fresh again. */
+    mbedtls_net_init(&s->net);
+    mbedtls_ssl_init(&s->ssl);
+    ret = stage_connect(s, o);
+    if (ret != WS_EXIT_OK)
+        return ret;
+    memset(&tap, 0, sizeof(tap));
+    if (o->trace) {
+        /* Lesson 04 put the --trace tap on the socket: count on top of it. */
+        tap.inner = &s->trace, tap.inner_send = trace_bio_send, tap.inner_recv = trace_bio_recv_timeout;
+    } else {
+        tap.inner = &s->net, tap.inner_send = mbedtls_net_send, tap.inner_recv = mbedtls_net_recv_timeout;
+    }
+    mbedtls_ssl_set_bio(&s->ssl, &tap, tap_send, NULL, tap_recv);
+
+    /* [set-session] */
+    if (resume != NULL) {
+        narrate_begin("Offering the saved session ticket");
+        ret = mbedtls_ssl_set_session(&s->ssl, resume);
+        if (ret != 0) {
+            narrate_failed();
+            report_mbedtls_error("tls13", "mbedtls_ssl_set_session", ret);
+            return WS_EXIT_SETUP;
+        }
+        narrate_ok(NULL);
+    }
+    /* [set-session] */
+
+    start = now_ms();
+    ret = stage_handshake(&s->ssl);
+    f->ms = now_ms() - start;
+    if (ret != WS_EXIT_OK)
+        return ret;
+    s->handshake_done = 1;
+
+    snprintf(f->version, sizeof(f->version), "%s", mbedtls_ssl_get_version(&s->ssl));
+    snprintf(f->suite, sizeof(f->suite), "%s", mbedtls_ssl_get_ciphersuite(&s->ssl));
+    f->round_trips = tap.round_trips;
+    f->server_bytes = tap.received;
+    read_server_hello(tap.from_server, tap.from_server_len, f);
+    /* Is the DER of the server's certificate readable in what it sent? */
+    peer = mbedtls_ssl_get_peer_cert(&s->ssl);
+    f->cert_in_clear = peer != NULL && contains_bytes(tap.from_server, tap.from_server_len, peer->raw.p,
+                                                      peer->raw.len);
+    narrate_info("%u round trip%s, %zu bytes from the server, %.1f ms; certificate %s on the wire%s%s",
+                 f->round_trips, f->round_trips == 1 ? "" : "s", f->server_bytes, f->ms,
+                 f->cert_in_clear ? "readable" : "not readable", f->key_share ? "; key share " : "",
+                 f->key_share ? group_name(f->key_share) : "");
+
+    ret = get_and_collect_tickets(&s->ssl, o, ticket, tickets);
+    if (stage_close_notify(&s->ssl) != WS_EXIT_OK && ret == WS_EXIT_OK)
+        ret = WS_EXIT_IO;
+    s->handshake_done = 0;
+    mbedtls_ssl_free(&s->ssl);
+    mbedtls_net_free(&s->net);
+    trace_bio_free(&s->trace); /* safe without --trace, and twice */
+    return ret;
+}
+/* [one-connection] */
+
+/* [versions] */
+/* Allow exactly one protocol version for the next connection. The
+ * configuration may change between connections, never during one. */
+static void only_version(mbedtls_ssl_config *conf, mbedtls_ssl_protocol_version version)
+{
+    mbedtls_ssl_conf_min_tls_version(conf, version);
+    mbedtls_ssl_conf_max_tls_version(conf, version);
+}
+/* [versions] */
+
+/* [tls13-main] */
+static int run_lesson(struct tls_session *s, const struct options *o)
+{
+    struct handshake_facts tls12, full, resumed;
+    mbedtls_ssl_session ticket;
+    int tickets = 0, ignored = 0;
+    int ret;
+
+    memset(&tls12, 0, sizeof(tls12));
+    memset(&full, 0, sizeof(full));
+    memset(&resumed, 0, sizeof(resumed));
+    mbedtls_ssl_session_init(&ticket);
+
+    /* [tls13-signal-tickets] */
+    /* Without this, a 3.6 client silently drops TLS 1.3 tickets. */
+    mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
+        &s->conf, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
+    /* [tls13-signal-tickets] */
+
+    printf("\n--- TLS 1.2, for comparison ---\n");
+    only_version(&s->conf, MBEDTLS_SSL_VERSION_TLS1_2);
+    ret = one_connection(s, o, NULL, &ticket, &ignored, &tls12);
+    /* A TLS 1.2 ticket cannot resume TLS 1.3: start the next one clean. */
+    mbedtls_ssl_session_free(&ticket);
+    mbedtls_ssl_session_init(&ticket);
+
+    if (ret == WS_EXIT_OK) {
+        printf("\n--- TLS 1.3, a full handshake ---\n");
+        only_version(&s->conf, MBEDTLS_SSL_VERSION_TLS1_3);
+        ret = one_connection(s, o, NULL, &ticket, &tickets, &full);
+    }
+    if (ret == WS_EXIT_OK && tickets == 0) {
+        report_error("tls13", "the server sent no session ticket: is it built with MBEDTLS_SSL_TICKET_C "
+                     "and session tickets enabled?");
+        ret = WS_EXIT_HANDSHAKE;
+    }
+    if (ret == WS_EXIT_OK) {
+        printf("\n--- TLS 1.3 again, resumed with the ticket ---\n");
+        ret = one_connection(s, o, &ticket, &ticket, &ignored, &resumed);
+    }
+    if (ret == WS_EXIT_OK && !resumed.psk_accepted) {
+        report_error("tls13", "the server did not accept the ticket: it performed a full handshake");
+        ret = WS_EXIT_HANDSHAKE;
+    }
+    mbedtls_ssl_session_free(&ticket);
+    if (ret != WS_EXIT_OK)
+        return ret;
+
+    /* [tls13-compare] */
+    printf("\nWhat changed from TLS 1.2 to TLS 1.3:\n"
+           "  round trips before the client may send data: %u (TLS 1.2) -> %u (TLS 1.3)\n"
+           "  server certificate on the wire: %s (TLS 1.2) -> %s (TLS 1.3)\n"
+           "    because TLS 1.3 encrypts everything after the ServerHello\n"
+           "  cipher suite: %s -> %s\n"
+           "    a TLS 1.3 suite names only the record cipher and hash; the key exchange\n"
+           "    is the key_share extension (here %s), the signature is negotiated apart\n"
+           "  session tickets: TLS 1.2 sends one inside the handshake, TLS 1.3 after it\n"
+           "    (%d received while reading the response)\n"
+           "Resumption with the ticket: %s\n"
+           "  %zu bytes from the server instead of %zu (no certificate, no signature),\n"
+           "  %.1f ms instead of %.1f ms\n",
+           tls12.round_trips, full.round_trips, tls12.cert_in_clear ? "readable" : "not readable",
+           full.cert_in_clear ? "readable" : "not readable", tls12.suite, full.suite,
+           full.key_share ? group_name(full.key_share) : "none seen", tickets,
+           resumed.psk_accepted ? "resumed (the ServerHello carries pre_shared_key)" : "not resumed",
+           resumed.server_bytes, full.server_bytes, resumed.ms, full.ms);
+    /* [tls13-compare] */
+    return WS_EXIT_OK;
+}
+/* [tls13-main] */
+
+#endif /* COMPAT_HAVE_TLS13 */
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    int done;
+    int ret = options_parse(argc, argv, OPTS_CERTS | OPTS_CONFIG | OPTS_CONNECT,
+                            "Lesson 10: TLS 1.3 next to TLS 1.2, and resumption with a session ticket.", &o,
+                            &done);
+
+    if (done)
+        return ret;
+#if !COMPAT_HAVE_TLS13
+    printf("This mbedTLS (%s) was built without TLS 1.3 (MBEDTLS_SSL_PROTO_TLS1_3): mbedTLS 2.28 has\n"
+           "none, 3.6 enables it by default. Build the workshop against 3.6 to run this lesson:\n"
+           "  configure --with-mbedtls=PREFIX   (see the page \"mbedTLS 2.28 -> 3.6 -> 4.x\")\n",
+           MBEDTLS_VERSION_STRING);
+    return WS_EXIT_UNSUPPORTED;
+#else
+    static struct tls_session s; /* large: keep it off the stack */
+
+    signal(SIGPIPE, SIG_IGN);
+    ret = stage_init(&s);
+    if (ret == WS_EXIT_OK)
+        ret = stage_load_certs(&s, &o);
+    if (ret == WS_EXIT_OK)
+        ret = stage_config(&s, &o, MBEDTLS_SSL_IS_CLIENT);
+    if (ret == WS_EXIT_OK)
+        ret = run_lesson(&s, &o);
+    stage_cleanup(&s);
+    return ret;
+#endif
+}
