@@ -38,7 +38,9 @@ install_packages() {
         fi
     fi
     echo "installing: ${missing[*]}"
-    "${sudo[@]}" apt-get update -q
+    # A mirror that is mid-sync can fail one index; the install below still
+    # works if what we need is listed, and fails loudly if not.
+    "${sudo[@]}" apt-get update -q || echo "warning: apt-get update reported errors; trying the install anyway" >&2
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
