@@ -1654,7 +1654,7 @@ static void ext_key_share(const struct record_decoder *d, int depth, struct read
 }
 
 static void ext_pre_shared_key(const struct record_decoder *d, int depth, struct reader *r,
-                               enum ext_context ctx)
+                               enum ext_context ctx, struct tls_server_choice *sc)
 {
     if (ctx == IN_CLIENT_HELLO) {
         struct reader identities, binders;
@@ -1695,6 +1695,9 @@ static void ext_pre_shared_key(const struct record_decoder *d, int depth, struct
             return;
         }
         emit(d, depth, "pre_shared_key: the server accepts identity %u (resumption)", selected);
+        if (sc != NULL && ctx == IN_SERVER_HELLO) {
+            sc->psk_accepted = 1;
+        }
     }
     report_malformed(d, depth, "pre_shared_key", r);
 }
@@ -1839,7 +1842,7 @@ static void decode_extension(const struct record_decoder *d, int depth, enum ext
         }
         break;
     case EXT_PRE_SHARED_KEY:
-        ext_pre_shared_key(d, depth, r, ctx);
+        ext_pre_shared_key(d, depth, r, ctx, sc);
         break;
     case EXT_EARLY_DATA:
         if (ctx == IN_OTHER_MESSAGE && rd_uint(r, "max_early_data_size", 4, &v)) {

@@ -75,6 +75,8 @@ struct tls_server_choice {
     uint16_t version;      /**< Negotiated version (supported_versions if present), e.g. 0x0304. */
     uint16_t cipher_suite; /**< Chosen cipher suite. */
     uint16_t group;        /**< Key exchange group (key_share or ECDHE named curve), 0 if unknown. */
+    int psk_accepted;      /**< 1 if the ServerHello carried pre_shared_key: the server accepted a
+                                PSK such as a TLS 1.3 session ticket (resumption), else 0. */
 };
 
 /** @brief Decoder state for one connection (both directions); opaque. */

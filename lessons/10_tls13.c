@@ -37,6 +37,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "record_decoder.h"
 #include "stages.h"
 
 #if COMPAT_HAVE_TLS13
@@ -63,7 +64,7 @@ struct handshake_facts {
     unsigned round_trips;   /**< before the client could send data */
     size_t server_bytes;    /**< what the server sent during the handshake */
     int cert_in_clear;      /**< the server's certificate was readable on the wire */
-    unsigned key_share;     /**< TLS 1.3 group from the ServerHello, 0 if none */
+    const char *key_share;  /**< TLS 1.3 key exchange group from the ServerHello, NULL if none */
     int psk_accepted;       /**< the ServerHello accepted our ticket */
     double ms;              /**< wall-clock time of the handshake */
 };
@@ -115,64 +116,34 @@ static int contains_bytes(const unsigned char *hay, size_t hay_len, const unsign
     return 0;
 }
 
-/* Read a big-endian 16-bit number. */
-static unsigned get16(const unsigned char *p)
-{
-    return ((unsigned) p[0] << 8) | p[1];
-}
-
 /* [server-hello] */
 /* mbedTLS 3.6 has no "was this session resumed?" accessor, so look at the
- * wire: the ServerHello (always the server's first record, sent in the
- * clear) lists the extensions the server accepted. key_share (51) carries
- * its half of the key exchange; pre_shared_key (41) means it accepted our
- * ticket. */
-static void read_server_hello(const unsigned char *p, size_t len, struct handshake_facts *f)
+ * wire: the ServerHello (the server's first message, sent in the clear)
+ * lists the extensions the server accepted. Lesson 09's record decoder,
+ * made silent with a NULL stream, reads it from the bytes the tap kept:
+ * key_share (TLS 1.3 only) carries the server's half of the key exchange,
+ * pre_shared_key means it accepted our ticket. */
+static int read_server_choice(const struct wire_tap *tap, struct handshake_facts *f)
 {
-    size_t pos, end, ext_end;
+    struct record_decoder *decoder = record_decoder_new(NULL);
+    const struct tls_server_choice *choice;
 
-    /* Record header (5 bytes), then a handshake header: type 2, 3-byte length. */
-    if (len < 5 + 4 + 2 + 32 + 1 || p[0] != 22 || p[5] != 2)
-        return;
-    end = 5 + get16(p + 3);
-    if (end > len)
-        end = len;
-    pos = 5 + 4 + 2 + 32;          /* skip legacy_version and random */
-    pos += 1 + (size_t) p[pos];    /* legacy_session_id_echo */
-    pos += 2 + 1;                  /* cipher_suite, legacy_compression_method */
-    if (pos + 2 > end)
-        return;
-    ext_end = pos + 2 + get16(p + pos);
-    pos += 2;
-    if (ext_end > end)
-        ext_end = end;
-    while (pos + 4 <= ext_end) {
-        unsigned type = get16(p + pos), ext_len = get16(p + pos + 2);
-
-        if (pos + 4 + ext_len > ext_end)
-            break;
-        if (type == 51 && ext_len >= 2)
-            f->key_share = get16(p + pos + 4);
-        if (type == 41)
-            f->psk_accepted = 1;
-        pos += 4 + ext_len;
+    if (decoder == NULL) {
+        report_error("tls13", "out of memory for the record decoder");
+        return WS_EXIT_SETUP;
     }
+    record_decoder_feed(decoder, TLS_DIR_SERVER_TO_CLIENT, tap->from_server, tap->from_server_len);
+    choice = record_decoder_server_choice(decoder);
+    if (choice->present && choice->version == 0x0304 /* TLS 1.3 */ && choice->group != 0) {
+        const char *name = tls_group_name(choice->group);
+
+        f->key_share = name != NULL ? name : "a group the decoder cannot name";
+    }
+    f->psk_accepted = choice->psk_accepted;
+    record_decoder_free(decoder);
+    return WS_EXIT_OK;
 }
 /* [server-hello] */
-
-/* IANA names of the key exchange groups mbedTLS 3.6 offers. */
-static const char *group_name(unsigned id)
-{
-    switch (id) {
-    case 23: return "secp256r1";
-    case 24: return "secp384r1";
-    case 25: return "secp521r1";
-    case 29: return "x25519";
-    case 30: return "x448";
-    case 256: return "ffdhe2048";
-    default: return "another group";
-    }
-}
 
 static double now_ms(void)
 {
@@ -230,8 +201,16 @@ static int get_and_collect_tickets(mbedtls_ssl_context *ssl, const struct option
             total += (size_t) ret;
             continue;
         }
-        if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || ret == 0)
-            break;
+        if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
+            break; /* the server said goodbye properly */
+        if (ret == 0) {
+            /* As in lesson 06: a TCP close without close_notify could be a
+             * truncation, so it is not a clean end. */
+            narrate_failed();
+            report_error("tls13", "the server closed the connection without close_notify (%zu bytes received)",
+                         total);
+            return WS_EXIT_IO;
+        }
         if (!compat_ssl_should_retry(ret)) {
             narrate_failed();
             report_mbedtls_error("tls13", "mbedtls_ssl_read", ret);
@@ -293,7 +272,7 @@ static int one_connection(struct tls_session *s, const struct options *o, const 
     snprintf(f->suite, sizeof(f->suite), "%s", mbedtls_ssl_get_ciphersuite(&s->ssl));
     f->round_trips = tap.round_trips;
     f->server_bytes = tap.received;
-    read_server_hello(tap.from_server, tap.from_server_len, f);
+    ret = read_server_choice(&tap, f);
     /* Is the DER of the server's certificate readable in what it sent? */
     peer = mbedtls_ssl_get_peer_cert(&s->ssl);
     f->cert_in_clear = peer != NULL && contains_bytes(tap.from_server, tap.from_server_len, peer->raw.p,
@@ -301,9 +280,10 @@ static int one_connection(struct tls_session *s, const struct options *o, const 
     narrate_info("%u round trip%s, %zu bytes from the server, %.1f ms; certificate %s on the wire%s%s",
                  f->round_trips, f->round_trips == 1 ? "" : "s", f->server_bytes, f->ms,
                  f->cert_in_clear ? "readable" : "not readable", f->key_share ? "; key share " : "",
-                 f->key_share ? group_name(f->key_share) : "");
+                 f->key_share ? f->key_share : "");
 
-    ret = get_and_collect_tickets(&s->ssl, o, ticket, tickets);
+    if (ret == WS_EXIT_OK)
+        ret = get_and_collect_tickets(&s->ssl, o, ticket, tickets);
     if (stage_close_notify(&s->ssl) != WS_EXIT_OK && ret == WS_EXIT_OK)
         ret = WS_EXIT_IO;
     s->handshake_done = 0;
@@ -387,7 +367,7 @@ static int run_lesson(struct tls_session *s, const struct options *o)
            "  %.1f ms instead of %.1f ms\n",
            tls12.round_trips, full.round_trips, tls12.cert_in_clear ? "readable" : "not readable",
            full.cert_in_clear ? "readable" : "not readable", tls12.suite, full.suite,
-           full.key_share ? group_name(full.key_share) : "none seen", tickets,
+           full.key_share ? full.key_share : "none seen", tickets,
            resumed.psk_accepted ? "resumed (the ServerHello carries pre_shared_key)" : "not resumed",
            resumed.server_bytes, full.server_bytes, resumed.ms, full.ms);
     /* [tls13-compare] */

@@ -494,6 +494,7 @@ static void test_tls13_handshake(void)
     CHECK_EQ_INT(choice.version, 0x0304);
     CHECK_EQ_INT(choice.cipher_suite, 0x1302);
     CHECK_EQ_INT(choice.group, 29);
+    CHECK_EQ_INT(choice.psk_accepted, 0); /* a full handshake: no pre_shared_key */
     free(trace);
 }
 
