@@ -518,6 +518,34 @@ static void stop_workers(struct server *srv, pthread_t *threads, int count)
         pthread_join(threads[i], NULL);
 }
 
+/* Let returning clients resume instead of doing a full handshake (lesson
+ * 10): a session cache for TLS 1.2 session IDs, tickets for TLS 1.2 and 1.3. */
+static int server_resumption_setup(struct server *srv)
+{
+#if defined(MBEDTLS_SSL_CACHE_C) && defined(MBEDTLS_THREADING_C)
+    /* The cache is shared by the connection threads: only with the
+     * library's own locking. */
+    mbedtls_ssl_conf_session_cache(&srv->s.conf, &srv->cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
+#endif
+#if defined(MBEDTLS_SSL_TICKET_C)
+    /* [server-tickets] */
+    /* TLS 1.3 resumes only with tickets: the server seals the session
+     * state with a key of its own and hands it to the client. */
+    int ret = mbedtls_ssl_ticket_setup(&srv->tickets, locked_rng, srv, MBEDTLS_CIPHER_AES_256_GCM, 86400);
+
+    if (ret != 0) {
+        report_mbedtls_error("server", "mbedtls_ssl_ticket_setup", ret);
+        return WS_EXIT_SETUP;
+    }
+    mbedtls_ssl_conf_session_tickets_cb(&srv->s.conf, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse,
+                                        &srv->tickets);
+    /* [server-tickets] */
+#else
+    (void) srv;
+#endif
+    return WS_EXIT_OK;
+}
+
 /* [server-main] */
 int main(int argc, char **argv)
 {
@@ -560,28 +588,10 @@ int main(int argc, char **argv)
         ret = stage_config(&srv.s, &srv.o, MBEDTLS_SSL_IS_SERVER);
     if (ret == WS_EXIT_OK) {
         mbedtls_ssl_conf_rng(&srv.s.conf, locked_rng, &srv);
-#if defined(MBEDTLS_SSL_CACHE_C) && defined(MBEDTLS_THREADING_C)
-        /* Remember sessions so returning clients can resume (lesson 10). */
-        mbedtls_ssl_conf_session_cache(&srv.s.conf, &srv.cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
-#endif
-#if defined(MBEDTLS_SSL_TICKET_C)
-        /* [server-tickets] */
-        /* TLS 1.3 resumes only with tickets: the server seals the session
-         * state with a key of its own and hands it to the client. */
-        ret = mbedtls_ssl_ticket_setup(&srv.tickets, locked_rng, &srv, MBEDTLS_CIPHER_AES_256_GCM, 86400);
-        if (ret != 0) {
-            report_mbedtls_error("server", "mbedtls_ssl_ticket_setup", ret);
-            ret = WS_EXIT_SETUP;
-        } else {
-            mbedtls_ssl_conf_session_tickets_cb(&srv.s.conf, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse,
-                                                &srv.tickets);
-        }
-        /* [server-tickets] */
+        ret = server_resumption_setup(&srv);
     }
-    if (ret == WS_EXIT_OK) {
-#endif
+    if (ret == WS_EXIT_OK)
         ret = server_listen(&srv);
-    }
     if (ret == WS_EXIT_OK) {
         srv.queue_cap = (size_t) srv.o.threads * QUEUE_PER_THREAD;
         srv.queue = calloc(srv.queue_cap, sizeof(*srv.queue));

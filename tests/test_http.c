@@ -12,7 +12,6 @@
 #include "http.h"
 #include "unit.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,34 +66,9 @@ static void test_fuzz_regressions(void)
 /* Every seed and regression input through the fuzz target's checks. */
 static void test_replay_corpus(void)
 {
-    const char *srcdir = getenv("srcdir");
-    char dir[4096], path[8192];
-    DIR *d;
-    struct dirent *e;
-    int replayed = 0;
+    int replayed = unit_replay_corpus("fuzz/corpus/http", LLVMFuzzerTestOneInput);
 
-    snprintf(dir, sizeof(dir), "%s/fuzz/corpus/http", srcdir ? srcdir : ".");
-    d = opendir(dir);
-    if (!CHECK_MSG(d != NULL, "the seed corpus fuzz/corpus/http can be opened"))
-        return;
-    while ((e = readdir(d)) != NULL) {
-        static unsigned char data[2 * HTTP_MAX_HEAD];
-        FILE *f;
-        size_t n;
-
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        f = fopen(path, "rb");
-        if (f == NULL)
-            continue;
-        n = fread(data, 1, sizeof(data), f);
-        fclose(f);
-        LLVMFuzzerTestOneInput(data, n);
-        replayed++;
-    }
-    closedir(d);
-    CHECK_MSG(replayed >= 10, "at least ten corpus inputs replayed without a broken promise");
+    CHECK_MSG(replayed >= 10, "at least ten inputs of fuzz/corpus/http replayed without a broken promise");
 }
 
 int main(void)

@@ -17,7 +17,6 @@
 #include "report.h"
 #include "unit.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,34 +59,9 @@ static void test_short_options(void)
 
 static void test_replay_corpus(void)
 {
-    const char *srcdir = getenv("srcdir");
-    char dir[4096], path[8192];
-    DIR *d;
-    struct dirent *e;
-    int replayed = 0;
+    int replayed = unit_replay_corpus("fuzz/corpus/options", LLVMFuzzerTestOneInput);
 
-    snprintf(dir, sizeof(dir), "%s/fuzz/corpus/options", srcdir ? srcdir : ".");
-    d = opendir(dir);
-    if (!CHECK_MSG(d != NULL, "the seed corpus fuzz/corpus/options can be opened"))
-        return;
-    while ((e = readdir(d)) != NULL) {
-        static unsigned char data[4096];
-        FILE *f;
-        size_t n;
-
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        f = fopen(path, "rb");
-        if (f == NULL)
-            continue;
-        n = fread(data, 1, sizeof(data), f);
-        fclose(f);
-        LLVMFuzzerTestOneInput(data, n);
-        replayed++;
-    }
-    closedir(d);
-    CHECK_MSG(replayed >= 10, "at least ten corpus inputs replayed without a broken promise");
+    CHECK_MSG(replayed >= 10, "at least ten inputs of fuzz/corpus/options replayed without a broken promise");
 }
 
 int main(void)

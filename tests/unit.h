@@ -25,7 +25,10 @@
 #ifndef WORKSHOP_UNIT_H
 #define WORKSHOP_UNIT_H
 
+#include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /** @brief Exit status that makes Automake's harness report a test as skipped. */
@@ -125,6 +128,47 @@ static inline int unit_check_str_contains(const char *haystack, const char *need
 /** @brief Check that a string contains another. */
 #define CHECK_STR_CONTAINS(haystack, needle)                                                                 \
     unit_check_str_contains((haystack), (needle), #haystack " contains " #needle, __FILE__, __LINE__)
+
+/**
+ * @brief Feed every file of a seed corpus to a fuzz target's entry point.
+ *
+ * Fuzz targets check their own promises and abort() when one breaks, so a
+ * replay that returns means every input kept them.
+ * @param corpus directory below $srcdir, e.g. "fuzz/corpus/http".
+ * @param target the target's LLVMFuzzerTestOneInput().
+ * @return how many files were replayed, or -1 if the directory cannot be opened.
+ */
+static inline int unit_replay_corpus(const char *corpus, int (*target)(const uint8_t *, size_t))
+{
+    static unsigned char data[64 * 1024];
+    const char *srcdir = getenv("srcdir");
+    char dir[4096], path[8192];
+    struct dirent *e;
+    int replayed = 0;
+    DIR *d;
+
+    snprintf(dir, sizeof(dir), "%s/%s", srcdir ? srcdir : ".", corpus);
+    d = opendir(dir);
+    if (d == NULL)
+        return -1;
+    while ((e = readdir(d)) != NULL) {
+        FILE *f;
+        size_t n;
+
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        f = fopen(path, "rb");
+        if (f == NULL)
+            continue;
+        n = fread(data, 1, sizeof(data), f);
+        fclose(f);
+        target(data, n);
+        replayed++;
+    }
+    closedir(d);
+    return replayed;
+}
 
 /**
  * @brief Print the plan line and return the test's exit status.
