@@ -13,7 +13,7 @@ lessons_09_debugging_SOURCES = lessons/09_debugging.c
 lessons_09_debugging_CPPFLAGS = $(LESSON_CPPFLAGS)
 lessons_09_debugging_LDADD = $(LESSON_LDADD)
 
-TESTS += \
+DEBUGGING_TESTS = \
 	tests/debug_levels.test \
 	tests/debug_mistakes.test \
 	tests/trace_handshake.test \
@@ -21,11 +21,5 @@ TESTS += \
 	tests/keylog_format.test \
 	tests/keylog_tshark.test \
 	tests/hello_page.test
-EXTRA_DIST += \
-	tests/debug_levels.test \
-	tests/debug_mistakes.test \
-	tests/trace_handshake.test \
-	tests/trace_server.test \
-	tests/keylog_format.test \
-	tests/keylog_tshark.test \
-	tests/hello_page.test
+TESTS += $(DEBUGGING_TESTS)
+EXTRA_DIST += $(DEBUGGING_TESTS)

@@ -78,15 +78,21 @@ under_memcheck() {
     verdict "$name" "$want" "$?"
 }
 
+# listening_port FILE TRIES: wait (TRIES x 0.1 s at most) for a lesson
+# server's "listening on HOST:PORT" line in FILE and print the port.
+listening_port() {
+    for _ in $(seq "$2"); do
+        grep -q '^listening on ' "$1" 2>/dev/null && break
+        sleep 0.1
+    done
+    sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$1"
+}
+
 # --- the server, under memcheck for the whole session ----------------------
 "${memcheck[@]}" --log-file="$logs/08_server.valgrind" "$top_builddir/lessons/08_server" \
     --port 0 --threads 4 --timeout 20000 >"$logs/08_server.out" 2>"$logs/08_server.err" &
 server_pid=$!
-for _ in $(seq 600); do
-    grep -q '^listening on ' "$logs/08_server.out" 2>/dev/null && break
-    sleep 0.1
-done
-port=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$logs/08_server.out")
+port=$(listening_port "$logs/08_server.out" 600)
 if [ -z "$port" ]; then
     echo "check-valgrind: 08_server did not start under valgrind:" >&2
     cat "$logs/08_server.err" "$logs/08_server.valgrind" >&2
@@ -131,11 +137,7 @@ under_memcheck 05_wrong_host 4 "$top_builddir/lessons/05_handshake" --port "$por
 # picked, then gave back when it stopped.
 "$top_builddir/lessons/08_server" --port 0 >"$logs/gone.out" 2>"$logs/gone.err" &
 gone_pid=$!
-for _ in $(seq 100); do
-    grep -q '^listening on ' "$logs/gone.out" 2>/dev/null && break
-    sleep 0.1
-done
-free_port=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$logs/gone.out")
+free_port=$(listening_port "$logs/gone.out" 100)
 kill "$gone_pid" 2>/dev/null
 wait "$gone_pid" 2>/dev/null
 if [ -n "$free_port" ]; then
