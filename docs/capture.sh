@@ -23,52 +23,8 @@
 # mbedTLS 2.28) becomes a one-line note saying why, so pages still build.
 set -u
 
-builddir=${1:?usage: capture.sh BUILDDIR OUTDIR}
-outdir=${2:?usage: capture.sh BUILDDIR OUTDIR}
-mkdir -p "$outdir" || exit 2
-outdir=$(cd "$outdir" && pwd) || exit 2
-cd "$builddir" || exit 2
-
-export WORKSHOP_CERTS_DIR=certs
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/workshop-capture.XXXXXX") || exit 2
-server_pids=""
-
-cleanup() {
-    for pid in $server_pids; do
-        kill "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    done
-    rm -rf "$scratch"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-# start_server NAME ARGS...: start 08_server on a free port; sets PORT and
-# SERVER_PID, its stdout and stderr go (merged) to $scratch/NAME.log.
-start_server() {
-    local name=$1 tries=100
-    shift
-    : >"$scratch/$name.log"
-    lessons/08_server --port 0 "$@" >"$scratch/$name.log" 2>&1 &
-    SERVER_PID=$!
-    server_pids="$server_pids $SERVER_PID"
-    until grep -q '^listening on ' "$scratch/$name.log"; do
-        tries=$((tries - 1))
-        if [ "$tries" -eq 0 ] || ! kill -0 "$SERVER_PID" 2>/dev/null; then
-            echo "capture.sh: the lesson server did not start:" >&2
-            cat "$scratch/$name.log" >&2
-            exit 3
-        fi
-        sleep 0.1
-    done
-    PORT=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$scratch/$name.log")
-}
-
-# stop_server: SIGTERM the last server started and wait for it to finish.
-stop_server() {
-    kill -TERM "$SERVER_PID" 2>/dev/null
-    wait "$SERVER_PID" 2>/dev/null
-}
+# shellcheck source=../scripts/capture-lib.sh
+. "$(dirname "$0")/../scripts/capture-lib.sh" "$@"
 
 # normalise PORT: the server's real port becomes 4433, clients' ports <port>.
 # The server binds to port 0 (a free port) where the command shown uses the

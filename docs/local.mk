@@ -12,7 +12,7 @@
 # tests/docs_links.test checks it; without Doxygen that test is skipped.
 
 # The whole pages directory is distributed, so adding a page is adding a file.
-EXTRA_DIST += docs/pages docs/capture.sh docs/screenshot.sh docs/workshop.css \
+EXTRA_DIST += docs/pages docs/capture.sh scripts/capture-lib.sh docs/screenshot.sh docs/workshop.css \
 	tests/docs_links.test
 TESTS += tests/docs_links.test
 CLEAN_LOCAL_DIRS += docs/html docs/out docs/screenshots
@@ -24,7 +24,8 @@ if HAVE_DOXYGEN
 check_DATA += docs/html/index.html
 
 # Run every lesson against a real lesson server and keep the transcripts.
-docs/out/capture.stamp: $(noinst_PROGRAMS) certs/pki.stamp $(srcdir)/docs/capture.sh
+docs/out/capture.stamp: $(noinst_PROGRAMS) certs/pki.stamp $(srcdir)/docs/capture.sh \
+		$(srcdir)/scripts/capture-lib.sh
 	$(AM_V_GEN)rm -rf docs/out && \
 	bash $(srcdir)/docs/capture.sh '$(abs_top_builddir)' docs/out >/dev/null && \
 	touch $@

@@ -19,65 +19,8 @@
 
 set -u
 
-builddir=${1:?usage: capture-reliability.sh BUILD_DIR OUT_DIR}
-outdir=${2:?usage: capture-reliability.sh BUILD_DIR OUT_DIR}
-mkdir -p "$outdir" || exit 2
-outdir=$(cd "$outdir" && pwd) || exit 2
-cd "$builddir" || exit 2
-
-export WORKSHOP_CERTS_DIR=certs
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/workshop-capture-rel.XXXXXX") || exit 2
-pids=""
-
-cleanup() {
-    for pid in $pids; do
-        kill "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    done
-    rm -rf "$scratch"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-# started NAME PID: wait (at most 10 s) for "listening on ...:PORT" in
-# $scratch/NAME.log; sets PORT.
-started() {
-    local tries=100
-    until grep -q '^listening on ' "$scratch/$1.log"; do
-        tries=$((tries - 1))
-        if [ "$tries" -eq 0 ] || ! kill -0 "$2" 2>/dev/null; then
-            echo "capture-reliability.sh: $1 did not start:" >&2
-            cat "$scratch/$1.log" >&2
-            exit 3
-        fi
-        sleep 0.1
-    done
-    PORT=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$scratch/$1.log")
-}
-
-# start_server NAME ARGS...: 08_server on a free port, stdout and stderr
-# merged into $scratch/NAME.log; sets PORT and SERVER_PID.
-start_server() {
-    local name=$1
-    shift
-    : >"$scratch/$name.log"
-    lessons/08_server --port 0 "$@" >"$scratch/$name.log" 2>&1 </dev/null &
-    SERVER_PID=$!
-    pids="$pids $SERVER_PID"
-    started "$name" "$SERVER_PID"
-}
-
-# stop_server: SIGTERM the last server started; waits at most 10 s.
-stop_server() {
-    local tries=100
-    kill -TERM "$SERVER_PID" 2>/dev/null
-    while kill -0 "$SERVER_PID" 2>/dev/null && [ "$tries" -gt 0 ]; do
-        sleep 0.1
-        tries=$((tries - 1))
-    done
-    kill -9 "$SERVER_PID" 2>/dev/null
-    wait "$SERVER_PID" 2>/dev/null
-}
+# shellcheck source=capture-lib.sh
+. "$(dirname "$0")/capture-lib.sh" "$@"
 
 # normalise PORT: that port becomes 4433, clients' ports in the log <port>.
 normalise() {
@@ -133,7 +76,7 @@ hostile_peer() {
     : >"$scratch/peer-$1.log"
     tests/peers/hostile_server "$1" >"$scratch/peer-$1.log" 2>&1 </dev/null &
     peer=$!
-    pids="$pids $peer"
+    keep_pid "$peer"
     started "peer-$1" "$peer"
     {
         echo "\$ tests/peers/hostile_server $1 &"
@@ -181,7 +124,7 @@ if [ -x tests/peers/hostile_client ]; then
         # A SIGTERM while two silent connections are open.
         tests/peers/hostile_client idle "$PORT" 2 >/dev/null 2>&1 </dev/null &
         idle_pid=$!
-        pids="$pids $idle_pid"
+        keep_pid "$idle_pid"
         sleep 0.3
         echo "\$ kill -TERM <server>    # two silent connections still open"
         stop_server

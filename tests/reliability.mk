@@ -62,7 +62,8 @@ CLEAN_LOCAL_DIRS += docs/reliability
 EXTRA_DIST += scripts/capture-reliability.sh
 if HAVE_DOXYGEN
 docs/reliability/capture.stamp: $(noinst_PROGRAMS) tests/peers/hostile_server tests/peers/hostile_client \
-		tests/peers/load_client certs/pki.stamp $(srcdir)/scripts/capture-reliability.sh
+		tests/peers/load_client certs/pki.stamp $(srcdir)/scripts/capture-reliability.sh \
+		$(srcdir)/scripts/capture-lib.sh
 	$(AM_V_GEN)rm -rf docs/reliability && \
 	bash $(srcdir)/scripts/capture-reliability.sh '$(abs_top_builddir)' docs/reliability >/dev/null && \
 	touch $@
