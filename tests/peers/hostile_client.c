@@ -3,25 +3,28 @@
  * @file hostile_client.c
  * @brief A misbehaving client for the tests: it attacks a TLS server in one chosen way.
  *
- * Usage: hostile_client MODE PORT [COUNT]
+ * Usage: hostile_client [--interval MS] [--give-up MS] MODE PORT [COUNT]
  *
  * It connects to 127.0.0.1:PORT and does what MODE says:
  *
  * - garbage:   sends a plain-text HTTP request instead of TLS;
  * - half:      sends a ClientHello, reads the server's answer, then goes
  *              silent in the middle of the handshake;
- * - slowloris: sends its ClientHello one byte every 100 ms, never finishing;
- * - idle:      opens COUNT connections (default 20) and sends nothing.
+ * - slowloris: sends its ClientHello one byte every --interval (100 ms),
+ *              never finishing;
+ * - idle:      opens COUNT connections (default 20) and sends nothing; it
+ *              says so ("idle: 20 connections open") as soon as they are.
  *
- * Then it waits until the server closes every connection (at most 30
- * seconds) and prints one line saying how long that took and what the
+ * Then it waits until the server closes every connection (at most --give-up,
+ * 30 seconds) and prints one line saying how long that took and what the
  * server sent, e.g. "half: server closed after 1003 ms, having sent 1021
  * bytes (first byte 0x16)". The slowloris line also says how much of its
  * ClientHello it had sent ("we had sent 18 of 76 bytes"): fewer than all but
  * one proves that the server's overall deadline ended the connection, not a
- * per-read timeout, whatever the machine's load. Exit codes: 0 the server
- * closed every connection, 1 usage, 2 socket error, 3 the server kept a
- * connection open.
+ * per-read timeout, whatever the machine's load. The tests scale both
+ * times to the machine's measured speed (tests/lib.sh). Exit codes: 0 the
+ * server closed every connection, 1 usage, 2 socket error, 3 the server kept
+ * a connection open.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -33,8 +36,11 @@
 #include <time.h>
 #include <unistd.h>
 
-/** @brief Longest time the server may take to close a connection. */
-#define GIVE_UP_MS 30000
+/** @brief Longest time the server may take to close a connection (--give-up). */
+static int give_up_ms = 30000;
+
+/** @brief Time between two slowloris bytes (--interval). */
+static int interval_ms = 100;
 
 /** @brief Most connections the idle mode opens. */
 #define MAX_IDLE 512
@@ -119,7 +125,7 @@ static int drain(int fd, int wait_ms, struct seen *seen, long long start)
 static void print_seen(const char *mode, const struct seen *seen, long sent)
 {
     if (seen->closed_after_ms < 0)
-        printf("%s: server kept the connection open for %d ms", mode, GIVE_UP_MS);
+        printf("%s: server kept the connection open for %d ms", mode, give_up_ms);
     else
         printf("%s: server closed after %lld ms", mode, seen->closed_after_ms);
     if (sent >= 0)
@@ -149,7 +155,7 @@ static int one_connection(const char *mode, int port)
         if (write(fd, client_hello, sizeof(client_hello)) < 0)
             perror("hostile_client: write");
     } else {
-        /* slowloris: a byte every 100 ms, and the last byte never. */
+        /* slowloris: a byte every interval, and the last byte never. */
         sent = 0;
         for (size_t i = 0; i + 1 < sizeof(client_hello) && seen.closed_after_ms < 0; i++) {
             if (write(fd, client_hello + i, 1) != 1) {
@@ -157,11 +163,11 @@ static int one_connection(const char *mode, int port)
                 break;
             }
             sent++;
-            drain(fd, 100, &seen, start);
+            drain(fd, interval_ms, &seen, start);
         }
     }
     if (seen.closed_after_ms < 0)
-        drain(fd, GIVE_UP_MS, &seen, start);
+        drain(fd, give_up_ms, &seen, start);
     print_seen(mode, &seen, sent);
     close(fd);
     return seen.closed_after_ms < 0 ? 3 : 0;
@@ -180,7 +186,9 @@ static int idle_connections(int port, int count)
             break;
         open_count++;
     }
-    while (closed < open_count && now_ms() - start < GIVE_UP_MS) {
+    /* The tests wait for this line to know the burst is in place. */
+    printf("idle: %d connections open\n", open_count);
+    while (closed < open_count && now_ms() - start < give_up_ms) {
         for (int i = 0; i < open_count; i++) {
             struct pollfd pfd = {.fd = fds[i], .events = POLLIN};
             unsigned char buf[256];
@@ -206,16 +214,36 @@ static int idle_connections(int port, int count)
     return closed == open_count ? 0 : 3;
 }
 
+/* A whole number of milliseconds from 1 to 10 minutes, or -1. */
+static int parse_ms(const char *text)
+{
+    char *end;
+    long value = strtol(text, &end, 10);
+
+    return end != text && *end == '\0' && value >= 1 && value <= 600000 ? (int) value : -1;
+}
+
 int main(int argc, char **argv)
 {
-    const char *mode = argc > 1 ? argv[1] : "";
-    int port = argc > 2 ? atoi(argv[2]) : 0;
-    int count = argc > 3 ? atoi(argv[3]) : 20;
+    const char *prog = argv[0], *mode;
+    int port, count;
 
+    while (argc > 2 && (strcmp(argv[1], "--interval") == 0 || strcmp(argv[1], "--give-up") == 0)) {
+        int *target = strcmp(argv[1], "--interval") == 0 ? &interval_ms : &give_up_ms;
+
+        *target = parse_ms(argv[2]);
+        argv += 2;
+        argc -= 2;
+    }
+    mode = argc > 1 ? argv[1] : "";
+    port = argc > 2 ? atoi(argv[2]) : 0;
+    count = argc > 3 ? atoi(argv[3]) : 20;
     if ((argc != 3 && argc != 4) || port <= 0 || port > 65535 || count < 1 || count > MAX_IDLE ||
+        interval_ms < 0 || give_up_ms < 0 ||
         (strcmp(mode, "garbage") != 0 && strcmp(mode, "half") != 0 && strcmp(mode, "slowloris") != 0 &&
          strcmp(mode, "idle") != 0)) {
-        fprintf(stderr, "usage: %s garbage|half|slowloris|idle PORT [COUNT]\n", argv[0]);
+        fprintf(stderr, "usage: %s [--interval MS] [--give-up MS] garbage|half|slowloris|idle PORT [COUNT]\n",
+                prog);
         return 1;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
