@@ -12,6 +12,7 @@
 #ifndef WORKSHOP_COMPAT_H
 #define WORKSHOP_COMPAT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <mbedtls/version.h>
@@ -21,6 +22,7 @@
 #include <mbedtls/config.h>
 #endif
 #include <mbedtls/ctr_drbg.h>
+#include <mbedtls/ecp.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
 #if defined(MBEDTLS_USE_PSA_CRYPTO) || defined(MBEDTLS_SSL_PROTO_TLS1_3) || \
@@ -189,6 +191,48 @@ typedef mbedtls_ecp_group_id compat_group_t;           /**< an mbedTLS curve id 
 #define COMPAT_GROUP_X25519    MBEDTLS_ECP_DP_CURVE25519 /**< Curve25519 */
 #define compat_conf_groups     mbedtls_ssl_conf_curves   /**< set the group list */
 #endif
+
+/**
+ * @brief The group list entry for an IANA group number, if this build can
+ *        use that group for the key exchange.
+ *
+ * 3.x takes the IANA number itself; 2.28 its own curve id, which the curve
+ * table maps from the IANA number (the "TLS id"). Both know only the
+ * elliptic curves they were built with.
+ * @param iana  the IANA TLS Supported Groups number (29 = x25519, 23 = secp256r1).
+ * @param group set to the entry for compat_conf_groups().
+ * @return 1 when this build has the group, else 0.
+ */
+static inline int compat_group_from_iana(uint16_t iana, compat_group_t *group)
+{
+    const mbedtls_ecp_curve_info *info = mbedtls_ecp_curve_info_from_tls_id(iana);
+
+    if (info == NULL)
+        return 0;
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    *group = iana;
+#else
+    *group = info->grp_id;
+#endif
+    return 1;
+}
+
+/**
+ * @brief The IANA numbers of the groups this build can use for the key
+ *        exchange, in the library's order.
+ * @param iana filled with up to @p max numbers.
+ * @param max  capacity of @p iana.
+ * @return how many were written.
+ */
+static inline size_t compat_group_list(uint16_t *iana, size_t max)
+{
+    size_t n = 0;
+
+    for (const mbedtls_ecp_curve_info *info = mbedtls_ecp_curve_list();
+         info->grp_id != MBEDTLS_ECP_DP_NONE && n < max; info++)
+        iana[n++] = info->tls_id;
+    return n;
+}
 
 /**
  * @brief The handshake error for a certificate that fails a check of the TLS

@@ -16,6 +16,8 @@
 #include <mbedtls/ssl.h>
 #include <mbedtls/ssl_ciphersuites.h>
 
+#include "compat.h"
+#include "record_decoder.h"
 #include "report.h"
 
 #ifndef WORKSHOP_CERTS_DIR
@@ -70,6 +72,47 @@ int options_parse_ciphersuites(const char *list, int *ids, size_t max, char *bad
     return n == 0 ? -1 : 0;
 }
 
+int options_parse_groups(const char *list, uint16_t *ids, size_t max, char *bad, size_t bad_len)
+{
+    size_t n = 0;
+    const char *p = list;
+
+    while (*p != '\0') {
+        char name[64];
+        size_t len = strcspn(p, ",");
+        compat_group_t unused;
+        uint16_t id;
+
+        if (len == 0 || len >= sizeof(name) || n == max) {
+            snprintf(bad, bad_len, "%.*s", (int) (len < 60 ? len : 60), p);
+            return -1;
+        }
+        memcpy(name, p, len);
+        name[len] = '\0';
+        id = tls_group_from_name(name);
+        if (id == 0 || !compat_group_from_iana(id, &unused)) {
+            snprintf(bad, bad_len, "%s", name);
+            return -1;
+        }
+        ids[n++] = id;
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    ids[n] = 0;
+    return n == 0 ? -1 : 0;
+}
+
+static void list_groups(void)
+{
+    uint16_t ids[64];
+    size_t n = compat_group_list(ids, sizeof(ids) / sizeof(ids[0]));
+
+    printf("Key exchange groups this mbedTLS build supports (default: %s):\n", OPTIONS_DEFAULT_GROUPS);
+    for (size_t i = 0; i < n; i++)
+        printf("  %s\n", tls_group_name(ids[i]) != NULL ? tls_group_name(ids[i]) : "(unnamed)");
+}
+
 static void list_ciphersuites(void)
 {
     const int *ids = mbedtls_ssl_list_ciphersuites();
@@ -112,6 +155,8 @@ static void usage(const struct options *o, const char *summary, const char *extr
     }
     if (g & OPTS_CONFIG) {
         printf("  --ciphersuite LIST    comma-separated suites to offer/accept; 'help' lists them\n");
+        printf("  --groups LIST         key exchange groups to offer/accept, in order of preference\n"
+               "                        (default: %s); 'help' lists them\n", OPTIONS_DEFAULT_GROUPS);
         printf("  --timeout MS          give up on a silent peer after MS milliseconds (default: 10000)\n");
         printf("  --keylog FILE         append session secrets to FILE (NSS key log, for Wireshark);\n"
                "                        anyone with the file can decrypt the session\n");
@@ -160,7 +205,7 @@ static int usage_error(const struct options *o, const char *fmt, ...)
 enum {
     OPT_HOST = 256, OPT_PORT, OPT_SERVERNAME, OPT_CA, OPT_CRL, OPT_CERT, OPT_KEY, OPT_CIPHERSUITE,
     OPT_DEBUG, OPT_DEBUG_FILE, OPT_TIMEOUT, OPT_PATH, OPT_BIND, OPT_REQUIRE_CLIENT_CERT,
-    OPT_MAX_CONNECTIONS, OPT_THREADS, OPT_TRACE, OPT_KEYLOG, OPT_HELP
+    OPT_MAX_CONNECTIONS, OPT_THREADS, OPT_TRACE, OPT_KEYLOG, OPT_GROUPS, OPT_HELP
 };
 
 /* Which group each option belongs to (0 = every program). */
@@ -170,7 +215,7 @@ static unsigned option_group(int opt)
     case OPT_HOST: case OPT_SERVERNAME: return OPTS_CONNECT;
     case OPT_PORT: return OPTS_CONNECT | OPTS_SERVER;
     case OPT_CA: case OPT_CRL: case OPT_CERT: case OPT_KEY: return OPTS_CERTS;
-    case OPT_CIPHERSUITE: case OPT_TIMEOUT: case OPT_KEYLOG: return OPTS_CONFIG;
+    case OPT_CIPHERSUITE: case OPT_GROUPS: case OPT_TIMEOUT: case OPT_KEYLOG: return OPTS_CONFIG;
     case OPT_TRACE: return OPTS_CONNECT | OPTS_SERVER;
     case OPT_PATH: return OPTS_HTTP;
     case OPT_BIND: case OPT_REQUIRE_CLIENT_CERT: case OPT_MAX_CONNECTIONS: case OPT_THREADS:
@@ -217,6 +262,7 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
         {"threads", required_argument, NULL, OPT_THREADS},
         {"trace", no_argument, NULL, OPT_TRACE},
         {"keylog", required_argument, NULL, OPT_KEYLOG},
+        {"groups", required_argument, NULL, OPT_GROUPS},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -235,6 +281,15 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
         o->key_file = default_file(key_buf, sizeof(key_buf), "server-ecdsa.key");
     }
     o->timeout_ms = 10000;
+    {
+        char unused[64];
+
+        /* A build that lacks one of them (say, x25519 compiled out) keeps
+         * the library's own default list. */
+        if (options_parse_groups(OPTIONS_DEFAULT_GROUPS, o->tls_groups, OPTIONS_MAX_GROUPS, unused,
+                                 sizeof(unused)) != 0)
+            o->tls_groups[0] = 0;
+    }
     o->host = "localhost";
     o->port = "4433";
     o->path = "/";
@@ -295,6 +350,18 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
                                            sizeof(bad)) != 0)
                 return usage_error(o, "--ciphersuite: '%s' is not a cipher suite this mbedTLS build "
                                    "supports ('--ciphersuite help' lists them)", bad);
+            break;
+        }
+        case OPT_GROUPS: {
+            char bad[64];
+
+            if (strcmp(optarg, "help") == 0) {
+                list_groups();
+                return WS_EXIT_OK;
+            }
+            if (options_parse_groups(optarg, o->tls_groups, OPTIONS_MAX_GROUPS, bad, sizeof(bad)) != 0)
+                return usage_error(o, "--groups: '%s' is not a key exchange group this mbedTLS build "
+                                   "supports ('--groups help' lists them)", bad);
             break;
         }
         case OPT_DEBUG:

@@ -14,11 +14,12 @@
 #define WORKSHOP_OPTIONS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /** @brief Which groups of options a program accepts (bit set). */
 enum option_groups {
     OPTS_CERTS = 1 << 0,   /**< --ca, --crl, --cert, --key (stage 02 on) */
-    OPTS_CONFIG = 1 << 1,  /**< --ciphersuite, --timeout (stage 03 on) */
+    OPTS_CONFIG = 1 << 1,  /**< --ciphersuite, --groups, --timeout (stage 03 on) */
     OPTS_CONNECT = 1 << 2, /**< --host, --port, --servername (stage 04 on) */
     OPTS_HTTP = 1 << 3,    /**< --path (stage 06 on) */
     OPTS_SERVER = 1 << 4   /**< --bind, --port, --require-client-cert, --max-connections, --threads */
@@ -33,6 +34,12 @@ enum option_groups {
 /** @brief Longest --ciphersuite list. */
 #define OPTIONS_MAX_CIPHERSUITES 32
 
+/** @brief Longest --groups list. */
+#define OPTIONS_MAX_GROUPS 8
+
+/** @brief The key exchange groups offered and accepted unless --groups says otherwise. */
+#define OPTIONS_DEFAULT_GROUPS "x25519,secp256r1"
+
 /** @brief Parsed command line. Strings point into argv or static defaults. */
 struct options {
     const char *program;          /**< argv[0] without its directory */
@@ -45,6 +52,7 @@ struct options {
     const char *key_file;         /**< own private key, or NULL (client) */
     /* stage 03: configuration */
     int ciphersuites[OPTIONS_MAX_CIPHERSUITES + 1]; /**< ids, 0-terminated; empty = library default */
+    uint16_t tls_groups[OPTIONS_MAX_GROUPS + 1];    /**< key exchange groups, IANA numbers, 0-terminated */
     int debug_level;              /**< 0..4, mbedtls_debug_set_threshold() */
     const char *debug_file;       /**< debug output file, NULL = stderr */
     const char *keylog_file;      /**< --keylog: NSS key log file to append secrets to, or NULL */
@@ -115,5 +123,19 @@ const char *options_certs_dir(void);
  * @return 0, or -1 if a name is unknown to this mbedTLS build or the list is too long.
  */
 int options_parse_ciphersuites(const char *list, int *ids, size_t max, char *bad, size_t bad_len);
+
+/**
+ * @brief Turn a comma-separated list of key exchange group names into IANA numbers.
+ *
+ * Takes the IANA names ("x25519", "secp256r1", "secp384r1", ...), and only
+ * groups this mbedTLS build can use.
+ * @param list comma-separated names.
+ * @param ids  output, 0-terminated.
+ * @param max  capacity of @p ids without the terminator.
+ * @param bad  on failure, the offending name (copied, truncated).
+ * @param bad_len size of @p bad.
+ * @return 0, or -1 if a name is unknown or unsupported, or the list is empty or too long.
+ */
+int options_parse_groups(const char *list, uint16_t *ids, size_t max, char *bad, size_t bad_len);
 
 #endif /* WORKSHOP_OPTIONS_H */

@@ -149,6 +149,13 @@ const char *tls_version_name(uint16_t v);
 const char *tls_group_name(uint16_t id);
 
 /**
+ * @brief The IANA number of a key exchange group, from its IANA name.
+ * @param name For example "x25519" or "secp256r1" (case does not matter).
+ * @return The number, or 0 when no group has that name.
+ */
+uint16_t tls_group_from_name(const char *name);
+
+/**
  * @brief IANA name of a signature scheme.
  * @param id Scheme number, e.g. 0x0403.
  * @return For example "ecdsa_secp256r1_sha256", "rsa_pss_rsae_sha256", "GREASE", or NULL.

@@ -44,6 +44,7 @@ struct tls_session {
     mbedtls_pk_context own_key;        /**< its private key */
     /* 03_config */
     mbedtls_ssl_config conf;           /**< settings shared by every connection */
+    compat_group_t groups[OPTIONS_MAX_GROUPS + 1]; /**< the key exchange groups conf points to */
     struct debug_sink debug;           /**< where --debug lines go */
     struct keylog keylog;              /**< where --keylog secrets go (opened by lesson 03) */
     /* 04_connect */
