@@ -3,6 +3,7 @@
 # library. Every file of it is in this one list.
 noinst_LIBRARIES += common/libcommon.a
 common_libcommon_a_SOURCES = \
+	common/address.c common/address.h \
 	common/compat.h \
 	common/debug_log.c common/debug_log.h \
 	common/explain.c common/explain.h \
