@@ -13,12 +13,9 @@
 #   make bench BENCH_FLAGS=--benchmark_filter=handshake/
 # and WS_BENCH_TRANSPORT=tcp switches to loopback TCP.
 
-# The in-memory transport is general plumbing (lessons may use it too), so it
+# The in-memory transport (common/mem_transport.c) is general plumbing, so it
 # is part of libcommon whether or not the benchmarks are built.
-common_libcommon_a_SOURCES += common/mem_transport.c common/mem_transport.h
-
 check_PROGRAMS += tests/test_mem_transport
-tests_test_mem_transport_LDADD = common/libcommon.a $(LDADD)
 TESTS += tests/test_mem_transport tests/bench_smoke.test tests/bench_report.test tests/bench_massif.test \
 	tests/bench_docs.test
 

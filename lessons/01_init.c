@@ -66,7 +66,7 @@ int stage_init(struct tls_session *s)
 }
 /* [init] */
 
-#if defined(LESSON_PROGRAM)
+#if !defined(LESSON_LIBRARY)
 int main(int argc, char **argv)
 {
     return lesson_main(argc, argv, STAGE_INIT,

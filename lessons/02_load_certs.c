@@ -117,7 +117,7 @@ int stage_load_certs(struct tls_session *s, const struct options *o)
 }
 /* [load-certs] */
 
-#if defined(LESSON_PROGRAM)
+#if !defined(LESSON_LIBRARY)
 int main(int argc, char **argv)
 {
     return lesson_main(argc, argv, STAGE_LOAD_CERTS,

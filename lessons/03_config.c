@@ -155,7 +155,7 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
 }
 /* [config] */
 
-#if defined(LESSON_PROGRAM)
+#if !defined(LESSON_LIBRARY)
 int main(int argc, char **argv)
 {
     return lesson_main(argc, argv, STAGE_CONFIG,

@@ -92,7 +92,7 @@ int stage_attach_debug_taps(struct tls_session *s, const struct options *o)
 }
 /* [debug-taps] */
 
-#if defined(LESSON_PROGRAM)
+#if !defined(LESSON_LIBRARY)
 int main(int argc, char **argv)
 {
     return lesson_main(argc, argv, STAGE_CONNECT,

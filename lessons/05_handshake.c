@@ -87,7 +87,7 @@ int stage_handshake(mbedtls_ssl_context *ssl)
     return stage_handshake_ret(ssl, &mbedtls_ret);
 }
 
-#if defined(LESSON_PROGRAM)
+#if !defined(LESSON_LIBRARY)
 int main(int argc, char **argv)
 {
     return lesson_main(argc, argv, STAGE_HANDSHAKE,

@@ -149,7 +149,7 @@ int stage_read_write(struct tls_session *s, const struct options *o)
 }
 /* [read-write] */
 
-#if defined(LESSON_PROGRAM)
+#if !defined(LESSON_LIBRARY)
 int main(int argc, char **argv)
 {
     return lesson_main(argc, argv, STAGE_READ_WRITE,

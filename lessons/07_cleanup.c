@@ -64,7 +64,7 @@ void stage_cleanup(struct tls_session *s)
 }
 /* [cleanup] */
 
-#if defined(LESSON_PROGRAM)
+#if !defined(LESSON_LIBRARY)
 int main(int argc, char **argv)
 {
     return lesson_main(argc, argv, STAGE_CLEANUP,

@@ -1,17 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
-# Debugging (issue 3): the --trace tap, the key log, error and alert
-# explanations (common/), lesson 09, and their tests.
-common_libcommon_a_SOURCES += \
-	common/trace_bio.c common/trace_bio.h \
-	common/keylog.c common/keylog.h \
-	common/explain.c common/explain.h
+# Lesson 09 (debugging) and the tests of the debugging aids (the --trace tap,
+# the key log, error and alert explanations, all in common/local.mk).
 
 # Lesson 09 is compiled like the others (see lessons/local.mk); its stages
 # are not reused by later lessons, so it stays out of liblessons.a.
 noinst_PROGRAMS += lessons/09_debugging
-lessons_09_debugging_SOURCES = lessons/09_debugging.c
-lessons_09_debugging_CPPFLAGS = $(LESSON_CPPFLAGS)
-lessons_09_debugging_LDADD = $(LESSON_LDADD)
 
 DEBUGGING_TESTS = \
 	tests/debug_levels.test \

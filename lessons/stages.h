@@ -5,9 +5,9 @@
  *
  * Lesson N defines stage N in `lessons/NN_*.c` and is the only place that
  * stage's code exists. The same source file is compiled twice: into the
- * lesson program (with its main(), `-DLESSON_PROGRAM`), and into
- * `liblessons.a`, which later lessons link to reuse the stage exactly as it
- * was taught. docs/ARCHITECTURE.md explains the design.
+ * lesson program (with its main()), and with `-DLESSON_LIBRARY` (without
+ * main()) into `liblessons.a`, which later lessons link to reuse the stage
+ * exactly as it was taught. docs/ARCHITECTURE.md explains the design.
  *
  * Every stage returns a workshop_exit code (0 on success) after narrating
  * what it did or printing a one-line error.

@@ -3,9 +3,6 @@
 # every mbedTLS; without TLS 1.3 (2.28) it explains why and exits 77, which
 # its test counts as skipped.
 noinst_PROGRAMS += lessons/10_tls13
-lessons_10_tls13_SOURCES = lessons/10_tls13.c
-lessons_10_tls13_CPPFLAGS = $(LESSON_CPPFLAGS)
-lessons_10_tls13_LDADD = $(LESSON_LDADD)
 
 TESTS += tests/lesson10.test
 EXTRA_DIST += tests/lesson10.test

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file address.h
+ * @brief Socket addresses as text ("127.0.0.1:4433", "[::1]:4433") for narration and logs.
+ */
+#ifndef WORKSHOP_ADDRESS_H
+#define WORKSHOP_ADDRESS_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+
+/** @brief Which end of a socket address_of_socket() describes. */
+enum address_end {
+    ADDRESS_LOCAL, /**< our own end (getsockname()): the port a server listens on */
+    ADDRESS_PEER   /**< the other end (getpeername()): the client of an accepted socket */
+};
+
+/**
+ * @brief Write one end of a connected or listening socket as "address:port" (IPv4) or
+ *        "[address]:port" (IPv6); "unknown" for any other address family.
+ * @param fd  the socket.
+ * @param end ADDRESS_LOCAL or ADDRESS_PEER.
+ * @param out where the text goes.
+ * @param len the size of @p out.
+ * @return 0, or -1 with errno set when the system cannot say (@p out is then left alone).
+ */
+int address_of_socket(int fd, enum address_end end, char *out, size_t len);
+
+#endif /* WORKSHOP_ADDRESS_H */
