@@ -1,14 +1,22 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # The workshop's first command: install the Debian/Ubuntu packages it needs
-# (as root, or through sudo), bootstrap, configure and build in ./build, then
-# run the lesson tour. Safe to run again.
+# (as root, or through sudo), get mbedTLS 3.6 LTS, bootstrap, configure and
+# build in ./build, then run the lesson tour. Safe to run again.
+#
+# mbedTLS 3.6: the system's libmbedtls-dev when it is 3.6 or newer (Debian 13),
+# else Debian 13's packages unpacked into BUILD_DIR/mbedtls-3.6 by
+# scripts/fetch-mbedtls.sh (nothing is installed into the system).
 #
 #   ./quickstart.sh                 everything
 #   SKIP_PACKAGES=1 ./quickstart.sh  skip the package step (not on Debian, or
 #                                   packages already there)
 #   BUILD_DIR=/path ./quickstart.sh  build somewhere else
+#   CONFIGURE_FLAGS=--with-mbedtls=system ./quickstart.sh
+#                                   the system's mbedTLS (Debian 12: 2.28)
 #   CONFIGURE_FLAGS="--with-mbedtls=/opt/mbedtls" ./quickstart.sh
+#                                   any other (no fetching when CONFIGURE_FLAGS
+#                                   chooses an mbedTLS)
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -53,13 +61,22 @@ if [ "${SKIP_PACKAGES:-0}" != 1 ]; then
     fi
 fi
 
+mkdir -p "$build"
+mbedtls_flag=()
+case " ${CONFIGURE_FLAGS:-} ${MBEDTLS_CFLAGS:+MBEDTLS_CFLAGS=}${MBEDTLS_LIBS:+ MBEDTLS_LIBS=} " in
+    *" --with-mbedtls"* | *" MBEDTLS_CFLAGS="* | *" MBEDTLS_LIBS="*) ;;
+    *)
+        say "mbedTLS 3.6 LTS"
+        mbedtls_flag=("$("$here/scripts/fetch-mbedtls.sh" "$build/mbedtls-3.6")")
+        ;;
+esac
+
 say "Bootstrapping (autoreconf -fi)"
 (cd "$here" && autoreconf -fi)
 
 say "Configuring in $build"
-mkdir -p "$build"
 # shellcheck disable=SC2086 # CONFIGURE_FLAGS is a list of flags
-(cd "$build" && "$here/configure" ${CONFIGURE_FLAGS:-})
+(cd "$build" && "$here/configure" "${mbedtls_flag[@]}" ${CONFIGURE_FLAGS:-})
 
 say "Building (this also generates the test PKI in $build/certs)"
 make -C "$build" -j"$(nproc 2>/dev/null || echo 2)"

@@ -276,21 +276,26 @@ static inline int compat_ssl_should_retry(int ret)
 /**
  * @brief Ask a TLS 1.3 client to report NewSessionTicket messages.
  *
- * TLS 1.3 tickets arrive after the handshake. From 3.6.1 a client ignores
- * them unless this signalling is on; then mbedtls_ssl_read() returns
- * MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET once a ticket is stored and
- * mbedtls_ssl_get_session() can export it. 3.6.0 stores tickets without
- * signalling; 2.28 has no TLS 1.3. In both, this does nothing.
+ * TLS 1.3 tickets arrive after the handshake. When a client signals them,
+ * mbedtls_ssl_read() returns MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET
+ * once a ticket is stored, and mbedtls_ssl_get_session() can export it.
+ * From 3.6.1 a client ignores tickets unless
+ * mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets() turns the
+ * signal on (that function and its constants do not exist in 3.6.0);
+ * 3.6.0 always signals them. 2.28 has no TLS 1.3.
  *
  * @param conf a client configuration.
  * @return 1 when the client will signal tickets, 0 otherwise.
  */
 static inline int compat_conf_tls13_signal_tickets(mbedtls_ssl_config *conf)
 {
-#if COMPAT_HAVE_TLS13 && defined(MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED) && \
-    defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
+#if COMPAT_HAVE_TLS13 && defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
+#if defined(MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED)
     mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(conf,
                                                              MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
+#else
+    (void) conf; /* 3.6.0: the client always signals tickets */
+#endif
     return 1;
 #else
     (void) conf;

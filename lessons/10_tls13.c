@@ -13,7 +13,8 @@
  * - a TLS 1.3 server sends its session tickets *after* the handshake, so the
  *   client meets them inside mbedtls_ssl_read() as
  *   MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET, once it has asked for them
- *   with mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets();
+ *   with mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets() (through
+ *   compat_conf_tls13_signal_tickets(): 3.6.0 has no such call);
  * - mbedtls_ssl_get_session() keeps the ticket and mbedtls_ssl_set_session()
  *   offers it on the next connection: the server then skips its certificate
  *   and signature (the ServerHello carries pre_shared_key).
@@ -312,16 +313,21 @@ static int run_lesson(struct tls_session *s, const struct options *o)
     int tickets = 0, ignored = 0;
     int ret;
 
+    /* [tls13-signal-tickets] */
+    /* Without this, a 3.6 client silently drops TLS 1.3 tickets. The
+     * wrapper calls mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets()
+     * (3.6.1 on; 3.6.0 lacks it and always signals). */
+    if (!compat_conf_tls13_signal_tickets(&s->conf)) {
+        report_error("tls13", "this mbedTLS cannot hand session tickets to the client "
+                     "(needs MBEDTLS_SSL_SESSION_TICKETS and MBEDTLS_SSL_CLI_C)");
+        return WS_EXIT_UNSUPPORTED;
+    }
+    /* [tls13-signal-tickets] */
+
     memset(&tls12, 0, sizeof(tls12));
     memset(&full, 0, sizeof(full));
     memset(&resumed, 0, sizeof(resumed));
     mbedtls_ssl_session_init(&ticket);
-
-    /* [tls13-signal-tickets] */
-    /* Without this, a 3.6 client silently drops TLS 1.3 tickets. */
-    mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
-        &s->conf, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
-    /* [tls13-signal-tickets] */
 
     printf("\n--- TLS 1.2, for comparison ---\n");
     only_version(&s->conf, MBEDTLS_SSL_VERSION_TLS1_2);
@@ -390,7 +396,8 @@ int main(int argc, char **argv)
 #if !COMPAT_HAVE_TLS13
     printf("This mbedTLS (%s) was built without TLS 1.3 (MBEDTLS_SSL_PROTO_TLS1_3): mbedTLS 2.28 has\n"
            "none, 3.6 enables it by default. Build the workshop against 3.6 to run this lesson:\n"
-           "  configure --with-mbedtls=PREFIX   (see the page \"mbedTLS 2.28 -> 3.6 -> 4.x\")\n",
+           "  ./quickstart.sh (its default), or configure --with-mbedtls=PREFIX\n"
+           "  (see the page \"mbedTLS 2.28 -> 3.6 -> 4.x\")\n",
            MBEDTLS_VERSION_STRING);
     return WS_EXIT_UNSUPPORTED;
 #else

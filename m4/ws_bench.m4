@@ -29,10 +29,10 @@ AC_DEFUN([WS_CHECK_BENCH], [
     AC_MSG_CHECKING([for the static mbedTLS libraries (heap accounting)])
     ws_bench_static=
     ws_bench_dir=
+    # Only from the directory MBEDTLS_LIBS links (m4/ws_mbedtls.m4 found it):
+    # static libraries from anywhere else could be another release.
     AS_IF([test -n "$mbedtls_libdir" && test -f "$mbedtls_libdir/libmbedtls.a"],
-      [ws_bench_dir=$mbedtls_libdir],
-      [ws_bench_file=`$CC -print-file-name=libmbedtls.a 2>/dev/null`
-       AS_IF([test -f "$ws_bench_file"], [ws_bench_dir=`dirname "$ws_bench_file"`])])
+      [ws_bench_dir=$mbedtls_libdir])
     AS_IF([test -n "$ws_bench_dir" && test -f "$ws_bench_dir/libmbedx509.a" && test -f "$ws_bench_dir/libmbedcrypto.a"], [
       ws_bench_static="$ws_bench_dir/libmbedtls.a $ws_bench_dir/libmbedx509.a $ws_bench_dir/libmbedcrypto.a"
       # mbedTLS 3.x may put optional ECC back ends in libraries of their own.
@@ -45,7 +45,7 @@ AC_DEFUN([WS_CHECK_BENCH], [
       BENCH_MBEDTLS_LINK="-Wl,--wrap=calloc,--wrap=free $ws_bench_static"
       BENCH_HEAP_CPPFLAGS=-DBENCH_HEAP_WRAP
     ], [
-      AC_MSG_RESULT([no (heap figures will be zero)])
+      AC_MSG_RESULT([no, not in ${mbedtls_libdir:-the directory MBEDTLS_LIBS links} (heap figures will be zero)])
     ])
     AC_CHECK_HEADERS([valgrind/valgrind.h])
   ])

@@ -27,7 +27,7 @@ AS_IF([test -n "$TARGET_RUN"], [
     AC_MSG_RESULT([through an emulator])
     # Debian's qemu-user names its emulators after the CPU. The programs
     # need the target's C library: multiarch (libc6:arm64, which
-    # libmbedtls-dev:arm64 brings) puts it where the emulated loader looks
+    # libbenchmark-dev:arm64 brings) puts it where the emulated loader looks
     # by itself; otherwise point qemu at the cross toolchain's copy in
     # /usr/HOST. (With both present, -L makes glibc 2.36 threads hang.)
     AS_CASE([$host_cpu],

@@ -5,10 +5,16 @@
 #
 # Usage: scripts/cross-check.sh BUILD_DIR [HOST] [CONFIGURE_ARGS...]
 #   HOST defaults to aarch64-linux-gnu (arm-linux-gnueabihf works the same).
+# mbedTLS: 3.6 LTS for the target, as scripts/fetch-mbedtls.sh provides it
+# (Debian 13's :arm64 or :armhf packages unpacked into BUILD_DIR/mbedtls-3.6,
+# or the system's libmbedtls-dev:ARCH if that is 3.6 or newer), unless
+# CONFIGURE_ARGS choose one (--with-mbedtls=system takes Debian 12's 2.28,
+# which then needs libmbedtls-dev:arm64).
 # Needs (Debian 12, for arm64; armhf likewise):
 #   dpkg --add-architecture arm64 && apt-get update
 #   apt-get install gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user \
-#       libmbedtls-dev:arm64 libbenchmark-dev:arm64
+#       libbenchmark-dev:arm64
+# (libbenchmark-dev:arm64 also brings libc6:arm64, which qemu-user needs.)
 # Exit status: 0 all passed, 1 a step failed, 77 the cross compiler or the
 # emulator is missing (nothing was tried).
 set -u
@@ -26,7 +32,7 @@ case $host in
 esac
 if ! command -v "$host-gcc" >/dev/null || ! command -v "$qemu" >/dev/null; then
     echo "SKIP: $host-gcc or $qemu is missing; install gcc-$host g++-$host qemu-user" \
-        "libmbedtls-dev:$arch libbenchmark-dev:$arch" >&2
+        "libbenchmark-dev:$arch" >&2
     exit 77
 fi
 
@@ -45,9 +51,17 @@ step() {
 mkdir -p "$build" || exit 1
 cd "$build" || exit 1
 total_start=$(date +%s)
+mbedtls=()
+case " $* " in
+    *" --with-mbedtls"* | *" MBEDTLS_CFLAGS="* | *" MBEDTLS_LIBS="*) ;;
+    *)
+        echo "=== mbedTLS 3.6 for $arch"
+        mbedtls=("$("$srcdir/scripts/fetch-mbedtls.sh" "$(pwd)/mbedtls-3.6" "$arch")") || exit 1
+        ;;
+esac
 # The documentation site is a native build's job: it runs the lessons to
 # capture their output, which would need the emulator too.
-step configure "$srcdir/configure" --host="$host" --disable-docs "$@"
+step configure "$srcdir/configure" --host="$host" --disable-docs "${mbedtls[@]}" "$@"
 
 # configure (m4/ws_cross.m4) says how to run target programs; an explicit
 # TARGET_RUN in the environment wins, and qemu with the cross toolchain's C

@@ -1,0 +1,208 @@
+# SPDX-License-Identifier: Apache-2.0
+# WS_CHECK_MBEDTLS: find mbedTLS, make sure its headers and the libraries the
+# build links are the same release, and that the release is supported.
+#
+# Where mbedTLS comes from, first match wins:
+#   MBEDTLS_CFLAGS / MBEDTLS_LIBS   set by the user (either one);
+#   --with-mbedtls=PREFIX           an installation prefix (PREFIX/include,
+#                                   PREFIX/lib/<multiarch triplet>, lib64 or
+#                                   lib, with or without .pc files) or the
+#                                   root of unpacked Debian packages
+#                                   (PREFIX/usr/include, PREFIX/usr/lib/<triplet>,
+#                                   as scripts/fetch-mbedtls.sh makes);
+#   --with-mbedtls=system           (the default) pkg-config when mbedtls.pc is
+#                                   installed (3.x), else the compiler's
+#                                   default paths (Debian 12's 2.28 has no .pc).
+#
+# Supported: 2.28.x and 3.6.x. 4.x is accepted with a warning (not ported
+# yet); 3.0-3.5 and anything older than 2.28 are refused.
+#
+# Substitutes MBEDTLS_CFLAGS, MBEDTLS_LIBS, MBEDTLS_VERSION, mbedtls_libdir
+# (the directory the linker takes libmbedtls from: m4/ws_bench.m4 takes the
+# static libraries from there) and MBEDTLS_DISTCHECK_FLAGS (the same choice
+# for make distcheck); sets the MBEDTLS_HAS_TLS13 conditional and, for the
+# summary, mbedtls_found, mbedtls_tls13 and mbedtls_debug.
+AC_DEFUN([WS_CHECK_MBEDTLS], [
+AC_REQUIRE([PKG_PROG_PKG_CONFIG])
+AC_ARG_VAR([MBEDTLS_CFLAGS], [C compiler flags for mbedTLS])
+AC_ARG_VAR([MBEDTLS_LIBS], [linker flags for mbedTLS])
+AC_ARG_WITH([mbedtls],
+  [AS_HELP_STRING([--with-mbedtls=system|PREFIX],
+    [mbedTLS to build with: the system's (default: pkg-config, else the compiler's paths) or the one
+     installed or unpacked under PREFIX (PREFIX/include or PREFIX/usr/include; lib, lib64 or lib/<triplet>)])],
+  [], [with_mbedtls=system])
+AS_CASE([$with_mbedtls],
+  [no], [AC_MSG_ERROR([mbedTLS is required: --without-mbedtls is not possible])],
+  [yes|""], [with_mbedtls=system])
+
+# Debian's multiarch library directory name (x86_64-linux-gnu,
+# aarch64-linux-gnu, arm-linux-gnueabihf).
+ws_triplet=`$CC -print-multiarch 2>/dev/null`
+AS_IF([test -z "$ws_triplet"], [ws_triplet="$host_cpu-$host_os"])
+
+mbedtls_found=
+mbedtls_libdir=
+MBEDTLS_DISTCHECK_FLAGS=
+ws_mbedtls_where="the compiler's default paths"
+AC_MSG_CHECKING([where mbedTLS comes from])
+AS_IF([test -n "$MBEDTLS_CFLAGS$MBEDTLS_LIBS"], [
+  mbedtls_found="MBEDTLS_CFLAGS/MBEDTLS_LIBS"
+  AS_IF([test -n "$MBEDTLS_CFLAGS"], [ws_mbedtls_where="$MBEDTLS_CFLAGS"])
+  AS_IF([test -z "$MBEDTLS_LIBS"], [MBEDTLS_LIBS="-lmbedtls -lmbedx509 -lmbedcrypto"])
+], [test "x$with_mbedtls" != xsystem], [
+  AS_CASE([$with_mbedtls], [/*], [],
+    [with_mbedtls=`cd "$with_mbedtls" 2>/dev/null && pwd` ||
+       AC_MSG_ERROR([--with-mbedtls=$withval: no such directory])])
+  # An unpacked Debian package puts everything below usr/.
+  ws_mbedtls_root=$with_mbedtls
+  AS_IF([test ! -f "$ws_mbedtls_root/include/mbedtls/version.h" &&
+         test -f "$ws_mbedtls_root/usr/include/mbedtls/version.h"],
+    [ws_mbedtls_root=$with_mbedtls/usr])
+  AS_IF([test ! -f "$ws_mbedtls_root/include/mbedtls/version.h"],
+    [AC_MSG_ERROR([--with-mbedtls=$with_mbedtls: no mbedtls/version.h in $with_mbedtls/include or $with_mbedtls/usr/include])])
+  for ws_dir in "$ws_mbedtls_root/lib/$ws_triplet" "$ws_mbedtls_root/lib64" "$ws_mbedtls_root/lib"; do
+    AS_IF([test -f "$ws_dir/libmbedtls.so" || test -f "$ws_dir/libmbedtls.a" || test -f "$ws_dir/libmbedtls.dylib"],
+      [mbedtls_libdir=$ws_dir; break])
+  done
+  AS_IF([test -z "$mbedtls_libdir"],
+    [AC_MSG_ERROR([--with-mbedtls=$with_mbedtls: no libmbedtls in $ws_mbedtls_root/lib/$ws_triplet, lib64 or lib])])
+  ws_mbedtls_where="$ws_mbedtls_root/include"
+  MBEDTLS_DISTCHECK_FLAGS="--with-mbedtls=$with_mbedtls"
+  # The .pc files know the library list (4.x: -ltfpsacrypto). Debian's say
+  # prefix=/usr, so point their prefix at ours, and read only this
+  # directory's .pc files. Files whose libdir then still lies elsewhere
+  # (absolute paths from CMake, a moved installation) are not used.
+  ws_pc=
+  AS_IF([test -n "$PKG_CONFIG" && test -f "$mbedtls_libdir/pkgconfig/mbedtls.pc"], [
+    ws_pc_libdir=`PKG_CONFIG_LIBDIR="$mbedtls_libdir/pkgconfig" $PKG_CONFIG --define-variable=prefix="$ws_mbedtls_root" --variable=libdir mbedtls 2>/dev/null`
+    AS_IF([test "x$ws_pc_libdir" = "x$mbedtls_libdir"], [
+      MBEDTLS_CFLAGS=`PKG_CONFIG_LIBDIR="$mbedtls_libdir/pkgconfig" $PKG_CONFIG --define-variable=prefix="$ws_mbedtls_root" --cflags mbedtls mbedx509 mbedcrypto` &&
+      MBEDTLS_LIBS=`PKG_CONFIG_LIBDIR="$mbedtls_libdir/pkgconfig" $PKG_CONFIG --define-variable=prefix="$ws_mbedtls_root" --libs mbedtls mbedx509 mbedcrypto` &&
+      ws_pc=yes
+    ])
+  ])
+  AS_IF([test "x$ws_pc" = xyes], [
+    mbedtls_found="--with-mbedtls: $mbedtls_libdir/pkgconfig/*.pc with prefix=$ws_mbedtls_root"
+  ], [
+    ws_crypto=-lmbedcrypto
+    AS_IF([test -f "$mbedtls_libdir/libtfpsacrypto.so" || test -f "$mbedtls_libdir/libtfpsacrypto.a"],
+      [ws_crypto=-ltfpsacrypto])
+    MBEDTLS_CFLAGS="-I$ws_mbedtls_root/include"
+    MBEDTLS_LIBS="-L$mbedtls_libdir -lmbedtls -lmbedx509 $ws_crypto"
+    mbedtls_found="--with-mbedtls: $ws_mbedtls_root/include and $mbedtls_libdir"
+  ])
+  # Run-time: the same libraries the build linked, not the system's.
+  MBEDTLS_LIBS="-Wl,--disable-new-dtags,-rpath,$mbedtls_libdir $MBEDTLS_LIBS"
+], [test -n "$PKG_CONFIG" && $PKG_CONFIG --exists mbedtls mbedx509 mbedcrypto 2>/dev/null], [
+  MBEDTLS_CFLAGS=`$PKG_CONFIG --cflags mbedtls mbedx509 mbedcrypto`
+  MBEDTLS_LIBS=`$PKG_CONFIG --libs mbedtls mbedx509 mbedcrypto`
+  mbedtls_libdir=`$PKG_CONFIG --variable=libdir mbedtls`
+  ws_mbedtls_where=`$PKG_CONFIG --variable=includedir mbedtls`
+  mbedtls_found="pkg-config (mbedtls.pc `$PKG_CONFIG --modversion mbedtls`)"
+], [
+  MBEDTLS_CFLAGS=
+  MBEDTLS_LIBS="-lmbedtls -lmbedx509 -lmbedcrypto"
+  mbedtls_found="the compiler's default paths (no mbedtls.pc, as with Debian 12's 2.28)"
+])
+AC_MSG_RESULT([$mbedtls_found])
+
+# Where the linker takes libmbedtls from: the first -L directory that has
+# it, a libmbedtls.a named directly, or the compiler's own search path.
+AS_IF([test -z "$mbedtls_libdir"], [
+  for ws_word in $MBEDTLS_LIBS; do
+    AS_CASE([$ws_word],
+      [-L*], [ws_dir=`echo "$ws_word" | sed -e 's/^-L//' -e 's/^"\(.*\)"$/\1/'`
+              AS_IF([test -f "$ws_dir/libmbedtls.so" || test -f "$ws_dir/libmbedtls.a"],
+                [mbedtls_libdir=$ws_dir; break])],
+      [*/libmbedtls.a|*/libmbedtls.so], [mbedtls_libdir=`dirname "$ws_word"`; break])
+  done
+])
+AS_IF([test -z "$mbedtls_libdir"], [
+  for ws_file in libmbedtls.so libmbedtls.a; do
+    ws_path=`$CC $CFLAGS $LDFLAGS -print-file-name=$ws_file 2>/dev/null`
+    AS_IF([test -f "$ws_path"], [ws_dir=`dirname "$ws_path"`; mbedtls_libdir=`cd "$ws_dir" && pwd -P`; break])
+  done
+])
+
+save_CPPFLAGS=$CPPFLAGS; save_LIBS=$LIBS
+CPPFLAGS="$CPPFLAGS $MBEDTLS_CFLAGS"; LIBS="$MBEDTLS_LIBS $LIBS"
+AC_CHECK_HEADER([mbedtls/version.h], [],
+  [AC_MSG_ERROR([mbedTLS headers not found in $ws_mbedtls_where: install libmbedtls-dev, or use --with-mbedtls=PREFIX or MBEDTLS_CFLAGS])])
+
+# The headers' release decides the API; refuse what the workshop does not
+# support before anything fails to compile.
+AC_MSG_CHECKING([which mbedTLS release the headers are])
+AC_COMPUTE_INT([mbedtls_major], [MBEDTLS_VERSION_MAJOR], [#include <mbedtls/version.h>], [mbedtls_major=0])
+AC_COMPUTE_INT([mbedtls_minor], [MBEDTLS_VERSION_MINOR], [#include <mbedtls/version.h>], [mbedtls_minor=0])
+AC_COMPUTE_INT([mbedtls_patch], [MBEDTLS_VERSION_PATCH], [#include <mbedtls/version.h>], [mbedtls_patch=0])
+MBEDTLS_VERSION="$mbedtls_major.$mbedtls_minor.$mbedtls_patch"
+AC_MSG_RESULT([$MBEDTLS_VERSION])
+AS_IF([test "$mbedtls_major" -eq 2 && test "$mbedtls_minor" -eq 28], [],
+  [test "$mbedtls_major" -eq 3 && test "$mbedtls_minor" -ge 6], [],
+  [test "$mbedtls_major" -ge 4],
+  [AC_MSG_WARN([mbedTLS $MBEDTLS_VERSION: 4.x is accepted but the workshop is not ported to it yet (see docs, "mbedTLS 2.28 -> 3.6 -> 4.x")])],
+  [AC_MSG_ERROR([mbedTLS $MBEDTLS_VERSION (headers in $ws_mbedtls_where) is not supported: use 2.28.x or 3.6.x (4.x accepted, not yet ported)])])
+
+# A link test with headers every release has (4.x made ctr_drbg.h private: a
+# test including it would silently take an older copy from /usr/include).
+AC_MSG_CHECKING([whether mbedTLS links])
+AC_LINK_IFELSE([AC_LANG_PROGRAM([[#include <mbedtls/ssl.h>
+#include <mbedtls/version.h>
+#include <mbedtls/x509_crt.h>]],
+  [[mbedtls_ssl_context s; mbedtls_x509_crt c;
+    mbedtls_ssl_init(&s); mbedtls_x509_crt_init(&c);
+    return (int) (mbedtls_version_get_number() >> 24);]])],
+  [AC_MSG_RESULT([yes])],
+  [AC_MSG_RESULT([no]); AC_MSG_ERROR([cannot link mbedTLS with: $MBEDTLS_LIBS (see config.log)])])
+
+# Headers and libraries must be one release. A native build asks the
+# library itself; a cross build cannot run it, so it reads the version
+# string compiled into the libraries it found.
+AC_MSG_CHECKING([whether the mbedTLS libraries are the headers' release])
+ws_lib_version=
+AC_RUN_IFELSE([AC_LANG_PROGRAM([[#include <stdio.h>
+#include <mbedtls/version.h>]],
+  [[unsigned int v = mbedtls_version_get_number();
+    FILE *f = fopen("conftest.ver", "w");
+    if (f == NULL)
+        return 2;
+    fprintf(f, "%u.%u.%u\n", v >> 24, (v >> 16) & 0xFFu, (v >> 8) & 0xFFu);
+    return fclose(f) != 0;]])],
+  [ws_lib_version=`cat conftest.ver`; ws_lib_how=run],
+  [AC_MSG_RESULT([no]); AC_MSG_ERROR([a program linked with mbedTLS ($MBEDTLS_LIBS) does not run: see config.log])],
+  [ws_lib_how=strings
+   AS_IF([test -n "$mbedtls_libdir"], [
+     ws_lib_version=`cat "$mbedtls_libdir"/libmbedtls.* "$mbedtls_libdir"/libmbedx509.* "$mbedtls_libdir"/libmbedcrypto.* 2>/dev/null |
+       LC_ALL=C grep -a -o '@<:@Mm@:>@bed TLS @<:@0-9@:>@*\.@<:@0-9@:>@*\.@<:@0-9@:>@*' | sed 's/^.bed TLS //' | sort -u | tr '\n' ' ' | sed 's/ $//'`
+   ])])
+rm -f conftest.ver
+AS_IF([test -z "$ws_lib_version"], [
+  AC_MSG_RESULT([not checked (cross build, no version string found in ${mbedtls_libdir:-the libraries})])
+], [test "x$ws_lib_version" = "x$MBEDTLS_VERSION"], [
+  AS_IF([test "$ws_lib_how" = run], [AC_MSG_RESULT([yes ($ws_lib_version)])],
+    [AC_MSG_RESULT([yes ($ws_lib_version, read from the libraries in $mbedtls_libdir)])])
+], [
+  AC_MSG_RESULT([no])
+  AC_MSG_ERROR([mbedTLS headers are $MBEDTLS_VERSION ($ws_mbedtls_where) but the libraries are $ws_lib_version (${mbedtls_libdir:-$MBEDTLS_LIBS}): point --with-mbedtls or MBEDTLS_CFLAGS/MBEDTLS_LIBS at one installation])
+])
+
+AC_MSG_CHECKING([whether mbedTLS has TLS 1.3])
+AC_COMPILE_IFELSE([AC_LANG_PROGRAM([[#include <mbedtls/ssl.h>]], [[
+#if !defined(MBEDTLS_SSL_PROTO_TLS1_3)
+#error no TLS 1.3
+#endif
+]])], [mbedtls_tls13=yes], [mbedtls_tls13=no])
+AC_MSG_RESULT([$mbedtls_tls13])
+AC_MSG_CHECKING([whether mbedTLS has debug logging (MBEDTLS_DEBUG_C)])
+AC_COMPILE_IFELSE([AC_LANG_PROGRAM([[#include <mbedtls/ssl.h>]], [[
+#if !defined(MBEDTLS_DEBUG_C)
+#error no debug
+#endif
+]])], [mbedtls_debug=yes], [mbedtls_debug=no])
+AC_MSG_RESULT([$mbedtls_debug])
+CPPFLAGS=$save_CPPFLAGS; LIBS=$save_LIBS
+AC_SUBST([MBEDTLS_VERSION])
+AC_SUBST([mbedtls_libdir])
+AC_SUBST([MBEDTLS_DISTCHECK_FLAGS])
+AM_CONDITIONAL([MBEDTLS_HAS_TLS13], [test $mbedtls_tls13 = yes])
+])
