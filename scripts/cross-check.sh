@@ -82,7 +82,7 @@ echo "target programs run with: ${TARGET_RUN:-(directly)}"
 step build make -j"$jobs"
 if [ -n "$TARGET_RUN" ]; then
     top_builddir=$(pwd) TARGET_BIN=$(pwd)/cross-run
-    export TARGET_BIN
+    export top_builddir TARGET_BIN
     # shellcheck source=../cross/target-run.sh
     . "$srcdir/cross/target-run.sh"
 fi

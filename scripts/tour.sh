@@ -76,15 +76,16 @@ fi
 if [ "$status" -eq 0 ]; then
     tls13="."
     if [ -z "$skipped" ]; then
-        tls13="; lesson 10 does it again in TLS 1.3, then comes back and resumes
-the session without a certificate."
+        tls13="; lesson 10 fetches it over TLS 1.2 and TLS 1.3 to compare
+them, then resumes the TLS 1.3 session without a certificate."
     fi
     cat <<EOF
 
 That is the tour, as the server saw it: lessons 01-03 never touch the
 network; lesson 04 connects and hangs up before any handshake; lesson 05
 completes the handshake and stops there; lessons 06 and 07 send GET / and
-get 200 OK$tls13 Each lesson goes one stage further than the one before.
+get 200 OK$tls13
+Each lesson goes one stage further than the one before.
 
 Tour complete: every lesson ran$skipped. Next: make check
 EOF
