@@ -517,48 +517,25 @@ static int run_mistake(struct tls_session *s, const struct options *o, const str
 
 /* ------------------------------------------------------------------------------------------ */
 
-/* Take lesson 09's own options out of argv; the rest goes to options_parse(). */
-static int own_options(int *argc, char **argv, int *levels, const char **only)
-{
-    int out = 1;
-
-    *levels = 0;
-    *only = NULL;
-    for (int i = 1; i < *argc; i++) {
-        if (strcmp(argv[i], "--levels") == 0) {
-            *levels = 1;
-        } else if (strcmp(argv[i], "--mistake") == 0 && i + 1 < *argc) {
-            *only = argv[++i];
-        } else if (strcmp(argv[i], "--mistake") == 0) {
-            fprintf(stderr, "09_debugging: option '--mistake' needs a value (try '--help')\n");
-            return -1;
-        } else {
-            argv[out++] = argv[i];
-        }
-    }
-    *argc = out;
-    argv[out] = NULL;
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     struct tls_session s;
     struct options o;
-    const char *only;
-    int levels, done, ret, failures = 0;
+    const char *only = NULL, *levels = NULL;
+    const struct extra_option own[] = {
+        {"levels", EXTRA_SWITCH, NULL, "only the handshake at debug levels 0-4", &levels},
+        {"mistake", EXTRA_TEXT, "NAME",
+         "only one mistake: no-ca, wrong-hostname, no-hostname,\nserver-closes, no-client-cert, "
+         "no-shared-suite\n(exit code: 4 if the handshake failed, 0 if it passed)",
+         &only},
+        {NULL, EXTRA_SWITCH, NULL, NULL, NULL},
+    };
+    int done, ret, failures = 0;
     int ret_mistake = WS_EXIT_OK;
 
-    if (own_options(&argc, argv, &levels, &only) != 0)
-        return WS_EXIT_USAGE;
-    ret = options_parse_extra(
-        argc, argv, OPTS_CERTS | OPTS_CONFIG | OPTS_CONNECT,
-        "Lesson 09: debug levels, decoded errors and alerts, and six deliberate mistakes.",
-        "  --levels              only the handshake at debug levels 0-4\n"
-        "  --mistake NAME        only one mistake: no-ca, wrong-hostname, no-hostname,\n"
-        "                        server-closes, no-client-cert, no-shared-suite\n"
-        "                        (exit code: 4 if the handshake failed, 0 if it passed)\n",
-        &o, &done);
+    ret = options_parse_extra(argc, argv, OPTS_CERTS | OPTS_CONFIG | OPTS_CONNECT,
+                              "Lesson 09: debug levels, decoded errors and alerts, and six deliberate mistakes.",
+                              own, &o, &done);
     if (done)
         return ret;
     if (only != NULL) {
@@ -568,8 +545,7 @@ int main(int argc, char **argv)
             if (strcmp(only, mistakes[i].name) == 0)
                 break;
         if (i == sizeof(mistakes) / sizeof(mistakes[0])) {
-            fprintf(stderr, "09_debugging: unknown mistake '%s' (try '--help')\n", only);
-            return WS_EXIT_USAGE;
+            return options_usage_error(&o, "unknown mistake '%s'", only);
         }
     }
     signal(SIGPIPE, SIG_IGN);
