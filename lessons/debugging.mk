@@ -6,12 +6,17 @@ common_libcommon_a_SOURCES += \
 	common/keylog.c common/keylog.h \
 	common/explain.c common/explain.h
 
-# Lesson 09 is compiled like the others (see lessons/local.mk); its stages
-# are not reused by later lessons, so it stays out of liblessons.a.
-noinst_PROGRAMS += lessons/09_debugging
-lessons_09_debugging_SOURCES = lessons/09_debugging.c
+# Lesson 09 is two programs, compiled like the others (see lessons/local.mk):
+# 09_debugging (debug levels) and 09_mistakes (deliberate mistakes). Both
+# make many connections with lessons 04-07's stages through attempt.c. Their
+# code is not reused by later lessons, so it stays out of liblessons.a.
+noinst_PROGRAMS += lessons/09_debugging lessons/09_mistakes
+lessons_09_debugging_SOURCES = lessons/09_debugging.c lessons/attempt.c lessons/attempt.h
 lessons_09_debugging_CPPFLAGS = $(LESSON_CPPFLAGS)
 lessons_09_debugging_LDADD = $(LESSON_LDADD)
+lessons_09_mistakes_SOURCES = lessons/09_mistakes.c lessons/attempt.c lessons/attempt.h
+lessons_09_mistakes_CPPFLAGS = $(LESSON_CPPFLAGS)
+lessons_09_mistakes_LDADD = $(LESSON_LDADD)
 
 DEBUGGING_TESTS = \
 	tests/debug_levels.test \
