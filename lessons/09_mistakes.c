@@ -163,11 +163,13 @@ static int run_mistake(struct tls_session *s, const struct options *o, const str
     *as_expected = out.ret == m->expected_ret || (m->also_ok_ret != 0 && out.ret == m->also_ok_ret);
     if (*as_expected) {
         narrate_info("as expected");
+    } else if (m->expected_ret == 0) {
+        narrate_info("UNEXPECTED: expected the handshake to pass");
     } else {
         char text[160];
 
         narrate_info("UNEXPECTED: expected -0x%04X (%s)", (unsigned) -m->expected_ret,
-                     m->expected_ret ? error_text(m->expected_ret, text, sizeof(text)) : "success");
+                     error_text(m->expected_ret, text, sizeof(text)));
     }
     return out.ret == 0 ? WS_EXIT_OK : WS_EXIT_HANDSHAKE;
 }
