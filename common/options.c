@@ -122,7 +122,24 @@ static void list_ciphersuites(void)
         printf("  %s\n", mbedtls_ssl_get_ciphersuite_name(*ids));
 }
 
-static void usage(const struct options *o, const char *summary, const char *extra_options_help)
+/* "  --name VALUE          help", continuation lines indented to the help column. */
+static void print_extra_option(const struct extra_option *x)
+{
+    char left[64];
+
+    snprintf(left, sizeof(left), "--%s%s%s", x->name, x->value_name ? " " : "",
+             x->value_name ? x->value_name : "");
+    printf("  %-21s ", left);
+    for (const char *p = x->help; *p != '\0'; p++) {
+        if (*p == '\n')
+            fputs("\n                        ", stdout);
+        else
+            putchar(*p);
+    }
+    putchar('\n');
+}
+
+static void usage(const struct options *o, const char *summary, const struct extra_option *extra)
 {
     const unsigned g = o->groups;
 
@@ -165,8 +182,8 @@ static void usage(const struct options *o, const char *summary, const char *extr
         printf("  --trace               print every TLS record and handshake message on the wire\n");
     if (g & OPTS_HTTP)
         printf("  --path PATH           path to request (default: /)\n");
-    if (extra_options_help != NULL)
-        printf("%s", extra_options_help); /* the program's own options */
+    for (; extra != NULL && extra->name != NULL; extra++)
+        print_extra_option(extra); /* the program's own options */
     printf("  --debug N             mbedTLS debug level 0..4 (default: 0, nothing)\n");
     printf("  --debug-file FILE     write debug lines to FILE instead of stderr\n");
     printf("  --help                show this help\n");
@@ -189,8 +206,7 @@ static int parse_number(const char *text, long min, long max, long *out)
 }
 
 /* One line for a bad command line, then the hint. */
-static int usage_error(const struct options *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int usage_error(const struct options *o, const char *fmt, ...)
+int options_usage_error(const struct options *o, const char *fmt, ...)
 {
     va_list ap;
 
@@ -205,7 +221,8 @@ static int usage_error(const struct options *o, const char *fmt, ...)
 enum {
     OPT_HOST = 256, OPT_PORT, OPT_SERVERNAME, OPT_CA, OPT_CRL, OPT_CERT, OPT_KEY, OPT_CIPHERSUITE,
     OPT_DEBUG, OPT_DEBUG_FILE, OPT_TIMEOUT, OPT_PATH, OPT_BIND, OPT_REQUIRE_CLIENT_CERT,
-    OPT_MAX_CONNECTIONS, OPT_THREADS, OPT_TRACE, OPT_KEYLOG, OPT_GROUPS, OPT_HELP
+    OPT_MAX_CONNECTIONS, OPT_THREADS, OPT_TRACE, OPT_KEYLOG, OPT_GROUPS, OPT_HELP,
+    OPT_EXTRA = 512 /* a program's own options: OPT_EXTRA + their index */
 };
 
 /* Which group each option belongs to (0 = every program). */
@@ -239,8 +256,19 @@ int options_parse(int argc, char **argv, unsigned groups, const char *summary, s
     return options_parse_extra(argc, argv, groups, summary, NULL, o, done);
 }
 
+/* A program's own option: check its value and hand it over. */
+static int take_extra(const struct options *o, const struct extra_option *x, const char *value)
+{
+    long n;
+
+    if (x->kind == EXTRA_PORT && parse_number(value, 1, 65535, &n) != 0)
+        return options_usage_error(o, "--%s '%s' is not a port number (1-65535)", x->name, value);
+    *x->value = x->kind == EXTRA_SWITCH ? "1" : value;
+    return WS_EXIT_OK;
+}
+
 int options_parse_extra(int argc, char **argv, unsigned groups, const char *summary,
-                        const char *extra_options_help, struct options *o, int *done)
+                        const struct extra_option *extra, struct options *o, int *done)
 {
     static char ca_buf[4096], cert_buf[4096], key_buf[4096];
     static const struct option longopts[] = {
@@ -264,8 +292,10 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
         {"keylog", required_argument, NULL, OPT_KEYLOG},
         {"groups", required_argument, NULL, OPT_GROUPS},
         {"help", no_argument, NULL, OPT_HELP},
-        {NULL, 0, NULL, 0},
     };
+    const size_t shared = sizeof(longopts) / sizeof(longopts[0]);
+    struct option all[sizeof(longopts) / sizeof(longopts[0]) + OPTIONS_MAX_EXTRA + 1];
+    size_t n_extra = 0;
     const char *slash = strrchr(argv[0], '/');
     int cert_given = 0, key_given = 0;
     int opt;
@@ -297,21 +327,41 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
     o->threads = 8;
     *done = 1;
 
+    /* The shared options, then the program's own, then the end marker. */
+    memcpy(all, longopts, sizeof(longopts));
+    for (; extra != NULL && extra[n_extra].name != NULL; n_extra++) {
+        if (n_extra == OPTIONS_MAX_EXTRA) {
+            report_error("options", "more than %d program options", OPTIONS_MAX_EXTRA);
+            return WS_EXIT_SETUP;
+        }
+        all[shared + n_extra] = (struct option){
+            extra[n_extra].name, extra[n_extra].kind == EXTRA_SWITCH ? no_argument : required_argument, NULL,
+            OPT_EXTRA + (int) n_extra};
+    }
+    all[shared + n_extra] = (struct option){NULL, 0, NULL, 0};
+
     opterr = 0; /* we print our own one-line messages */
     /* 0, not 1: glibc, musl and the BSDs then forget everything from an
      * earlier call, including a position inside an older argv's "-abc". */
     optind = 0;
-    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "", all, NULL)) != -1) {
         unsigned group = option_group(opt);
 
         if (opt == '?') {
             /* optopt is a long option's value when its argument is missing,
              * but the character itself for an unknown short option ("-x"). */
             if (optopt >= OPT_HOST && optopt <= OPT_HELP)
-                return usage_error(o, "option '--%s' needs a value", longopts[optopt - OPT_HOST].name);
+                return options_usage_error(o, "option '--%s' needs a value", longopts[optopt - OPT_HOST].name);
+            if (optopt >= OPT_EXTRA && optopt < OPT_EXTRA + (int) n_extra)
+                return options_usage_error(o, "option '--%s' needs a value", extra[optopt - OPT_EXTRA].name);
             if (optopt > 0 && optopt < 128)
-                return usage_error(o, "unrecognized option '-%c'", optopt);
-            return usage_error(o, "unrecognized option '%s'", argv[optind - 1]);
+                return options_usage_error(o, "unrecognized option '-%c'", optopt);
+            return options_usage_error(o, "unrecognized option '%s'", argv[optind - 1]);
+        }
+        if (opt >= OPT_EXTRA && opt < OPT_EXTRA + (int) n_extra) {
+            if (take_extra(o, &extra[opt - OPT_EXTRA], optarg) != WS_EXIT_OK)
+                return WS_EXIT_USAGE;
+            continue;
         }
         if (group != 0 && (group & groups) == 0) {
             fprintf(stderr, "%s: option '--%s' belongs to a stage this lesson does not reach "
@@ -322,17 +372,17 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
         switch (opt) {
         case OPT_HOST:
             if (strlen(optarg) > OPTIONS_MAX_NAME)
-                return usage_error(o, "--host is longer than %d characters", OPTIONS_MAX_NAME);
+                return options_usage_error(o, "--host is longer than %d characters", OPTIONS_MAX_NAME);
             o->host = optarg;
             break;
         case OPT_PORT:
             if (parse_number(optarg, o->is_server ? 0 : 1, 65535, &n) != 0)
-                return usage_error(o, "--port '%s' is not a port number (1-65535, or 0 for the server)", optarg);
+                return options_usage_error(o, "--port '%s' is not a port number (1-65535, or 0 for the server)", optarg);
             o->port = optarg;
             break;
         case OPT_SERVERNAME:
             if (strlen(optarg) > OPTIONS_MAX_NAME)
-                return usage_error(o, "--servername is longer than %d characters", OPTIONS_MAX_NAME);
+                return options_usage_error(o, "--servername is longer than %d characters", OPTIONS_MAX_NAME);
             o->servername = optarg;
             break;
         case OPT_CA: o->ca_file = optarg; break;
@@ -348,7 +398,7 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
             }
             if (options_parse_ciphersuites(optarg, o->ciphersuites, OPTIONS_MAX_CIPHERSUITES, bad,
                                            sizeof(bad)) != 0)
-                return usage_error(o, "--ciphersuite: '%s' is not a cipher suite this mbedTLS build "
+                return options_usage_error(o, "--ciphersuite: '%s' is not a cipher suite this mbedTLS build "
                                    "supports ('--ciphersuite help' lists them)", bad);
             break;
         }
@@ -360,13 +410,13 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
                 return WS_EXIT_OK;
             }
             if (options_parse_groups(optarg, o->tls_groups, OPTIONS_MAX_GROUPS, bad, sizeof(bad)) != 0)
-                return usage_error(o, "--groups: '%s' is not a key exchange group this mbedTLS build "
+                return options_usage_error(o, "--groups: '%s' is not a key exchange group this mbedTLS build "
                                    "supports ('--groups help' lists them)", bad);
             break;
         }
         case OPT_DEBUG:
             if (parse_number(optarg, 0, 4, &n) != 0)
-                return usage_error(o, "--debug '%s' must be a level from 0 to 4", optarg);
+                return options_usage_error(o, "--debug '%s' must be a level from 0 to 4", optarg);
             o->debug_level = (int) n;
             break;
         case OPT_DEBUG_FILE: o->debug_file = optarg; break;
@@ -374,41 +424,41 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
         case OPT_KEYLOG: o->keylog_file = optarg; break;
         case OPT_TIMEOUT:
             if (parse_number(optarg, 1, 3600000, &n) != 0)
-                return usage_error(o, "--timeout '%s' must be milliseconds from 1 to 3600000", optarg);
+                return options_usage_error(o, "--timeout '%s' must be milliseconds from 1 to 3600000", optarg);
             o->timeout_ms = (unsigned) n;
             break;
         case OPT_PATH:
             if (optarg[0] != '/' || strpbrk(optarg, " \r\n") != NULL)
-                return usage_error(o, "--path '%s' must start with '/' and contain no spaces", optarg);
+                return options_usage_error(o, "--path '%s' must start with '/' and contain no spaces", optarg);
             if (strlen(optarg) > OPTIONS_MAX_PATH)
-                return usage_error(o, "--path is longer than %d characters", OPTIONS_MAX_PATH);
+                return options_usage_error(o, "--path is longer than %d characters", OPTIONS_MAX_PATH);
             o->path = optarg;
             break;
         case OPT_BIND: o->bind_address = optarg; break;
         case OPT_REQUIRE_CLIENT_CERT: o->require_client_cert = 1; break;
         case OPT_MAX_CONNECTIONS:
             if (parse_number(optarg, 1, LONG_MAX, &n) != 0)
-                return usage_error(o, "--max-connections '%s' must be a positive number", optarg);
+                return options_usage_error(o, "--max-connections '%s' must be a positive number", optarg);
             o->max_connections = n;
             break;
         case OPT_THREADS:
             if (parse_number(optarg, 1, 256, &n) != 0)
-                return usage_error(o, "--threads '%s' must be from 1 to 256", optarg);
+                return options_usage_error(o, "--threads '%s' must be from 1 to 256", optarg);
             o->threads = (int) n;
             break;
         case OPT_HELP:
-            usage(o, summary, extra_options_help);
+            usage(o, summary, extra);
             return WS_EXIT_OK;
         default:
-            return usage_error(o, "unexpected option '%s'", argv[optind - 1]);
+            return options_usage_error(o, "unexpected option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc)
-        return usage_error(o, "unexpected argument '%s'", argv[optind]);
+        return options_usage_error(o, "unexpected argument '%s'", argv[optind]);
     /* The server has a default pair; replacing only half of it would pair a
      * certificate with somebody else's key. */
     if ((o->cert_file == NULL) != (o->key_file == NULL) || cert_given != key_given)
-        return usage_error(o, "%s", "--cert and --key go together");
+        return options_usage_error(o, "%s", "--cert and --key go together");
     if (o->servername == NULL)
         o->servername = o->host;
     *done = 0;

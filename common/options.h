@@ -88,21 +88,49 @@ struct options {
  */
 int options_parse(int argc, char **argv, unsigned groups, const char *summary, struct options *o, int *done);
 
+/** @brief What a program's own option takes (struct extra_option). */
+enum extra_option_kind {
+    EXTRA_SWITCH, /**< no value: the option's value becomes "1" when it is given */
+    EXTRA_TEXT,   /**< any text */
+    EXTRA_PORT    /**< a TCP port number, 1-65535 */
+};
+
+/** @brief Most options a program may add with options_parse_extra(). */
+#define OPTIONS_MAX_EXTRA 8
+
+/** @brief One option of a program's own, parsed and listed in --help with the shared ones. */
+struct extra_option {
+    const char *name;            /**< without the dashes, e.g. "mistake"; NULL ends the list */
+    enum extra_option_kind kind; /**< what it takes */
+    const char *value_name;      /**< the value in --help, e.g. "NAME" (NULL for a switch) */
+    const char *help;            /**< what it does; each "\n" starts an indented continuation line */
+    const char **value;          /**< set to the value given; left alone when the option is absent */
+};
+
 /**
- * @brief options_parse() for a program with options of its own (which it
- *        takes out of argv first): `--help` lists them with the others.
+ * @brief options_parse() for a program with options of its own (lesson 09's
+ *        mistakes): they are parsed, checked and listed in --help with the others.
  * @param argc    from main().
  * @param argv    from main().
  * @param groups  option groups this program accepts.
  * @param summary one line saying what the program does (for --help).
- * @param extra_options_help the program's own options, formatted like the
- *                others ("  --name ARG   what it does\n" lines), or NULL.
+ * @param extra   the program's own options, ended by an entry whose name is
+ *                NULL (at most OPTIONS_MAX_EXTRA), or NULL for none.
  * @param o       filled with defaults, then with the options given.
  * @param done    as for options_parse().
  * @return a workshop_exit code.
  */
 int options_parse_extra(int argc, char **argv, unsigned groups, const char *summary,
-                        const char *extra_options_help, struct options *o, int *done);
+                        const struct extra_option *extra, struct options *o, int *done);
+
+/**
+ * @brief Print a bad-command-line message the way the parser does:
+ *        "PROGRAM: MESSAGE (try 'PROGRAM --help')" on stderr.
+ * @param o   the parsed options (for the program's name).
+ * @param fmt printf format of the message.
+ * @return WS_EXIT_USAGE.
+ */
+int options_usage_error(const struct options *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /**
  * @brief The directory holding the generated PKI.

@@ -14,7 +14,8 @@
 # Only two things are rewritten, so that pages do not change from build to
 # build for no reason: the free port the server picked is shown as 4433 (the
 # default the commands use; the server's own "Binding to tcp/ADDRESS/0" line
-# too), and the clients' ephemeral ports in the server's log are shown as
+# too; lesson 09's mistakes also show their two other servers' ports as 4434
+# and 4435), and the clients' ephemeral ports in the server's log are shown as
 # <port>. Options that only redirect files into a scratch
 # directory are not shown either (see the key log below). Certificate paths are relative to the build
 # directory (WORKSHOP_CERTS_DIR=certs), exactly as a reader sees them there.
@@ -28,9 +29,15 @@ set -u
 
 # normalise PORT: the server's real port becomes 4433, clients' ports <port>.
 # The server binds to port 0 (a free port) where the command shown uses the
-# default, so its "Binding to" line shows 4433 as well.
+# default, so its "Binding to" line shows 4433 as well. OTHER_PORTS holds
+# "REAL:SHOWN" pairs for further servers (lesson 09's mistakes).
+OTHER_PORTS=""
 normalise() {
-    sed -e "s/\\<$1\\>/4433/g" \
+    local pair others=()
+    for pair in $OTHER_PORTS; do
+        others+=(-e "s/\\<${pair%%:*}\\>/${pair#*:}/g")
+    done
+    sed -e "s/\\<$1\\>/4433/g" "${others[@]}" \
         -e 's|^\(  \. Binding to tcp/[^/]*/\)0\.\.\.|\14433...|' \
         -e 's/^\(\[#[0-9]* [0-9.]*\):[0-9]*\]/\1:<port>]/'
 }
@@ -89,9 +96,30 @@ capture 10_tls13 10_tls13 -- --port "$PORT"
 # One suite only, so the traced ClientHello fits on a page.
 capture 05_trace 05_handshake --trace --ciphersuite TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256 -- --port "$PORT"
 capture 06_hello 06_read_write --path /hello -- --port "$PORT"
-capture 09_levels 09_debugging --levels -- --port "$PORT"
-capture 09_mistakes 09_debugging -- --port "$PORT"
-capture 09_wrong_hostname_trace 09_debugging --mistake wrong-hostname --trace \
+capture 09_levels 09_debugging -- --port "$PORT"
+# The mistakes need two more servers: a lesson server that requires client
+# certificates (shown as port 4434) and a hostile_server that hangs up after
+# the ClientHello (one connection; shown as 4435).
+main_port=$PORT main_pid=$SERVER_PID
+start_server clientcert09 --require-client-cert
+cert_port=$PORT cert_pid=$SERVER_PID
+tests/peers/hostile_server close >"$scratch/closing09.log" 2>&1 </dev/null &
+keep_pid $!
+started closing09 $!
+closing_port=$PORT
+PORT=$main_port SERVER_PID=$main_pid
+OTHER_PORTS="$cert_port:4434 $closing_port:4435"
+capture 09_mistakes 09_mistakes --client-cert-port 4434 --closing-port 4435 -- --port "$PORT" \
+    --client-cert-port "$cert_port" --closing-port "$closing_port"
+OTHER_PORTS=""
+# What only the server's log says about the missing client certificate.
+SERVER_PID=$cert_pid
+stop_server
+grep '^\[#' "$scratch/clientcert09.log" | normalise "$PORT" >"$outdir/09_client_cert_server.txt"
+[ -s "$outdir/09_client_cert_server.txt" ] ||
+    echo "(not captured: the --require-client-cert server logged nothing)" >"$outdir/09_client_cert_server.txt"
+SERVER_PID=$main_pid
+capture 09_wrong_hostname_trace 09_mistakes --mistake wrong-hostname --trace \
     --ciphersuite TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256 -- --port "$PORT"
 # The key log goes to the scratch directory (the hidden, later --keylog wins)
 # and is shown as sslkeys.log: nothing is written into the build tree.

@@ -23,8 +23,9 @@ docs: html
 if HAVE_DOXYGEN
 check_DATA += docs/html/index.html
 
-# Run every lesson against a real lesson server and keep the transcripts.
-docs/out/capture.stamp: $(noinst_PROGRAMS) certs/pki.stamp $(srcdir)/docs/capture.sh \
+# Run every lesson against a real lesson server and keep the transcripts
+# (lesson 09's mistakes also need tests/peers/hostile_server).
+docs/out/capture.stamp: $(noinst_PROGRAMS) tests/peers/hostile_server certs/pki.stamp $(srcdir)/docs/capture.sh \
 		$(srcdir)/scripts/capture-lib.sh
 	$(AM_V_GEN)rm -rf docs/out && \
 	bash $(srcdir)/docs/capture.sh '$(abs_top_builddir)' docs/out >/dev/null && \

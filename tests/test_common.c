@@ -155,6 +155,69 @@ static void test_options(void)
     }
 }
 
+/* options_parse_extra() with a program's own options (lesson 09's mistakes). */
+static int parse_extra(const struct extra_option *extra, struct options *o, int *done,
+                       const char *const *args)
+{
+    char *argv[32];
+    int argc = 0;
+
+    argv[argc++] = (char *) "lessons/09_mistakes";
+    for (; *args != NULL && argc < 31; args++)
+        argv[argc++] = (char *) *args;
+    argv[argc] = NULL;
+    return options_parse_extra(argc, argv, OPTS_CERTS | OPTS_CONFIG | OPTS_CONNECT, "test", extra, o, done);
+}
+
+static void test_extra_options(void)
+{
+    const char *text, *port, *flag;
+    const struct extra_option extra[] = {
+        {"mistake", EXTRA_TEXT, "NAME", "one mistake", &text},
+        {"closing-port", EXTRA_PORT, "N", "a port", &port},
+        {"quiet", EXTRA_SWITCH, NULL, "a switch", &flag},
+        {NULL, EXTRA_SWITCH, NULL, NULL, NULL},
+    };
+    struct options o;
+    int done;
+
+    {
+        const char *args[] = {"--mistake",      "no-ca", "--port",  "443",
+                              "--closing-port", "4435",  "--quiet", NULL};
+        text = port = flag = NULL;
+        CHECK_EQ_INT(parse_extra(extra, &o, &done, args), WS_EXIT_OK);
+        CHECK_EQ_INT(done, 0);
+        CHECK_STR_EQ(text, "no-ca");
+        CHECK_STR_EQ(port, "4435");
+        CHECK_STR_EQ(flag, "1");
+        CHECK_STR_EQ(o.port, "443"); /* the shared options still work beside them */
+    }
+    {
+        const char *args[] = {"--host", "example.org", NULL};
+        text = port = flag = NULL;
+        CHECK_EQ_INT(parse_extra(extra, &o, &done, args), WS_EXIT_OK);
+        CHECK(text == NULL && port == NULL && flag == NULL); /* absent: left alone */
+    }
+    {
+        const char *bad[][3] = {{"--closing-port", "0", NULL}, {"--closing-port", "65536", NULL},
+                                {"--closing-port", "x", NULL}, {"--closing-port", NULL, NULL},
+                                {"--mistake", NULL, NULL},     {"--quiet=1", NULL, NULL},
+                                {"--bind", "0.0.0.0", NULL}};
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+            char desc[128];
+
+            snprintf(desc, sizeof(desc), "extra options: rejects %s %s", bad[i][0],
+                     bad[i][1] ? bad[i][1] : "");
+            CHECK_MSG(parse_extra(extra, &o, &done, bad[i]) == WS_EXIT_USAGE && done == 1, desc);
+        }
+    }
+    {
+        /* A program without options of its own rejects lesson 09's. */
+        const char *args[] = {"--mistake", "no-ca", NULL};
+        CHECK_EQ_INT(parse(OPTS_CERTS | OPTS_CONFIG | OPTS_CONNECT, &o, &done, args), WS_EXIT_USAGE);
+    }
+}
+
 static void test_report(void)
 {
     char text[1024];
@@ -210,6 +273,7 @@ static void test_http(void)
 int main(void)
 {
     test_options();
+    test_extra_options();
     test_report();
     test_http();
     return unit_done();
