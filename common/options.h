@@ -15,6 +15,8 @@
 
 #include <stddef.h>
 
+#include "compat.h"
+
 /** @brief Which groups of options a program accepts (bit set). */
 enum option_groups {
     OPTS_CERTS = 1 << 0,   /**< --ca, --crl, --cert, --key (stage 02 on) */
@@ -45,6 +47,9 @@ struct options {
     const char *key_file;         /**< own private key, or NULL (client) */
     /* stage 03: configuration */
     int ciphersuites[OPTIONS_MAX_CIPHERSUITES + 1]; /**< ids, 0-terminated; empty = library default */
+    /** Key exchange groups (supported_groups) in order, COMPAT_GROUP_NONE-terminated; NULL = the
+     *  library's default. No option sets it: it is for programs that pin one (the benchmarks). */
+    const compat_group_t *named_groups;
     int debug_level;              /**< 0..4, mbedtls_debug_set_threshold() */
     const char *debug_file;       /**< debug output file, NULL = stderr */
     const char *keylog_file;      /**< --keylog: NSS key log file to append secrets to, or NULL */

@@ -96,6 +96,15 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint);
 int stage_connect(struct tls_session *s, const struct options *o);
 
 /**
+ * @brief The TCP part of stage 04 (04_connect.c): connect @p net to @p host:@p port.
+ *
+ * Used by stage_connect(), and by clients that keep one socket per thread
+ * (tests/peers/load_client.c).
+ * @return WS_EXIT_OK or WS_EXIT_NETWORK.
+ */
+int stage_connect_tcp(mbedtls_net_context *net, const char *host, const char *port);
+
+/**
  * @brief The optional debugging aids of stage 04 (04_connect.c), after stage_attach().
  *
  * With `--keylog` on mbedTLS 3.x, hooks the key export into this connection
@@ -120,6 +129,24 @@ int stage_attach_debug_taps(struct tls_session *s, const struct options *o);
  */
 int stage_attach(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, mbedtls_net_context *net,
                  const char *servername);
+
+/**
+ * @brief stage_attach() over any transport: the callbacks of mbedtls_ssl_set_bio().
+ *
+ * stage_attach() passes a socket and mbedtls_net_send()/mbedtls_net_recv_timeout();
+ * the benchmarks pass the in-memory transport of common/mem_transport.h.
+ * @param ssl        the (initialised) TLS context.
+ * @param conf       the configuration from stage 03.
+ * @param servername as for stage_attach().
+ * @param bio        the context handed to the callbacks.
+ * @param f_send     send callback.
+ * @param f_recv     receive callback without timeout, or NULL.
+ * @param f_recv_timeout receive callback with timeout, or NULL.
+ * @return WS_EXIT_OK or WS_EXIT_SETUP.
+ */
+int stage_attach_bio(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, const char *servername,
+                     void *bio, mbedtls_ssl_send_t *f_send, mbedtls_ssl_recv_t *f_recv,
+                     mbedtls_ssl_recv_timeout_t *f_recv_timeout);
 
 /**
  * @brief Stage 05 (05_handshake.c): run the handshake and check the peer's certificate.
