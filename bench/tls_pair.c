@@ -81,8 +81,10 @@ static void set_options(struct tls_pair *p, enum mem_side side, int suite, const
     snprintf(f->ca, sizeof(f->ca), "%s/ca.pem", certs);
     o->ca_file = f->ca;
     if (side == MEM_SERVER || q->client_auth) {
-        snprintf(f->cert, sizeof(f->cert), "%s/%s", certs, side == MEM_SERVER ? key->server_chain : key->client_chain);
-        snprintf(f->key, sizeof(f->key), "%s/%s", certs, side == MEM_SERVER ? key->server_key : key->client_key);
+        snprintf(f->cert, sizeof(f->cert), "%s/%s", certs,
+                 side == MEM_SERVER ? key->server_chain : key->client_chain);
+        snprintf(f->key, sizeof(f->key), "%s/%s", certs,
+                 side == MEM_SERVER ? key->server_key : key->client_key);
         o->cert_file = f->cert;
         o->key_file = f->key;
     }

@@ -71,7 +71,7 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
         compat_conf_versions_for_suites(&s->conf, o->ciphersuites); /* TLS 1.2 suites: no TLS 1.3 */
     }
     if (o->named_groups != NULL)
-        compat_conf_groups(&s->conf, o->named_groups); /* ECDHE groups, in order; the list must outlive conf */
+        compat_conf_groups(&s->conf, o->named_groups); /* ECDHE groups; the list must outlive conf */
     /* Reads give up after this long; it needs a recv callback with a
      * timeout, which lesson 04 installs (mbedtls_net_recv_timeout). */
     mbedtls_ssl_conf_read_timeout(&s->conf, o->timeout_ms);
