@@ -78,6 +78,16 @@ enum stage {
  */
 int lesson_main(int argc, char **argv, enum stage last, const char *summary);
 
+/**
+ * @brief Stages 01-03 in order (lesson_main.c): an endpoint ready to connect
+ *        or accept. After it, stage_cleanup() is safe whatever failed.
+ * @param s        the session.
+ * @param o        the options.
+ * @param endpoint MBEDTLS_SSL_IS_CLIENT or MBEDTLS_SSL_IS_SERVER.
+ * @return WS_EXIT_OK or the failing stage's code.
+ */
+int stage_prepare(struct tls_session *s, const struct options *o, int endpoint);
+
 /** @brief Stage 01 (01_init.c): initialise every context, start PSA, seed the DRBG. */
 int stage_init(struct tls_session *s);
 

@@ -157,11 +157,7 @@ int main(int argc, char **argv)
     mbedtls_net_init(&listener);
 
     /* Setup: any failure here is exit status 2. */
-    ret = stage_init(&s);
-    if (ret == WS_EXIT_OK)
-        ret = stage_load_certs(&s, &o);
-    if (ret == WS_EXIT_OK)
-        ret = stage_config(&s, &o, MBEDTLS_SSL_IS_SERVER);
+    ret = stage_prepare(&s, &o, MBEDTLS_SSL_IS_SERVER);
     if (ret == WS_EXIT_OK)
         ret = listen_on_loopback(&listener);
     ret = ret == WS_EXIT_OK ? serve_one(&s, &listener, cut) : 2;

@@ -183,15 +183,9 @@ static int parse_args(int argc, char **argv, struct load *load, int *clients, in
 /* Stages 01-03 once, for every thread; the generator goes behind the lock. */
 static int prepare(struct load *load)
 {
-    int ret = stage_init(&load->s);
-
-    if (ret == WS_EXIT_OK)
-        ret = stage_load_certs(&load->s, &load->o);
-    if (ret == WS_EXIT_OK)
-        ret = stage_config(&load->s, &load->o, MBEDTLS_SSL_IS_CLIENT);
-    if (ret != WS_EXIT_OK) {
+    if (stage_prepare(&load->s, &load->o, MBEDTLS_SSL_IS_CLIENT) != WS_EXIT_OK) {
         fprintf(stderr, "load: setup failed: %s\n", report_first_error());
-        return ret;
+        return WS_EXIT_SETUP;
     }
     if (locked_rng_init(&load->rng, &load->s.ctr_drbg) != 0) {
         fprintf(stderr, "load: setup failed: cannot create the random generator's lock\n");
