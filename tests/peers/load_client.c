@@ -115,8 +115,7 @@ static const char *one_request(struct load *load, mbedtls_ssl_context *ssl, mbed
     }
     ret = read_answer(ssl, head, sizeof(head));
     if (ret == MBEDTLS_ERR_SSL_CONN_EOF)
-        return "the server closed the connection without close_notify: the answer may have been cut (lesson "
-               "06)";
+        return "the server closed without close_notify: the answer may have been cut (lesson 06)";
     if (ret < 0) {
         report_mbedtls_error("read-write", "mbedtls_ssl_read", ret);
         return report_first_error();
