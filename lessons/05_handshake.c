@@ -63,7 +63,7 @@ int stage_handshake_ret(mbedtls_ssl_context *ssl, int *mbedtls_ret)
         char subject[256], issuer[256];
 
         if (peer == NULL) {
-            narrate_ok("no certificate: none was requested");
+            narrate_ok("none was sent: none was asked for, or a pre-shared key took its place");
             return WS_EXIT_OK;
         }
         if (mbedtls_x509_dn_gets(subject, sizeof(subject), &peer->subject) < 0)
