@@ -55,6 +55,8 @@ struct tls_pair_params {
     int client_auth;           /**< 1: the server requires a client certificate */
     int tcp;                   /**< 1: loopback TCP instead of memory pipes */
     int offer_p384;            /**< also offer secp384r1 (for a P-384 certificate) */
+    unsigned tls13_kex;        /**< TLS 1.3 with a pre-shared key: COMPAT_TLS13_KEX_PSK (psk_ke) or
+                                    COMPAT_TLS13_KEX_PSK_EPHEMERAL (psk_dhe_ke); 0: the library's default */
     int debug_level;           /**< mbedTLS debug threshold (0: none), set by stage 03 */
     void (*dbg)(void *, int, const char *, int, const char *); /**< debug callback or NULL */
     void *dbg_ctx;                                             /**< its context */

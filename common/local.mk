@@ -13,8 +13,10 @@ common_libcommon_a_SOURCES = \
 	common/locked_rng.c common/locked_rng.h \
 	common/mem_transport.c common/mem_transport.h \
 	common/options.c common/options.h \
+	common/psk_keys.c common/psk_keys.h \
 	common/record_decoder.c common/record_decoder.h \
 	common/report.c common/report.h \
+	common/session_file.c common/session_file.h \
 	common/trace_bio.c common/trace_bio.h
 
 # The record decoder's unit test. It reads captured records through $(srcdir)

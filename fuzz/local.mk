@@ -61,3 +61,23 @@ else
 fuzz fuzz-smoke:
 	@echo "fuzz: configure found no clang with libFuzzer (-fsanitize=fuzzer); nothing to do"
 endif
+
+# Lessons 11 and 12: the server's pre-shared key file and the client's session file (parsed, then
+# handed to mbedtls_ssl_session_load()).
+FUZZ_TARGETS += fuzz/fuzz_psk_keys fuzz/fuzz_session_file
+fuzz_psk_keys_SOURCES_FUZZ = $(srcdir)/common/psk_keys.c
+fuzz_psk_keys_LIBS_FUZZ = $(MBEDTLS_LIBS)
+fuzz_session_file_SOURCES_FUZZ = $(srcdir)/common/session_file.c
+fuzz_session_file_LIBS_FUZZ = $(MBEDTLS_LIBS)
+EXTRA_DIST += fuzz/fuzz_psk_keys.c fuzz/fuzz_session_file.c
+if HAVE_LIBFUZZER
+fuzz/fuzz_psk_keys: $(srcdir)/fuzz/fuzz_psk_keys.c $(fuzz_psk_keys_SOURCES_FUZZ) $(srcdir)/common/psk_keys.h
+	@$(MKDIR_P) fuzz
+	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/fuzz/fuzz_psk_keys.c $(fuzz_psk_keys_SOURCES_FUZZ) $(fuzz_psk_keys_LIBS_FUZZ)
+
+fuzz/fuzz_session_file: $(srcdir)/fuzz/fuzz_session_file.c $(fuzz_session_file_SOURCES_FUZZ) \
+		$(srcdir)/common/session_file.h
+	@$(MKDIR_P) fuzz
+	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/fuzz/fuzz_session_file.c $(fuzz_session_file_SOURCES_FUZZ) \
+		$(fuzz_session_file_LIBS_FUZZ)
+endif
