@@ -559,8 +559,13 @@ static inline int compat_conf_tls13_kex_modes(mbedtls_ssl_config *conf, unsigned
 /**
  * @brief What a 3.6 server's handshake returns when a TLS 1.3 client's
  *        PSK binder does not verify (its pre-shared key differs from the
- *        server's). 2.28 has no TLS 1.3: the code never comes.
+ *        server's). 2.28 has no TLS 1.3 (nor that code): 0, which no failed
+ *        handshake returns.
  */
+#if COMPAT_HAVE_TLS13
 #define COMPAT_ERR_SSL_PSK_BINDER MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE
+#else
+#define COMPAT_ERR_SSL_PSK_BINDER 0
+#endif
 
 #endif /* WORKSHOP_COMPAT_H */

@@ -118,10 +118,13 @@ static int load_saved(const char *path, const char *server, const struct method 
     narrate_begin("Loading it with mbedtls_ssl_session_load");
     ret = mbedtls_ssl_session_load(session, sf->session, sf->session_len);
     if (ret != 0) {
-        char text[120];
+        char text[120], other[80] = "";
 
         narrate_failed();
-        snprintf(why, sizeof(why), "mbedtls_ssl_session_load failed: -0x%04X %s", (unsigned) -ret,
+        if (strcmp(sf->library, MBEDTLS_VERSION_STRING) != 0) /* the usual cause */
+            snprintf(other, sizeof(other), "mbedTLS %s saved it, this is %s: ", sf->library,
+                     MBEDTLS_VERSION_STRING);
+        snprintf(why, sizeof(why), "%smbedtls_ssl_session_load failed: -0x%04X %s", other, (unsigned) -ret,
                  error_text(ret, text, sizeof(text)));
         return not_offered(path, why);
     }
