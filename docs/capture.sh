@@ -260,8 +260,16 @@ size=$(wc -c <"$session")
 printf '\132' | dd of="$session" bs=1 seek=$((size - 20)) conv=notrunc 2>/dev/null
 capture 12_damaged 12_resume --session-file session.bin -- --port "$PORT" --session-file "$session"
 capture 12_no_dir 12_resume --session-file no-such-dir/session.bin
-sed -i -e "s|$session\.12|session12.bin|g" -e "s|$session|session.bin|g" "$outdir"/12_*.txt
 stop_server
+# The server restarts (a new ticket key, an empty cache): the session saved
+# before cannot resume. Its file names the old port: give it the new one.
+psk_port=$PORT
+start_server restarted
+sed -i "s/^server localhost:$psk_port\$/server localhost:$PORT/" "$session"
+capture 12_restarted 12_resume --session-file session.bin -- --port "$PORT" --session-file "$session"
+stop_server
+PORT=$psk_port
+sed -i -e "s|$session\.12|session12.bin|g" -e "s|$session|session.bin|g" "$outdir"/12_*.txt
 # What the server said about the clients' keys.
 grep -E '^\[#[0-9]+ [^]]*\] +(psk|handshake): ' "$scratch/psk.log" | normalise "$PORT" >"$outdir/11_server.txt"
 [ -s "$outdir/11_server.txt" ] || echo "(not captured: the --psk-file server logged nothing)" >"$outdir/11_server.txt"

@@ -38,51 +38,34 @@
 #include "record_decoder.h"
 
 /* [psk-modes] */
-/** @brief One way to use a pre-shared key. */
+/* The cipher suites that use the key each way in TLS 1.2, best first. In
+ * TLS 1.3 the suite only names the record cipher: an external PSK is used
+ * with SHA-256, so the suite must be a SHA-256 one. */
+static const char *const psk_suites[] = {"TLS-PSK-WITH-AES-128-GCM-SHA256",
+                                         "TLS-PSK-WITH-CHACHA20-POLY1305-SHA256", NULL};
+static const char *const ecdhe_psk_suites[] = {"TLS-ECDHE-PSK-WITH-CHACHA20-POLY1305-SHA256",
+                                               "TLS-ECDHE-PSK-WITH-AES-128-CBC-SHA256", NULL};
+static const char *const tls13_suites[] = {"TLS1-3-AES-128-GCM-SHA256", "TLS1-3-CHACHA20-POLY1305-SHA256",
+                                           NULL};
+
+/* One way to use a pre-shared key. */
 struct psk_mode {
-    const char *name;      /**< for --psk-mode */
-    const char *label;     /**< its short name, after the version */
-    const char *what;      /**< what it is, in words */
-    int tls13;             /**< the version it exists in */
-    unsigned kex;          /**< TLS 1.3: the key exchange mode (compat.h) */
-    const char *suites[3]; /**< the cipher suites that use the key this way, best first */
-    int forward_secrecy;   /**< an ECDHE exchange protects past sessions from a stolen key */
-    int ids[3];            /**< the suites' ids in this mbedTLS (filled in; must outlive conf) */
+    const char *name;          /* for --psk-mode */
+    const char *label;         /* its short name, after the version */
+    const char *what;          /* what it is, in words */
+    int tls13;                 /* the version it exists in */
+    unsigned kex;              /* TLS 1.3: the key exchange mode (compat.h) */
+    const char *const *suites; /* the cipher suites it offers */
+    int forward_secrecy;       /* an ECDHE exchange protects past sessions from a stolen key */
+    int ids[3];                /* the suites' ids in this mbedTLS (filled in; must outlive conf) */
 };
 
 static struct psk_mode modes[] = {
-    {"tls12-psk",
-     "PSK",
-     "the key alone",
-     0,
-     0,
-     {"TLS-PSK-WITH-AES-128-GCM-SHA256", "TLS-PSK-WITH-CHACHA20-POLY1305-SHA256", NULL},
-     0,
-     {0}},
-    {"tls12-ecdhe-psk",
-     "ECDHE-PSK",
-     "the key plus an ECDHE exchange",
-     0,
-     0,
-     {"TLS-ECDHE-PSK-WITH-CHACHA20-POLY1305-SHA256", "TLS-ECDHE-PSK-WITH-AES-128-CBC-SHA256", NULL},
-     1,
-     {0}},
-    {"tls13-psk",
-     "psk_ke",
-     "the key alone",
-     1,
-     COMPAT_TLS13_KEX_PSK,
-     {"TLS1-3-AES-128-GCM-SHA256", "TLS1-3-CHACHA20-POLY1305-SHA256", NULL},
-     0,
-     {0}},
-    {"tls13-psk-ephemeral",
-     "psk_dhe_ke",
-     "the key plus an ECDHE exchange",
-     1,
-     COMPAT_TLS13_KEX_PSK_EPHEMERAL,
-     {"TLS1-3-AES-128-GCM-SHA256", "TLS1-3-CHACHA20-POLY1305-SHA256", NULL},
-     1,
-     {0}},
+    {"tls12-psk", "PSK", "the key alone", 0, 0, psk_suites, 0},
+    {"tls12-ecdhe-psk", "ECDHE-PSK", "the key plus an ECDHE exchange", 0, 0, ecdhe_psk_suites, 1},
+    {"tls13-psk", "psk_ke", "the key alone", 1, COMPAT_TLS13_KEX_PSK, tls13_suites, 0},
+    {"tls13-psk-ephemeral", "psk_dhe_ke", "the key plus an ECDHE exchange", 1, COMPAT_TLS13_KEX_PSK_EPHEMERAL,
+     tls13_suites, 1},
 };
 /* [psk-modes] */
 #define MODE_COUNT (sizeof(modes) / sizeof(modes[0]))
@@ -166,7 +149,6 @@ static void print_row(int tls13, const char *what, const struct handshake_facts 
            f->ms, f->cpu_ms, forward_secrecy ? "yes" : "no");
 }
 
-/* [psk-main] */
 static int run_lesson(struct tls_session *s, const struct options *o, const char *only,
                       const unsigned char *key, size_t key_len, const char *identity)
 {
@@ -225,7 +207,6 @@ static int run_lesson(struct tls_session *s, const struct options *o, const char
     /* [psk-compare] */
     return WS_EXIT_OK;
 }
-/* [psk-main] */
 
 int main(int argc, char **argv)
 {

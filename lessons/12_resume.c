@@ -39,12 +39,12 @@
 #define SESSION_MAX_AGE_S 86400
 
 /* [resume-methods] */
-/** @brief One way to resume. */
+/* One way to resume. */
 static const struct method {
-    const char *name; /**< for --method, and in the session file */
-    const char *what; /**< in words */
-    int tls13;        /**< the version it belongs to */
-    int tickets;      /**< ask for a ticket (or only for a session ID in the server's cache) */
+    const char *name; /* for --method, and in the session file */
+    const char *what; /* in words */
+    int tls13;        /* the version it belongs to */
+    int tickets;      /* ask for a ticket (or only for a session ID in the server's cache) */
 } methods[] = {
     {"tls12-id", "TLS 1.2, session ID: the server keeps the session in its cache", 0, 0},
     {"tls12-ticket", "TLS 1.2, session ticket: the client keeps the session, sealed by the server", 0, 1},
