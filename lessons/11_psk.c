@@ -119,9 +119,14 @@ static void explain_refusal(const struct psk_mode *m, const char *identity, int 
                      m->tls13 ? "PSK binder" : "Finished", name, identity);
     else if (m->tls13 && (alert == 40 || alert == 109)) /* handshake_failure, missing_extension */
         report_error("psk",
-                     "the server accepted no pre-shared key (alert %s): a TLS 1.3 server ignores an "
-                     "identity it does not know ('%s'), then finds no other way we allow",
+                     "the server accepted no pre-shared key (alert %s): it has no key for identity '%s' "
+                     "(a TLS 1.3 server ignores an identity it does not know) or none at all, and we allow "
+                     "no other way",
                      name, identity);
+    else if (alert == 40) /* handshake_failure */
+        report_error("psk",
+                     "the server took none of our PSK cipher suites (alert handshake_failure): has it any "
+                     "pre-shared keys (08_server --psk-file)?");
 }
 /* [psk-failure] */
 
@@ -149,7 +154,7 @@ static void print_row(int tls13, const char *what, const struct handshake_facts 
            f->ms, f->cpu_ms, forward_secrecy ? "yes" : "no");
 }
 
-static int run_lesson(struct tls_session *s, const struct options *o, const char *only,
+static int run_lesson(struct tls_session *s, const struct options *o, const struct psk_mode *only,
                       const unsigned char *key, size_t key_len, const char *identity)
 {
     struct handshake_facts cert[2], psk[MODE_COUNT];
@@ -178,7 +183,7 @@ static int run_lesson(struct tls_session *s, const struct options *o, const char
     }
     /* [psk-conf] */
     for (size_t i = 0; i < MODE_COUNT && ret == WS_EXIT_OK; i++) {
-        if (only != NULL && strcmp(only, modes[i].name) != 0)
+        if (only != NULL && only != &modes[i])
             continue;
         if (mode_missing(&modes[i]) != NULL) {
             printf("\n--- TLS 1.%d, %s: skipped, this mbedTLS lacks %s ---\n", modes[i].tls13 ? 3 : 2,
@@ -208,10 +213,42 @@ static int run_lesson(struct tls_session *s, const struct options *o, const char
     return WS_EXIT_OK;
 }
 
+/* The lesson's own options, checked before anything runs; @p m is set to the
+ * mode asked for (NULL: all of them). */
+static int check_options(const struct options *o, const char *hex, const char *identity, const char *only,
+                         unsigned char *key, size_t *key_len, struct psk_mode **m)
+{
+    const char *problem;
+
+    /* [psk-options] */
+    if (hex == NULL || identity == NULL)
+        return options_usage_error(
+            o, "needs --psk HEX and --psk-identity NAME (a line of the server's key file)");
+    if ((problem = psk_key_from_hex(hex, strlen(hex), key, key_len)) != NULL)
+        return options_usage_error(o, "--psk %s", problem);
+    if ((problem = psk_identity_problem(identity, strlen(identity))) != NULL)
+        return options_usage_error(o, "--psk-identity %s", problem);
+    /* [psk-options] */
+    for (size_t i = 0; only != NULL && *m == NULL && i < MODE_COUNT; i++)
+        if (strcmp(only, modes[i].name) == 0)
+            *m = &modes[i];
+    if (only != NULL && *m == NULL)
+        return options_usage_error(o,
+                                   "--psk-mode '%s' is not one of tls12-psk, tls12-ecdhe-psk, tls13-psk, "
+                                   "tls13-psk-ephemeral",
+                                   only);
+    if (*m != NULL && (problem = mode_missing(*m)) != NULL) {
+        printf("This mbedTLS (%s) cannot run TLS 1.%d %s: it lacks %s.\n", MBEDTLS_VERSION_STRING,
+               (*m)->tls13 ? 3 : 2, (*m)->label, problem);
+        return WS_EXIT_UNSUPPORTED;
+    }
+    return WS_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
     static struct tls_session s; /* large: keep it off the stack */
-    const char *hex = NULL, *identity = NULL, *only = NULL, *problem;
+    const char *hex = NULL, *identity = NULL, *only = NULL;
     const struct extra_option own[] = {
         {"psk", EXTRA_TEXT, "HEX", "the pre-shared key, in hex (16 to 32 bytes, or to 48 on 3.6)", &hex},
         {"psk-identity", EXTRA_TEXT, "NAME", "the identity that names it on the server", &identity},
@@ -223,7 +260,8 @@ int main(int argc, char **argv)
         {NULL, EXTRA_SWITCH, NULL, NULL, NULL},
     };
     unsigned char key[PSK_MAX_KEY];
-    size_t key_len = 0, i;
+    size_t key_len = 0;
+    struct psk_mode *m = NULL;
     struct options o;
     int done;
     int ret =
@@ -232,32 +270,14 @@ int main(int argc, char **argv)
 
     if (done)
         return ret;
-    /* [psk-options] */
-    if (hex == NULL || identity == NULL)
-        return options_usage_error(
-            &o, "needs --psk HEX and --psk-identity NAME (a line of the server's key file)");
-    if ((problem = psk_key_from_hex(hex, strlen(hex), key, &key_len)) != NULL)
-        return options_usage_error(&o, "--psk %s", problem);
-    if ((problem = psk_identity_problem(identity, strlen(identity))) != NULL)
-        return options_usage_error(&o, "--psk-identity %s", problem);
-    /* [psk-options] */
-    for (i = 0; only != NULL && i < MODE_COUNT && strcmp(only, modes[i].name) != 0; i++)
-        ;
-    if (only != NULL && i == MODE_COUNT)
-        return options_usage_error(&o,
-                                   "--psk-mode '%s' is not one of tls12-psk, tls12-ecdhe-psk, tls13-psk, "
-                                   "tls13-psk-ephemeral",
-                                   only);
-    if (only != NULL && (problem = mode_missing(&modes[i])) != NULL) {
-        printf("This mbedTLS (%s) cannot run TLS 1.%d %s: it lacks %s.\n", MBEDTLS_VERSION_STRING,
-               modes[i].tls13 ? 3 : 2, modes[i].label, problem);
-        return WS_EXIT_UNSUPPORTED;
+    ret = check_options(&o, hex, identity, only, key, &key_len, &m);
+    if (ret == WS_EXIT_OK) {
+        signal(SIGPIPE, SIG_IGN);
+        ret = stage_prepare(&s, &o, MBEDTLS_SSL_IS_CLIENT);
+        if (ret == WS_EXIT_OK)
+            ret = run_lesson(&s, &o, m, key, key_len, identity);
+        stage_cleanup(&s);
     }
-    signal(SIGPIPE, SIG_IGN);
-    ret = stage_prepare(&s, &o, MBEDTLS_SSL_IS_CLIENT);
-    if (ret == WS_EXIT_OK)
-        ret = run_lesson(&s, &o, only, key, key_len, identity);
-    stage_cleanup(&s);
-    mbedtls_platform_zeroize(key, sizeof(key));
+    mbedtls_platform_zeroize(key, sizeof(key)); /* mbedTLS keeps its own copy, wiped with conf */
     return ret;
 }

@@ -215,6 +215,13 @@ static int run_lesson(struct tls_session *s, const struct options *o, const stru
     snprintf(server, sizeof(server), "%s:%s", o->servername, o->port);
     offered = load_saved(path, server, m, &sf, &saved);
     ret = measured_connection(s, o, offered ? &saved : NULL, &fresh, &tickets, &f);
+    if (ret == WS_EXIT_HANDSHAKE && offered) {
+        /* A handshake that fails with the saved session would fail the
+         * same way at every wake-up: forget it, and try once without. */
+        report_error("resume", "warning: the handshake with the saved session failed: once more without it");
+        offered = 0;
+        ret = measured_connection(s, o, NULL, &fresh, &tickets, &f);
+    }
     if (ret == WS_EXIT_OK) {
         /* A resumed TLS 1.3 ServerHello accepts the ticket; a resumed TLS 1.2
          * handshake is one flight shorter (no Certificate, no key exchange). */
