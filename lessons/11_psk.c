@@ -196,7 +196,6 @@ static int run_lesson(struct tls_session *s, const struct options *o, const stru
     if (ret != WS_EXIT_OK || only != NULL)
         return ret;
 
-    /* [psk-compare] */
     printf("\nWhat the pre-shared key saved (client side; this run's figures, one connection each):\n"
            "  %-34s %7s %6s %8s %8s %7s   %s\n",
            "handshake", "flights", "sent", "received", "ms", "CPU ms", "forward secrecy");
@@ -209,7 +208,6 @@ static int run_lesson(struct tls_session *s, const struct options *o, const stru
     printf("  No certificate crossed the wire with a key; without ECDHE no public-key\n"
            "  operation ran at all. But whoever steals a key can pose as its device,\n"
            "  and, without ECDHE, decrypt every session recorded with it.\n");
-    /* [psk-compare] */
     return WS_EXIT_OK;
 }
 

@@ -245,7 +245,6 @@ static int describe(struct tls_session *s, const struct wire_tap *tap, struct ha
     return ret;
 }
 
-/* [one-connection] */
 int measured_connection(struct tls_session *s, const struct options *o, const mbedtls_ssl_session *resume,
                         mbedtls_ssl_session *keep, int *tickets, struct handshake_facts *f)
 {
@@ -325,4 +324,3 @@ int measured_connection(struct tls_session *s, const struct options *o, const mb
     mbedtls_net_free(&s->net);
     return ret;
 }
-/* [one-connection] */
