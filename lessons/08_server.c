@@ -37,7 +37,7 @@ struct server {
     struct tls_session s;         /**< stages 01-03: RNG, certificates, config */
     struct options o;             /**< command line */
     mbedtls_net_context listener; /**< the listening socket */
-    pthread_mutex_t rng_lock;     /**< serialises the shared CTR_DRBG */
+    pthread_mutex_t rng_lock;     /**< serialises the shared CTR_DRBG (2.28, 3.6) */
     struct resumption resumption; /**< session cache and tickets (08_server_resumption.c) */
     struct server_pool pool;      /**< connection threads and their queue (08_server_pool.c) */
 };
@@ -45,14 +45,15 @@ struct server {
 /* [server-rng] */
 /* Connection threads draw random numbers at the same time. mbedTLS's
  * CTR_DRBG is only safe for that when the library was built with
- * MBEDTLS_THREADING_C, so the server always takes its own lock. */
+ * MBEDTLS_THREADING_C, so the server always takes its own lock. (4.x has no
+ * generator of ours to lock: TLS uses PSA's, which locks itself.) */
 static int locked_rng(void *ctx, unsigned char *out, size_t len)
 {
     struct server *srv = ctx;
     int ret;
 
     pthread_mutex_lock(&srv->rng_lock);
-    ret = mbedtls_ctr_drbg_random(&srv->s.ctr_drbg, out, len);
+    ret = compat_rng_random(&srv->s.rng, out, len);
     pthread_mutex_unlock(&srv->rng_lock);
     return ret;
 }
@@ -219,7 +220,7 @@ int main(int argc, char **argv)
     if (ret == WS_EXIT_OK)
         ret = stage_config(&srv.s, &srv.o, MBEDTLS_SSL_IS_SERVER);
     if (ret == WS_EXIT_OK) {
-        mbedtls_ssl_conf_rng(&srv.s.conf, locked_rng, &srv);
+        compat_conf_rng(&srv.s.conf, locked_rng, &srv); /* mbedtls_ssl_conf_rng(), up to 3.6 */
         ret = resumption_setup(&srv.resumption, &srv.s.conf, locked_rng, &srv);
     }
     /* Then the server's own steps. */
