@@ -134,7 +134,8 @@ struct aead {
 #if COMPAT_HAVE_LEGACY_CRYPTO
 #define AEAD(name, cipher_type, psa_alg, psa_key_type, tag_len, bits) {name, cipher_type, tag_len, bits}
 #else
-#define AEAD(name, cipher_type, psa_alg, psa_key_type, tag_len, bits) {name, psa_alg, psa_key_type, tag_len, bits}
+#define AEAD(name, cipher_type, psa_alg, psa_key_type, tag_len, bits) \
+    {name, psa_alg, psa_key_type, tag_len, bits}
 #endif
 /* clang-format on */
 static const struct aead aeads[] = {
@@ -545,7 +546,8 @@ static int seal_and_open(struct aead_key *enc, struct aead_key *dec, uint64_t se
      * instead, the same work). The additional data is sequence number, type
      * (23), version (3,3) and length. */
     unsigned char nonce[12] = "fixed-nonce";
-    unsigned char ad[13] = {0, 0, 0, 0, 0, 0, 0, 0, 23, 3, 3, (unsigned char) (bytes >> 8), (unsigned char) bytes};
+    unsigned char ad[13] = {
+        0, 0, 0, 0, 0, 0, 0, 0, 23, 3, 3, (unsigned char) (bytes >> 8), (unsigned char) bytes};
     size_t len;
     int ret;
 
@@ -577,11 +579,11 @@ static int seal_and_open(struct aead_key *enc, struct aead_key *dec, uint64_t se
  * cipher contexts that were set up and keyed once per connection, one per
  * direction, and they work in place in the record buffer, with a fresh nonce
  * and additional data (sequence number, type, version, length) per record.
- * (4.x's record layer calls psa_aead_encrypt()/psa_aead_decrypt() on a PSA
- * key per direction instead, in place too; so does this loop there.)
  * So does this loop: same API, contexts keyed once outside the timed loop,
  * no allocation, in place at the record buffer's payload offset, and one
- * nonce per record. It times encrypt and decrypt together, because the
+ * nonce per record. (4.x's record layer calls psa_aead_encrypt() and
+ * psa_aead_decrypt() on one PSA key per direction instead, in place too; so
+ * does this loop there.) It times encrypt and decrypt together, because the
  * throughput benchmark's thread does both (the client's write and the
  * server's read). Counted on 2.28.3 by bench/callgrind.sh, it executes 5 %
  * (AES-128-GCM) and 7 % (ChaCha20-Poly1305) fewer instructions per 16 KiB

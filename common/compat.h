@@ -64,7 +64,7 @@
 #include <mbedtls/ecp.h>
 #include <mbedtls/entropy.h>
 #endif
-#if defined(MBEDTLS_USE_PSA_CRYPTO) || defined(MBEDTLS_SSL_PROTO_TLS1_3) || \
+#if defined(MBEDTLS_USE_PSA_CRYPTO) || defined(MBEDTLS_SSL_PROTO_TLS1_3) ||                                  \
     MBEDTLS_VERSION_NUMBER >= 0x03000000
 #include <psa/crypto.h>
 #define COMPAT_HAVE_PSA 1
@@ -392,29 +392,29 @@ static inline void compat_conf_versions_for_suites(mbedtls_ssl_config *conf, con
  * COMPAT_GROUP_NONE and must outlive the configuration.
  */
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
-typedef uint16_t compat_group_t;                                  /**< an IANA group number */
-#define COMPAT_GROUP_NONE      0                                  /**< ends a group list */
+typedef uint16_t compat_group_t;                                    /**< an IANA group number */
+#define COMPAT_GROUP_NONE 0                                         /**< ends a group list */
 #define COMPAT_GROUP_SECP256R1 MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1 /**< NIST P-256 */
 #define COMPAT_GROUP_SECP384R1 MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1 /**< NIST P-384 */
-#define COMPAT_GROUP_X25519    MBEDTLS_SSL_IANA_TLS_GROUP_X25519    /**< Curve25519 */
-#define compat_conf_groups     mbedtls_ssl_conf_groups              /**< set the group list */
+#define COMPAT_GROUP_X25519 MBEDTLS_SSL_IANA_TLS_GROUP_X25519       /**< Curve25519 */
+#define compat_conf_groups mbedtls_ssl_conf_groups                  /**< set the group list */
 #else
-typedef mbedtls_ecp_group_id compat_group_t;           /**< an mbedTLS curve id */
-#define COMPAT_GROUP_NONE      MBEDTLS_ECP_DP_NONE       /**< ends a group list */
-#define COMPAT_GROUP_SECP256R1 MBEDTLS_ECP_DP_SECP256R1  /**< NIST P-256 */
-#define COMPAT_GROUP_SECP384R1 MBEDTLS_ECP_DP_SECP384R1  /**< NIST P-384 */
-#define COMPAT_GROUP_X25519    MBEDTLS_ECP_DP_CURVE25519 /**< Curve25519 */
-#define compat_conf_groups     mbedtls_ssl_conf_curves   /**< set the group list */
+typedef mbedtls_ecp_group_id compat_group_t; /**< an mbedTLS curve id */
+#define COMPAT_GROUP_NONE MBEDTLS_ECP_DP_NONE           /**< ends a group list */
+#define COMPAT_GROUP_SECP256R1 MBEDTLS_ECP_DP_SECP256R1 /**< NIST P-256 */
+#define COMPAT_GROUP_SECP384R1 MBEDTLS_ECP_DP_SECP384R1 /**< NIST P-384 */
+#define COMPAT_GROUP_X25519 MBEDTLS_ECP_DP_CURVE25519   /**< Curve25519 */
+#define compat_conf_groups mbedtls_ssl_conf_curves      /**< set the group list */
 #endif
 
 #if !COMPAT_HAVE_LEGACY_CRYPTO
 /**
  * @brief 4.x: the key exchange groups this build has, in the library's own
- *        default order (ssl_tls.c), by IANA number.
+ *        default order (ssl_tls.c), then secp256k1, by IANA number.
  *
  * 4.x made the ECP curve table (mbedtls_ecp_curve_list()) private; which
  * groups are built in is told by the PSA_WANT_* options instead. It also
- * dropped every curve under 255 bits.
+ * dropped the curves under 255 bits.
  */
 static inline const uint16_t *compat_groups_built_in(void)
 {
@@ -442,6 +442,9 @@ static inline const uint16_t *compat_groups_built_in(void)
 #endif
 #if defined(PSA_WANT_ECC_BRAINPOOL_P_R1_512)
         MBEDTLS_SSL_IANA_TLS_GROUP_BP512R1,
+#endif
+#if defined(PSA_WANT_ECC_SECP_K1_256)
+        MBEDTLS_SSL_IANA_TLS_GROUP_SECP256K1, /* TLS knows it, but leaves it out of its default list */
 #endif
         MBEDTLS_SSL_IANA_TLS_GROUP_NONE
     };
@@ -566,8 +569,8 @@ static inline int compat_conf_tls13_signal_tickets(mbedtls_ssl_config *conf)
 {
 #if COMPAT_HAVE_TLS13 && defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
 #if defined(MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED)
-    mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(conf,
-                                                             MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
+    mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
+        conf, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
 #else
     (void) conf; /* 3.6.0 and 4.x: the client always signals tickets */
 #endif
@@ -633,20 +636,31 @@ static inline void compat_export_keys_adapter(void *p_expkey, mbedtls_ssl_key_ex
     (void) server_random;
     (void) tls_prf_type;
     switch (type) {
-    case MBEDTLS_SSL_KEY_EXPORT_TLS12_MASTER_SECRET: label = "CLIENT_RANDOM"; break;
+    case MBEDTLS_SSL_KEY_EXPORT_TLS12_MASTER_SECRET:
+        label = "CLIENT_RANDOM";
+        break;
 #if defined(MBEDTLS_SSL_PROTO_TLS1_3)
-    case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_CLIENT_EARLY_SECRET: label = "CLIENT_EARLY_TRAFFIC_SECRET"; break;
-    case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_EARLY_EXPORTER_SECRET: label = "EARLY_EXPORTER_SECRET"; break;
+    case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_CLIENT_EARLY_SECRET:
+        label = "CLIENT_EARLY_TRAFFIC_SECRET";
+        break;
+    case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_EARLY_EXPORTER_SECRET:
+        label = "EARLY_EXPORTER_SECRET";
+        break;
     case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_CLIENT_HANDSHAKE_TRAFFIC_SECRET:
         label = "CLIENT_HANDSHAKE_TRAFFIC_SECRET";
         break;
     case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_SERVER_HANDSHAKE_TRAFFIC_SECRET:
         label = "SERVER_HANDSHAKE_TRAFFIC_SECRET";
         break;
-    case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_CLIENT_APPLICATION_TRAFFIC_SECRET: label = "CLIENT_TRAFFIC_SECRET_0"; break;
-    case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_SERVER_APPLICATION_TRAFFIC_SECRET: label = "SERVER_TRAFFIC_SECRET_0"; break;
+    case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_CLIENT_APPLICATION_TRAFFIC_SECRET:
+        label = "CLIENT_TRAFFIC_SECRET_0";
+        break;
+    case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_SERVER_APPLICATION_TRAFFIC_SECRET:
+        label = "SERVER_TRAFFIC_SECRET_0";
+        break;
 #endif
-    default: break;
+    default:
+        break;
     }
     if (label != NULL)
         e->cb(e->ctx, label, client_random, secret, secret_len);
@@ -724,11 +738,11 @@ static inline void compat_ssl_key_export(mbedtls_ssl_context *ssl, struct compat
  * COMPAT_NO_CLIENT_CERT_SEEN_BY_CLIENT_TOO is the other possible code.
  */
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
-#define COMPAT_NO_CLIENT_CERT_SEEN_BY_CLIENT     MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE
+#define COMPAT_NO_CLIENT_CERT_SEEN_BY_CLIENT MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE
 /** @brief The other code a client may see instead of COMPAT_NO_CLIENT_CERT_SEEN_BY_CLIENT. */
 #define COMPAT_NO_CLIENT_CERT_SEEN_BY_CLIENT_TOO MBEDTLS_ERR_SSL_INVALID_MAC
 #else
-#define COMPAT_NO_CLIENT_CERT_SEEN_BY_CLIENT     MBEDTLS_ERR_NET_CONN_RESET
+#define COMPAT_NO_CLIENT_CERT_SEEN_BY_CLIENT MBEDTLS_ERR_NET_CONN_RESET
 /** @brief The other code a client may see instead of COMPAT_NO_CLIENT_CERT_SEEN_BY_CLIENT. */
 #define COMPAT_NO_CLIENT_CERT_SEEN_BY_CLIENT_TOO MBEDTLS_ERR_SSL_CONN_EOF
 #endif
