@@ -17,7 +17,7 @@
 #include <mbedtls/ssl_ciphersuites.h>
 
 #include "compat.h"
-#include "record_decoder.h"
+#include "tls_names.h"
 #include "report.h"
 
 #ifndef WORKSHOP_CERTS_DIR

@@ -22,7 +22,7 @@
 
 #include <mbedtls/debug.h>
 
-#include "record_decoder.h"
+#include "tls_names.h"
 #include "stages.h"
 
 /* "x25519,secp256r1" into text, or "library default" for an empty list. */

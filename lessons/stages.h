@@ -38,23 +38,23 @@ struct tls_session {
     mbedtls_entropy_context entropy;   /**< gathers unpredictable bits from the OS */
     mbedtls_ctr_drbg_context ctr_drbg; /**< the random generator every stage draws from */
     /* 02_load_certs */
-    mbedtls_x509_crt ca_chain;         /**< certificates we trust to sign the peer's */
-    mbedtls_x509_crl crl;              /**< revoked certificates (optional) */
-    mbedtls_x509_crt own_cert;         /**< our certificate chain, if we have one */
-    mbedtls_pk_context own_key;        /**< its private key */
+    mbedtls_x509_crt ca_chain;  /**< certificates we trust to sign the peer's */
+    mbedtls_x509_crl crl;       /**< revoked certificates (optional) */
+    mbedtls_x509_crt own_cert;  /**< our certificate chain, if we have one */
+    mbedtls_pk_context own_key; /**< its private key */
     /* 03_config */
-    mbedtls_ssl_config conf;           /**< settings shared by every connection */
+    mbedtls_ssl_config conf;                       /**< settings shared by every connection */
     compat_group_t groups[OPTIONS_MAX_GROUPS + 1]; /**< the key exchange groups conf points to */
-    struct debug_sink debug;           /**< where --debug lines go */
-    struct keylog keylog;              /**< where --keylog secrets go (opened by lesson 03) */
+    struct debug_sink debug;                       /**< where --debug lines go */
+    struct keylog keylog;                          /**< where --keylog secrets go (opened by lesson 03) */
     /* 04_connect */
-    mbedtls_net_context net;           /**< the TCP socket */
-    mbedtls_ssl_context ssl;           /**< one TLS connection over it */
-    struct trace_bio trace;            /**< the --trace tap between them (put in place by lesson 04) */
-    int watch_alerts;                  /**< keep the tap without --trace too, silent (lesson 09 reads alerts) */
-    int have_crl;                      /**< a CRL was loaded */
-    int debug_open;                    /**< @p debug needs closing */
-    int handshake_done;                /**< close_notify is worth sending */
+    mbedtls_net_context net; /**< the TCP socket */
+    mbedtls_ssl_context ssl; /**< one TLS connection over it */
+    struct trace_bio trace;  /**< the --trace tap between them (put in place by lesson 04) */
+    int decode_always;       /**< keep the tap without --trace too, silent (lessons 09, 10 ask it) */
+    int have_crl;            /**< a CRL was loaded */
+    int debug_open;          /**< @p debug needs closing */
+    int handshake_done;      /**< close_notify is worth sending */
 };
 
 /** @brief The client stages, in order; a lesson runs every stage up to its own. */
@@ -101,7 +101,7 @@ int stage_connect(struct tls_session *s, const struct options *o);
  *
  * With `--keylog` on mbedTLS 3.x, hooks the key export into this connection
  * (2.28 exports through the configuration, set up in lesson 03). With
- * `--trace`, or when @p s->watch_alerts is set, puts the trace tap between
+ * `--trace`, or when @p s->decode_always is set, puts the trace tap between
  * @p s->ssl and @p s->net; it prints only with `--trace`.
  * @param s the session, connected and attached.
  * @param o the options.
