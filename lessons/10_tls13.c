@@ -39,6 +39,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "stages.h"
 
 #if COMPAT_HAVE_TLS13
@@ -80,14 +81,6 @@ static void read_wire_facts(const struct trace_bio *tap, struct handshake_facts 
     f->psk_accepted = choice->psk_accepted;
 }
 /* [wire-facts] */
-
-static double now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double) ts.tv_sec * 1000.0 + (double) ts.tv_nsec / 1e6;
-}
 
 /* [get-and-tickets] */
 /* Send a GET and read the whole answer. TLS 1.3 tickets arrive in here:
