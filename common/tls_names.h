@@ -10,7 +10,8 @@
  * page all ask here. tests/test_tls_names.c checks the tables.
  *
  * Numbers the decoder switches on come out of the same files as constants named after the
- * registry's own names: `TLS_HS_ClientHello` (1), `TLS_EXT_server_name` (0), `TLS_CT_alert` (21),
+ * registry's own names (each enum below includes its data file with TLS_NAME() defined as an
+ * enumerator): `TLS_HS_ClientHello` (1), `TLS_EXT_server_name` (0), `TLS_CT_alert` (21),
  * `TLS_ALERT_unknown_ca` (48), `TLS_VERSION_TLS1_3` (0x0304).
  */
 #ifndef WORKSHOP_TLS_NAMES_H
@@ -25,37 +26,47 @@ extern "C" {
 
 /** @brief Handshake message types (tls_names/handshake_types.def), e.g. TLS_HS_ClientHello. */
 enum tls_handshake_type {
+/** @cond X_MACRO */
 #define TLS_NAME(value, name) TLS_HS_##name = value,
 #include "tls_names/handshake_types.def"
 #undef TLS_NAME
+    /** @endcond */
 };
 
 /** @brief Extension types (tls_names/extensions.def), e.g. TLS_EXT_server_name. */
 enum tls_extension_type {
+/** @cond X_MACRO */
 #define TLS_NAME(value, name) TLS_EXT_##name = value,
 #include "tls_names/extensions.def"
 #undef TLS_NAME
+    /** @endcond */
 };
 
 /** @brief Record content types (tls_names/content_types.def), e.g. TLS_CT_handshake. */
 enum tls_content_type {
+/** @cond X_MACRO */
 #define TLS_NAME(value, name) TLS_CT_##name = value,
 #include "tls_names/content_types.def"
 #undef TLS_NAME
+    /** @endcond */
 };
 
 /** @brief Alert descriptions (tls_names/alerts.def), e.g. TLS_ALERT_unknown_ca. */
 enum tls_alert_description {
+/** @cond X_MACRO */
 #define TLS_NAME(value, name) TLS_ALERT_##name = value,
 #include "tls_names/alerts.def"
 #undef TLS_NAME
+    /** @endcond */
 };
 
 /** @brief Protocol versions (tls_names/versions.def), e.g. TLS_VERSION_TLS1_3. */
 enum tls_version {
+/** @cond X_MACRO */
 #define TLS_VERSION(value, id, name) TLS_VERSION_##id = value,
 #include "tls_names/versions.def"
 #undef TLS_VERSION
+    /** @endcond */
 };
 
 /** @brief The tables, for code that walks a whole registry (the tests, `--groups help`). */

@@ -18,7 +18,8 @@
  *  2. a constructor that picks it, e.g. record_decoder_new_dtls(FILE *out) in record_decoder.h;
  *  3. DTLS 1.3's unified header (first byte 001xxxxx), which has a variable length: the plausibility
  *     hook sees the first byte and body_length() then reads the length at its place;
- *  4. epochs instead of change_cipher_spec to know when a direction is encrypted (epoch > 0);
+ *  4. the epoch of each record (0: plaintext) to know whether it is protected, rather than the
+ *     direction's change_cipher_spec;
  *  5. handshake fragments: see handshake.c.
  * Datagrams also arrive whole, so a DTLS feed call is one datagram holding one or more records.
  */
