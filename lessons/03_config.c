@@ -101,7 +101,7 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
 
     /* [config-options] */
     if (o->ciphersuites[0] != 0) {
-        mbedtls_ssl_conf_ciphersuites(&s->conf, o->ciphersuites); /* the list must outlive conf */
+        mbedtls_ssl_conf_ciphersuites(&s->conf, o->ciphersuites);   /* the list must outlive conf */
         compat_conf_versions_for_suites(&s->conf, o->ciphersuites); /* TLS 1.2 suites: no TLS 1.3 */
     }
     /* Reads give up after this long; it needs a recv callback with a
@@ -136,7 +136,8 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
     if (o->keylog_file != NULL) {
         if (!COMPAT_HAVE_KEY_EXPORT) {
             narrate_failed();
-            report_error("config", "--keylog needs an mbedTLS built with key export (MBEDTLS_SSL_EXPORT_KEYS)");
+            report_error("config",
+                         "--keylog needs an mbedTLS built with key export (MBEDTLS_SSL_EXPORT_KEYS)");
             return WS_EXIT_UNSUPPORTED;
         }
         if (keylog_open(&s->keylog, o->keylog_file) != 0) {
@@ -150,7 +151,8 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
 
     narrate_ok("verify peer: %s, minimum TLS 1.2, %s cipher suites, groups %s",
                authmode == MBEDTLS_SSL_VERIFY_REQUIRED ? "required" : "no",
-               o->ciphersuites[0] != 0 ? "restricted" : "default", describe_groups(o->tls_groups, groups_text, sizeof(groups_text)));
+               o->ciphersuites[0] != 0 ? "restricted" : "default",
+               describe_groups(o->tls_groups, groups_text, sizeof(groups_text)));
     return WS_EXIT_OK;
 }
 /* [config] */
