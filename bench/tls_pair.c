@@ -128,8 +128,7 @@ static int configure_extras(struct tls_pair *p, enum mem_side side)
     }
     if (q->resume == RESUME_TICKET) {
 #if defined(MBEDTLS_SSL_TICKET_C)
-        ret = mbedtls_ssl_ticket_setup(&p->ticket, mbedtls_ctr_drbg_random, &p->end[side].ctr_drbg,
-                                       MBEDTLS_CIPHER_AES_256_GCM, 86400);
+        ret = compat_ssl_ticket_setup(&p->ticket, compat_rng_random, &p->end[side].rng, 86400);
         if (ret != 0)
             return fail(p, "mbedtls_ssl_ticket_setup", ret);
         mbedtls_ssl_conf_session_tickets_cb(conf, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse,

@@ -8,8 +8,9 @@
  * - start from mbedtls_ssl_config_defaults(), then tighten it:
  *   certificate verification *required* (the default for clients, but say it),
  *   TLS 1.2 as the minimum version (Debian's 2.28 would accept TLS 1.0);
- * - the config needs a random generator (mbedtls_ssl_conf_rng) and the
- *   trusted CAs (mbedtls_ssl_conf_ca_chain);
+ * - the config needs the trusted CAs (mbedtls_ssl_conf_ca_chain) and, in
+ *   2.28 and 3.6, a random generator (mbedtls_ssl_conf_rng; 4.x always uses
+ *   the PSA generator, so compat_conf_rng() does nothing there);
  * - the key exchange groups, in order of preference: X25519, then P-256 by
  *   default (mbedTLS 2.28 would otherwise prefer the slow secp521r1);
  * - optional: our own certificate, a restricted cipher suite list, a read
@@ -68,7 +69,7 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
     /* [config-verify] */
 
     /* [config-rng-version] */
-    mbedtls_ssl_conf_rng(&s->conf, mbedtls_ctr_drbg_random, &s->ctr_drbg);
+    compat_conf_rng(&s->conf, compat_rng_random, &s->rng); /* mbedtls_ssl_conf_rng(), up to 3.6 */
     compat_conf_min_tls12(&s->conf);
     /* [config-rng-version] */
 

@@ -38,7 +38,7 @@ struct server {
     struct tls_session s;         /**< stages 01-03: RNG, certificates, config */
     struct options o;             /**< command line */
     mbedtls_net_context listener; /**< the listening socket */
-    struct locked_rng rng;        /**< the shared CTR_DRBG behind a lock (common/locked_rng.h) */
+    struct locked_rng rng;        /**< the shared CTR_DRBG behind a lock (common/locked_rng.h; 2.28, 3.6) */
     struct resumption resumption; /**< session cache and tickets (08_server_resumption.c) */
     struct server_pool pool;      /**< connection threads and their queue (08_server_pool.c) */
 };
@@ -187,7 +187,7 @@ int main(int argc, char **argv)
         return ret;
     pool_catch_stop_signals();
     mbedtls_net_init(&srv.listener);
-    if (locked_rng_init(&srv.rng, &srv.s.ctr_drbg) != 0) {
+    if (locked_rng_init(&srv.rng, &srv.s.rng) != 0) {
         report_error("setup", "cannot create the random generator's lock");
         return WS_EXIT_SETUP;
     }
@@ -210,8 +210,10 @@ int main(int argc, char **argv)
         /* [server-rng] */
         /* Connection threads draw random numbers at the same time. mbedTLS's
          * CTR_DRBG is only safe for that when the library was built with
-         * MBEDTLS_THREADING_C, so the server always puts it behind a lock. */
-        mbedtls_ssl_conf_rng(&srv.s.conf, locked_rng_random, &srv.rng);
+         * MBEDTLS_THREADING_C, so the server always puts it behind a lock.
+         * (4.x has no generator of ours to lock: TLS uses PSA's, which locks
+         * itself, and compat_conf_rng() does nothing.) */
+        compat_conf_rng(&srv.s.conf, locked_rng_random, &srv.rng); /* mbedtls_ssl_conf_rng(), up to 3.6 */
         ret = resumption_setup(&srv.resumption, &srv.s.conf, locked_rng_random, &srv.rng);
         /* [server-rng] */
     }

@@ -149,7 +149,8 @@ void resumption_init(struct resumption *r);
  * @brief Turn resumption on in a server configuration.
  * @param r     the contexts, after resumption_init().
  * @param conf  the server's configuration (stage 03).
- * @param f_rng the random generator the ticket key is drawn from (the server's locked one).
+ * @param f_rng the random generator the ticket key is drawn from (the server's locked one;
+ *              4.x draws it from the PSA generator and ignores this).
  * @param p_rng its context.
  * @return WS_EXIT_OK or WS_EXIT_SETUP.
  */

@@ -17,8 +17,6 @@
 
 #include <stddef.h>
 
-#include <mbedtls/ctr_drbg.h>
-#include <mbedtls/entropy.h>
 #include <mbedtls/net_sockets.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
@@ -35,8 +33,7 @@
 /** @brief Everything one TLS endpoint owns, in the order the stages create it. */
 struct tls_session {
     /* 01_init */
-    mbedtls_entropy_context entropy;   /**< gathers unpredictable bits from the OS */
-    mbedtls_ctr_drbg_context ctr_drbg; /**< the random generator every stage draws from */
+    struct compat_rng rng; /**< the random generator every stage draws from (compat.h) */
     /* 02_load_certs */
     mbedtls_x509_crt ca_chain;  /**< certificates we trust to sign the peer's */
     mbedtls_x509_crl crl;       /**< revoked certificates (optional) */
@@ -89,7 +86,7 @@ int lesson_main(int argc, char **argv, enum stage last, const char *summary);
  */
 int stage_prepare(struct tls_session *s, const struct options *o, int endpoint);
 
-/** @brief Stage 01 (01_init.c): initialise every context, start PSA, seed the DRBG. */
+/** @brief Stage 01 (01_init.c): initialise every context, start PSA, ready the random generator. */
 int stage_init(struct tls_session *s);
 
 /** @brief Stage 02 (02_load_certs.c): load trusted CAs, the CRL, our certificate and key. */

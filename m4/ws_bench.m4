@@ -33,8 +33,12 @@ AC_DEFUN([WS_CHECK_BENCH], [
     # static libraries from anywhere else could be another release.
     AS_IF([test -n "$mbedtls_libdir" && test -f "$mbedtls_libdir/libmbedtls.a"],
       [ws_bench_dir=$mbedtls_libdir])
-    AS_IF([test -n "$ws_bench_dir" && test -f "$ws_bench_dir/libmbedx509.a" && test -f "$ws_bench_dir/libmbedcrypto.a"], [
-      ws_bench_static="$ws_bench_dir/libmbedtls.a $ws_bench_dir/libmbedx509.a $ws_bench_dir/libmbedcrypto.a"
+    # 4.x's crypto is TF-PSA-Crypto's libtfpsacrypto.a (its libmbedcrypto.a
+    # is only a copy kept for old build scripts).
+    ws_bench_crypto=libmbedcrypto.a
+    AS_IF([test -n "$ws_bench_dir" && test -f "$ws_bench_dir/libtfpsacrypto.a"], [ws_bench_crypto=libtfpsacrypto.a])
+    AS_IF([test -n "$ws_bench_dir" && test -f "$ws_bench_dir/libmbedx509.a" && test -f "$ws_bench_dir/$ws_bench_crypto"], [
+      ws_bench_static="$ws_bench_dir/libmbedtls.a $ws_bench_dir/libmbedx509.a $ws_bench_dir/$ws_bench_crypto"
       # mbedTLS 3.x may put optional ECC back ends in libraries of their own.
       for ws_bench_extra in libeverest.a libp256m.a; do
         AS_IF([test -f "$ws_bench_dir/$ws_bench_extra"], [ws_bench_static="$ws_bench_static $ws_bench_dir/$ws_bench_extra"])
