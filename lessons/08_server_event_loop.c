@@ -237,11 +237,12 @@ static int client_expired(struct client *c, const char *why)
     narrate_failed();
     report_error("server", "%s", why);
     if (c->phase == PHASE_REQUEST) {
-        /* The handshake is done: end with close_notify, as a pool thread would. */
+        /* The handshake is done: say goodbye, as a pool thread would; one
+         * try, since the client's time is up. */
         c->outcome = c->have == 0 ? OUTCOME_NO_REQUEST : OUTCOME_BROKEN;
         c->phase = PHASE_CLOSE;
-        c->want = COMPAT_RETRY_NOW;
-        return 0;
+        client_step(c);
+        return 1;
     }
     if (c->phase != PHASE_HANDSHAKE)
         c->outcome = OUTCOME_BROKEN;
@@ -360,6 +361,11 @@ int event_loop_run(struct server *srv)
                 clients[count++] = c;
         }
         narrate_set_thread_prefix(NULL);
+    }
+    /* Only after a failed poll() can clients be left: let them go. */
+    for (int i = 0; i < count; i++) {
+        outcomes[clients[i]->outcome]++;
+        client_free(clients[i]);
     }
     outcomes_print_summary(outcomes);
     return WS_EXIT_OK;

@@ -247,6 +247,9 @@ static unsigned run_loop(struct conn *conns, int count, const char *request, siz
         }
         if (poll(fds, (nfds_t) count, (int) wait_ms + (wait_ms > 0)) < 0 && errno != EINTR) {
             report_error("nonblocking", "poll failed: %s", strerror(errno));
+            for (int i = 0; i < count; i++)
+                if (conns[i].step != STEP_DONE)
+                    finish(&conns[i], WS_EXIT_NETWORK);
             break;
         }
         rounds++;
