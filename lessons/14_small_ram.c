@@ -159,7 +159,7 @@ static int measure_connection(struct tls_session *s, const struct options *o, co
     char request[1024];
     struct heap_count setup, handshake, after;
     size_t total = 0, largest = 0;
-    int len, ret;
+    int len, ret, mbedtls_ret = 0;
 
     ret = small_ram_apply(&s->conf, MBEDTLS_SSL_IS_CLIENT, set);
     if (ret != 0) {
@@ -176,7 +176,16 @@ static int measure_connection(struct tls_session *s, const struct options *o, co
         watch.inner_send = o->trace ? trace_bio_send : mbedtls_net_send;
         watch.inner_recv = o->trace ? trace_bio_recv_timeout : mbedtls_net_recv_timeout;
         mbedtls_ssl_set_bio(&s->ssl, &watch, watch_send, NULL, watch_recv);
-        ret = stage_handshake(&s->ssl);
+        ret = stage_handshake_ret(&s->ssl, &mbedtls_ret);
+        /* A server that keeps to max_fragment_length splits its long
+         * handshake messages over several records, which 2.28 cannot put
+         * back together ("TLS handshake fragmentation not supported"). */
+        if (mbedtls_ret == MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE && set->max_frag_len != 0)
+            report_error("small-ram",
+                         "this mbedTLS cannot reassemble a handshake message split over "
+                         "several records, as a server keeping to max_fragment_length %u sends "
+                         "them (2.28 cannot; 3.6 can)",
+                         set->max_frag_len);
     }
     s->handshake_done = ret == WS_EXIT_OK;
     handshake = heap_get(HEAP_CLIENT);
