@@ -211,10 +211,11 @@ int small_ram_table(FILE *out)
     fprintf(out, "%-26s %-20s %11s %11s %11s %11s\n", "setting", "compared with", "client peak",
             "client held", "server peak", "server held");
     for (int i = 0; i < n; i++) {
-        const struct row *b = &row[set[i].base];
+        const struct row *b;
 
         if (set[i].base < 0)
             continue;
+        b = &row[set[i].base];
         fprintf(out, "%-26s %-20s %11.0f %11.0f %11.0f %11.0f\n", set[i].label, set[set[i].base].label,
                 b->cost.peak_bytes[MEM_CLIENT] - row[i].cost.peak_bytes[MEM_CLIENT],
                 b->cost.held_bytes[MEM_CLIENT] - row[i].cost.held_bytes[MEM_CLIENT],
