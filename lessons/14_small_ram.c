@@ -72,7 +72,6 @@ int small_ram_apply(mbedtls_ssl_config *conf, int endpoint, const struct ram_set
     if (set->groups[0] != COMPAT_GROUP_NONE)
         compat_conf_groups(conf, set->groups);
 #if defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH)
-    /* [max-frag-len] */
     /* A client asks for it; a server grants what a client asks (RFC 6066:
      * 2^9 to 2^12 bytes, codes 1 to 4). It limits every record the peer
      * sends, so a build whose MBEDTLS_SSL_IN_CONTENT_LEN is that small can
@@ -92,7 +91,6 @@ int small_ram_apply(mbedtls_ssl_config *conf, int endpoint, const struct ram_set
 
         return mbedtls_ssl_conf_max_frag_len(conf, code);
     }
-    /* [max-frag-len] */
 #else
     (void) endpoint;
 #endif
