@@ -24,7 +24,8 @@ enum option_groups {
     OPTS_CONFIG = 1 << 1,  /**< --ciphersuite, --groups, --timeout (stage 03 on) */
     OPTS_CONNECT = 1 << 2, /**< --host, --port, --servername (stage 04 on) */
     OPTS_HTTP = 1 << 3,    /**< --path (stage 06 on) */
-    OPTS_SERVER = 1 << 4,  /**< --bind, --port, --require-client-cert, --max-connections, --threads, --event-loop */
+    OPTS_SERVER = 1 << 4,  /**< --bind, --port, --require-client-cert, --max-connections, --threads,
+                               --event-loop */
     /* lessons 13-14 */
     OPTS_NONBLOCKING = 1 << 5, /**< --connections (lesson 13) */
     OPTS_SMALL_RAM = 1 << 6    /**< --max-frag-len (lesson 14) */
@@ -78,9 +79,9 @@ struct options {
     long max_connections;         /**< stop after this many connections (0 = never) */
     int threads;                  /**< connections served at once */
     /* lessons 13-14 */
-    int event_loop;               /**< --event-loop: the server serves every client from one thread (lesson 13) */
+    int event_loop;               /**< --event-loop: one thread serves every client (lesson 13) */
     int connections;              /**< --connections: TLS connections lesson 13 drives at once */
-    unsigned max_frag_len;        /**< --max-frag-len: 512, 1024, 2048 or 4096; 0 = not negotiated (lesson 14) */
+    unsigned max_frag_len;        /**< --max-frag-len: 512, 1024, 2048 or 4096; 0 = not asked (lesson 14) */
 };
 
 /**
