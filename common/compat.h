@@ -549,6 +549,65 @@ static inline int compat_ssl_should_retry(int ret)
     return 0;
 }
 
+/** @brief What a non-blocking program does with a return code (compat_ssl_retry_kind()). */
+enum compat_retry {
+    COMPAT_RETRY_NO = 0, /**< a result or an error: nothing to retry */
+    COMPAT_RETRY_READ,   /**< WANT_READ: call again once the socket is readable */
+    COMPAT_RETRY_WRITE,  /**< WANT_WRITE: call again once the socket is writable */
+    COMPAT_RETRY_NOW     /**< progress without I/O (a TLS 1.3 ticket, 3.x): call again at once */
+};
+
+/**
+ * @brief The codes of compat_ssl_should_retry(), told apart for an event loop (lesson 13).
+ *
+ * A blocking loop retries all of them at once. A poll() loop must wait for
+ * readability on WANT_READ and for writability on WANT_WRITE, but must not
+ * wait at all after MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET (3.x): the
+ * ticket was processed, nothing is owed by the network, and the next
+ * record may already sit in mbedTLS's buffer. 2.28 has only the first two.
+ */
+static inline enum compat_retry compat_ssl_retry_kind(int ret)
+{
+    if (ret == MBEDTLS_ERR_SSL_WANT_READ)
+        return COMPAT_RETRY_READ;
+    if (ret == MBEDTLS_ERR_SSL_WANT_WRITE)
+        return COMPAT_RETRY_WRITE;
+    return compat_ssl_should_retry(ret) ? COMPAT_RETRY_NOW : COMPAT_RETRY_NO;
+}
+
+/** @brief 1 when @p ret is 3.x's "a TLS 1.3 NewSessionTicket was received" (never in 2.28). */
+static inline int compat_ssl_is_new_ticket(int ret)
+{
+#if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+    return ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET;
+#else
+    (void) ret;
+    return 0;
+#endif
+}
+
+/**
+ * @brief The largest record payload this connection accepts from its peer (lesson 14).
+ *
+ * 3.x has mbedtls_ssl_get_max_in_record_payload(), which takes the
+ * negotiated maximum fragment length (and TLS 1.3's record size limit)
+ * into account. 2.28 has only mbedtls_ssl_get_input_max_frag_len() (with
+ * MBEDTLS_SSL_MAX_FRAGMENT_LENGTH), else the build's MBEDTLS_SSL_IN_CONTENT_LEN.
+ * @param ssl the connection, after its handshake.
+ * @return bytes, or a negative error.
+ */
+static inline int compat_ssl_max_in_payload(const mbedtls_ssl_context *ssl)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    return mbedtls_ssl_get_max_in_record_payload(ssl);
+#elif defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH)
+    return (int) mbedtls_ssl_get_input_max_frag_len(ssl);
+#else
+    (void) ssl;
+    return MBEDTLS_SSL_IN_CONTENT_LEN;
+#endif
+}
+
 /**
  * @brief Ask a TLS 1.3 client to report NewSessionTicket messages.
  *

@@ -173,6 +173,20 @@ int stage_handshake(mbedtls_ssl_context *ssl);
 int stage_handshake_ret(mbedtls_ssl_context *ssl, int *mbedtls_ret);
 
 /**
+ * @brief The second half of stage 05 (05_handshake.c): report how a handshake
+ *        ended and, after a successful one, the peer's certificate.
+ *
+ * stage_handshake_ret() runs the handshake loop, then this. Programs that
+ * drive the handshake themselves, one non-blocking step at a time (lesson
+ * 13), call narrate_begin() and then this once mbedtls_ssl_handshake() has
+ * returned 0 or an error.
+ * @param ssl the TLS context.
+ * @param ret what mbedtls_ssl_handshake() returned last (0 or an error).
+ * @return WS_EXIT_OK or WS_EXIT_HANDSHAKE.
+ */
+int stage_handshake_outcome(mbedtls_ssl_context *ssl, int ret);
+
+/**
  * @brief Write all of @p len bytes (stage 06), retrying partial writes.
  * @return 0 or a negative mbedTLS error.
  */
