@@ -28,6 +28,15 @@ tests_test_options_fuzz_SOURCES = tests/test_options_fuzz.c tests/unit.h
 tests_test_options_fuzz_LDADD = common/libcommon.a $(MBEDTLS_LIBS) $(PTHREAD_LIBS)
 TESTS += tests/test_http tests/test_options_fuzz
 
+# The TLS fuzz targets without libFuzzer: conversations recorded live replay to the same end
+# through both, and their corpora keep every promise (fuzz/local.mk builds the targets).
+check_PROGRAMS += tests/test_tls_fuzz
+tests_test_tls_fuzz_SOURCES = tests/test_tls_fuzz.c tests/unit.h fuzz/tls_capture.c fuzz/tls_client_end.c \
+	fuzz/tls_server_end.c fuzz/tls_fixed.c lessons/08_server_pool.c lessons/08_server_app.c \
+	lessons/08_server_resumption.c
+tests_test_tls_fuzz_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/fuzz
+TESTS += tests/test_tls_fuzz
+
 RELIABILITY_TESTS = \
 	tests/badcert_server.test \
 	tests/badcert_client.test \

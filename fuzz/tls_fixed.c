@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file tls_fixed.c
+ * @brief The fixed clock and fixed randomness of the TLS fuzz targets (see tls_fixed.h).
+ */
+#include "tls_fixed.h"
+
+#include <string.h>
+
+#include <mbedtls/entropy.h>
+
+#include "compat.h"
+
+/* The C library's time(), replaced for the whole program: mbedTLS calls time() (its
+ * mbedtls_time() is time() unless the library was built with MBEDTLS_PLATFORM_TIME_ALT, which
+ * Debian's is not), and a definition in the program comes before the C library's. TLS 1.3 ticket
+ * ages are measured with mbedtls_ms_time(), a monotonic clock this cannot fix; they only decide
+ * whether a ticket is still fresh. */
+time_t time(time_t *t)
+{
+    if (t != NULL)
+        *t = TLS_FIXED_TIME;
+    return TLS_FIXED_TIME;
+}
+
+/* The "entropy": the same bytes every time. */
+static int fixed_bytes(void *ctx, unsigned char *out, size_t len)
+{
+    (void) ctx;
+    for (size_t i = 0; i < len; i++)
+        out[i] = (unsigned char) (i * 7 + 1);
+    return 0;
+}
+
+int tls_fixed_reseed(mbedtls_ctr_drbg_context *drbg, const char *who)
+{
+    /* Free and start again rather than seeding twice: stage 01 already seeded it. */
+    mbedtls_ctr_drbg_free(drbg);
+    mbedtls_ctr_drbg_init(drbg);
+    return mbedtls_ctr_drbg_seed(drbg, fixed_bytes, NULL, (const unsigned char *) who, strlen(who));
+}
+
+#if defined(COMPAT_HAVE_PSA) && !defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG) &&                                 \
+    MBEDTLS_VERSION_NUMBER >= 0x03000000
+/* Not in mbedTLS's public headers (library/psa_crypto_invasive.h, "for testing"), but exported
+ * by the library: which entropy sources PSA's generator seeds from. mbedTLS's own PSA tests use
+ * it the same way. */
+psa_status_t mbedtls_psa_crypto_configure_entropy_sources(void (*entropy_init)(mbedtls_entropy_context *ctx),
+                                                          void (*entropy_free)(mbedtls_entropy_context *ctx));
+
+/* An entropy source with the mbedtls_entropy_add_source() signature. */
+static int fixed_source(void *ctx, unsigned char *out, size_t len, size_t *olen)
+{
+    *olen = len;
+    return fixed_bytes(ctx, out, len);
+}
+
+/* An entropy context whose only source is the constant one: drop the system's sources that
+ * mbedtls_entropy_init() added (a private field: only a test may touch it). */
+static void fixed_entropy_init(mbedtls_entropy_context *ctx)
+{
+    mbedtls_entropy_init(ctx);
+    ctx->MBEDTLS_PRIVATE(source_count) = 0;
+    mbedtls_entropy_add_source(ctx, fixed_source, NULL, MBEDTLS_ENTROPY_BLOCK_SIZE,
+                               MBEDTLS_ENTROPY_SOURCE_STRONG);
+}
+
+int tls_fixed_psa_entropy(void)
+{
+    return mbedtls_psa_crypto_configure_entropy_sources(fixed_entropy_init, mbedtls_entropy_free) ==
+                   PSA_SUCCESS
+               ? 0
+               : -1;
+}
+#elif defined(COMPAT_HAVE_PSA)
+int tls_fixed_psa_entropy(void)
+{
+    return -1;
+}
+#else
+int tls_fixed_psa_entropy(void)
+{
+    return 0; /* no PSA: nothing draws from it */
+}
+#endif
+
+int tls_fixed_ignore_clock(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+    (void) ctx, (void) crt, (void) depth;
+    *flags &= ~(uint32_t) (MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE |
+                           MBEDTLS_X509_BADCRL_EXPIRED | MBEDTLS_X509_BADCRL_FUTURE);
+    return 0;
+}
