@@ -6,8 +6,9 @@
 #   usage: run-fuzzer.sh BINARY CORPUS_DIR SECONDS [SEEDS_DIR...]
 #
 # The seed corpus in the source tree is never modified: inputs the fuzzer discovers go to a
-# temporary copy that is deleted afterwards. Further SEEDS_DIRs (fresh recordings of this build,
-# say) are read as seeds too, never written. Inputs that crash are kept under
+# temporary copy that is deleted afterwards (kept with FUZZ_KEEP_CORPUS, below). Further
+# SEEDS_DIRs (fresh recordings of this build, say) are read as seeds too, never written.
+# Inputs that crash are kept under
 # $FUZZ_ARTIFACT_DIR/<binary name>/ (default ./fuzz-artifacts); copy one to tests/data/ and replay
 # it from a unit test so the bug stays fixed.
 #
@@ -38,8 +39,15 @@ name=$(basename "$binary")
 artifacts=${FUZZ_ARTIFACT_DIR:-fuzz-artifacts}/$name
 mkdir -p "$artifacts"
 
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/$name-corpus.XXXXXX")
-trap 'rm -rf "$scratch"' EXIT
+# With FUZZ_KEEP_CORPUS=DIR the corpus the run grows is kept in DIR/<binary name> (for a
+# coverage report, say) instead of a temporary directory.
+if [ -n "${FUZZ_KEEP_CORPUS:-}" ]; then
+    scratch=$FUZZ_KEEP_CORPUS/$name
+    mkdir -p "$scratch"
+else
+    scratch=$(mktemp -d "${TMPDIR:-/tmp}/$name-corpus.XXXXXX")
+    trap 'rm -rf "$scratch"' EXIT
+fi
 cp -R "$corpus"/. "$scratch"/
 
 echo "  . Fuzzing $name for $seconds s, seeds from $corpus${1:+ and $*}..."
