@@ -20,8 +20,8 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
-/* The lesson, without its main(): its static functions (serve_connection(), locked_rng(), struct
- * server) become this file's. Those it has for listening and accepting are not used here. */
+/* The lesson, without its main(): its static serve_connection() and struct server become this
+ * file's. Those it has for listening and accepting are not used here. */
 #define LESSON_LIBRARY 1
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function"
@@ -69,8 +69,8 @@ static int setup(struct server *srv)
         return WS_EXIT_SETUP;
     }
     mbedtls_ssl_conf_verify(&srv->s.conf, tls_fixed_ignore_clock, NULL);
-    mbedtls_ssl_conf_rng(&srv->s.conf, locked_rng, srv);
-    return resumption_setup(&srv->resumption, &srv->s.conf, locked_rng, srv);
+    mbedtls_ssl_conf_rng(&srv->s.conf, locked_rng_random, &srv->rng);
+    return resumption_setup(&srv->resumption, &srv->s.conf, locked_rng_random, &srv->rng);
 }
 
 /** @brief accept_loop()'s part for one socket, then serve_connection(), as a pool thread runs it. */
@@ -108,7 +108,7 @@ static void serve_one(struct server *srv, int fd, unsigned long id, struct fuzz_
 int fuzz_server_serve(unsigned flags, const int *fds, int count, struct fuzz_tls_result *r)
 {
     static struct server srv; /* stages 01-03 hold several KB: off the stack */
-    int ret;
+    int rng_ready, ret;
 
     memset(r, 0, sizeof(*r));
     memset(&srv, 0, sizeof(srv));
@@ -118,9 +118,11 @@ int fuzz_server_serve(unsigned flags, const int *fds, int count, struct fuzz_tls
         return ret;
     /* main()'s order: what cleanup needs initialised first. */
     mbedtls_net_init(&srv.listener);
-    pthread_mutex_init(&srv.rng_lock, NULL);
+    rng_ready = locked_rng_init(&srv.rng, &srv.s.ctr_drbg) == 0;
+    if (!rng_ready)
+        report_error("fuzz", "cannot create the random generator's lock");
     resumption_init(&srv.resumption);
-    ret = setup(&srv);
+    ret = rng_ready ? setup(&srv) : WS_EXIT_SETUP;
     r->ready = ret == WS_EXIT_OK;
     for (int i = 0; i < count; i++) {
         if (ret == WS_EXIT_OK)
@@ -130,6 +132,7 @@ int fuzz_server_serve(unsigned flags, const int *fds, int count, struct fuzz_tls
     }
     resumption_free(&srv.resumption);
     stage_cleanup(&srv.s);
-    pthread_mutex_destroy(&srv.rng_lock);
+    if (rng_ready)
+        locked_rng_free(&srv.rng);
     return ret;
 }
