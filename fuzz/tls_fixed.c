@@ -8,20 +8,32 @@
 #include <string.h>
 
 #include <mbedtls/entropy.h>
+#include <mbedtls/platform_time.h>
 
 #include "compat.h"
 
 /* The C library's time(), replaced for the whole program: mbedTLS calls time() (its
  * mbedtls_time() is time() unless the library was built with MBEDTLS_PLATFORM_TIME_ALT, which
- * Debian's is not), and a definition in the program comes before the C library's. TLS 1.3 ticket
- * ages are measured with mbedtls_ms_time(), a monotonic clock this cannot fix; they only decide
- * whether a ticket is still fresh. */
+ * Debian's is not), and a definition in the program comes before the C library's. */
 time_t time(time_t *t)
 {
     if (t != NULL)
         *t = TLS_FIXED_TIME;
     return TLS_FIXED_TIME;
 }
+
+#if MBEDTLS_VERSION_NUMBER >= 0x03050000 && defined(MBEDTLS_HAVE_TIME) &&                                    \
+    !defined(MBEDTLS_PLATFORM_MS_TIME_ALT)
+/* mbedTLS 3.x measures TLS 1.3 ticket ages in milliseconds with its own mbedtls_ms_time(), and
+ * the client sends the age in its ClientHello: fixed too, so that a resumption replays. The
+ * library's function is in libmbedcrypto and called from libmbedtls, so the program's definition
+ * comes first; it is weak, so that with static libraries the library's own wins instead of the
+ * link failing (ticket ages then follow the real clock). */
+__attribute__((weak)) mbedtls_ms_time_t mbedtls_ms_time(void)
+{
+    return (mbedtls_ms_time_t) TLS_FIXED_TIME * 1000;
+}
+#endif
 
 /* The "entropy": the same bytes every time. */
 static int fixed_bytes(void *ctx, unsigned char *out, size_t len)

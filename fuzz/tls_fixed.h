@@ -9,9 +9,10 @@
  * Finished message only verifies if our side sends exactly the bytes it sent when the capture was
  * made. Three things vary from run to run in a real endpoint, and this file fixes each of them:
  *
- * - the clock: TLS 1.2 puts the time in the client and server randoms, and session tickets and the
- *   session cache record it. Linking this file replaces the C library's time() for the whole
- *   program with one that always answers #TLS_FIXED_TIME;
+ * - the clock: TLS 1.2 puts the time in the client and server randoms, session tickets and the
+ *   session cache record it, and a TLS 1.3 client sends its ticket's age. Linking this file
+ *   replaces the C library's time() for the whole program with one that always answers
+ *   #TLS_FIXED_TIME, and mbedTLS 3.x's millisecond clock, mbedtls_ms_time(), likewise;
  * - the stage 01 random generator (the session's CTR_DRBG, which stage 01 seeds from the system's
  *   entropy): tls_fixed_reseed() seeds it again from a constant;
  * - PSA's own generator (TLS 1.3 draws its key shares from it in mbedTLS 3.6):
