@@ -10,7 +10,8 @@
  * (fuzz/tls_server_end.c): handshake, the HTTP request and answer (08_server_app.c),
  * close_notify. serve_connection() talks to a socket, so it gets one end of a Unix socket pair
  * (the kernel's in-memory transport); the other end holds the input, then is shut down for
- * writing: when the input is used up, the client has closed the connection.
+ * writing: when the input is used up, the client has closed the connection (with flag
+ * #FUZZ_SERVER_PEER_GONE it is closed outright, so that the server's writes fail).
  *
  * The random generators and the clock are fixed (tls_fixed.h): the same input makes the same
  * conversation, so a crash reproduces, and a conversation captured with the same settings and
@@ -61,9 +62,10 @@ static void fuzz_tls_server_check(const struct fuzz_tls_result *r)
         fuzz_tls_server_broken("serve_connection() closes its socket");
 }
 
-/* The client's end of a socket pair: the bytes the client "sent", then end of stream. Bytes that
+/* The client's end of a socket pair: the bytes the client "sent", then end of stream; with
+ * FUZZ_SERVER_PEER_GONE the end is closed (the bytes stay readable, but writes fail). Bytes that
  * do not fit into the socket's buffer are left out (the fuzzer keeps inputs far smaller). */
-static void fuzz_tls_server_feed(int fd, const unsigned char *bytes, size_t len)
+static int fuzz_tls_server_feed(int fd, const unsigned char *bytes, size_t len, int gone)
 {
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     while (len > 0) {
@@ -76,7 +78,12 @@ static void fuzz_tls_server_feed(int fd, const unsigned char *bytes, size_t len)
         bytes += n;
         len -= (size_t) n;
     }
+    if (gone) {
+        close(fd);
+        return -1;
+    }
     shutdown(fd, SHUT_WR);
+    return fd;
 }
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
@@ -96,12 +103,13 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     for (int i = 0; i < count; i++) {
         if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair[i]) != 0)
             fuzz_tls_server_broken("a socket pair can be made (out of descriptors?)");
-        fuzz_tls_server_feed(pair[i][1], part[i], len[i]);
+        pair[i][1] = fuzz_tls_server_feed(pair[i][1], part[i], len[i], data[0] & FUZZ_SERVER_PEER_GONE);
         server_fd[i] = pair[i][0];
     }
     fuzz_server_serve(data[0], server_fd, count, &r);
     for (int i = 0; i < count; i++)
-        close(pair[i][1]);
+        if (pair[i][1] >= 0)
+            close(pair[i][1]);
     fuzz_tls_server_check(&r);
     fuzz_tls_server_last = r;
     return 0;

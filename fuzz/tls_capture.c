@@ -62,6 +62,7 @@ const struct tls_scenario tls_scenarios[] = {
     {"resume", RESUME, TWO, NULL, 2, 0},
     {"tls12-resume-ticket", TLS12 | RESUME, TWO, NULL, 2, 0},
     {"tls12-resume-id", TLS12 | NO_TICKETS | RESUME, TWO, NULL, 2, 0},
+    {"handshake-only", NO_VERIFY, 0, "", 0, 0},
     {"head", NO_VERIFY, 0, "HEAD / HTTP/1.1\r\nHost: localhost\r\n\r\n", 1, 0},
     {"post", NO_VERIFY, 0, "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n", 1, 0},
     {"not-found", NO_VERIFY, 0, "GET /nothing HTTP/1.0\r\n\r\n", 1, 0},

@@ -148,9 +148,11 @@ static int one_connection(struct tls_session *s, const struct options *o, void *
         /* The lessons' promise: a completed handshake has a verified server. */
         if (verify && mbedtls_ssl_get_verify_result(&s->ssl) != 0)
             r->unverified++;
-        ret = request != NULL ? send_own_request(&s->ssl, request) : stage_read_write(s, o);
-        if (ret == WS_EXIT_OK)
-            r->answers++;
+        if (request == NULL || request[0] != '\0') {
+            ret = request != NULL ? send_own_request(&s->ssl, request) : stage_read_write(s, o);
+            if (ret == WS_EXIT_OK)
+                r->answers++;
+        }
         {
             int closed = stage_close_notify(&s->ssl);
 

@@ -44,7 +44,11 @@ enum fuzz_client_flag {
 enum fuzz_server_flag {
     FUZZ_SERVER_CLIENT_CERT = 0x01, /**< --require-client-cert */
     FUZZ_SERVER_RSA = 0x02,         /**< --cert server-rsa-chain.pem --key server-rsa.key */
-    FUZZ_SERVER_TWO = 0x04          /**< two connections (the second may resume the first) */
+    FUZZ_SERVER_TWO = 0x04,         /**< two connections (the second may resume the first) */
+    /** The client is gone: fuzz_tls_server closes its end of the socket pair (not only for
+     *  writing) before the server starts, so every write of the server fails. The target's
+     *  own setting; the server's setup ignores it. */
+    FUZZ_SERVER_PEER_GONE = 0x08
 };
 
 /** @brief How far one run got, and the promises the targets check. */
@@ -90,7 +94,8 @@ static inline void fuzz_tls_split(const unsigned char *data, size_t size, int tw
  * @param f_send its send callback.
  * @param f_recv its receive callback.
  * @param request NULL for stage 06's own GET; else what to send instead, once the handshake is
- *               done (tls_capture.c records answers to requests that stage 06 never makes).
+ *               done (tls_capture.c records answers to requests that stage 06 never makes);
+ *               "" sends nothing: close_notify right after the handshake, as lesson 05 ends.
  * @param r      filled with how far it got.
  * @return the workshop_exit code a lesson would return.
  */
