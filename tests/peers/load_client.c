@@ -151,8 +151,10 @@ int main(int argc, char **argv)
     load.o.timeout_ms = 30000;
     load.requests = 25;
     if (parse_args(argc, argv, &load, &clients, &p256_only) != 0) {
-        fprintf(stderr, "usage: %s --port N [--clients N] [--requests N] [--ca FILE] [--timeout MS] [--abort] [--p256]\n",
-                argv[0]);
+        fprintf(
+            stderr,
+            "usage: %s --port N [--clients N] [--requests N] [--ca FILE] [--timeout MS] [--abort] [--p256]\n",
+            argv[0]);
         return 1;
     }
     /* The groups a lesson offers (lesson 03), or P-256 alone. */
