@@ -868,7 +868,8 @@ static size_t make_handshake(unsigned char *out, unsigned type, const unsigned c
     msg[1] = (unsigned char) (len >> 16);
     msg[2] = (unsigned char) (len >> 8);
     msg[3] = (unsigned char) len;
-    memcpy(msg + 4, body, len);
+    if (len > 0) /* memcpy from NULL is undefined even for 0 bytes */
+        memcpy(msg + 4, body, len);
     return make_record(out, 22, msg, 4 + len);
 }
 
