@@ -104,7 +104,7 @@ if [ -n "$cv" ] && [ "${reps:-0}" -ge 9 ]; then
     target "handshake CV over $reps repetitions, wall time ($reference)" "$(fmt "$cv" 4)" 0.03 max
     target "handshake CV over $reps repetitions, CPU time" "$(fmt "$(value "$reference" cv_cpu)" 4)" 0.03 max
 else
-    target "handshake CV over 9 repetitions (run with --benchmark_repetitions=9)" "" 0.03 max
+    target "handshake CV over 9 repetitions (run with `--benchmark_repetitions=9`)" "" 0.03 max
 fi
 # overhead_target KIND SHIM_US BARE_US: the same handshakes through the shim
 # and in a plain loop.

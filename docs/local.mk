@@ -8,13 +8,17 @@
 #
 # The pages are docs/pages/*.dox (and *.md). Everything generated lives in the
 # build tree: docs/out/ (captured transcripts), docs/html/, docs/screenshots/.
-# When Doxygen was found, `make check` builds the site first (check_DATA) and
-# tests/docs_links.test checks it; without Doxygen that test is skipped.
+# When Doxygen was found, `make check` builds the site first (check_DATA),
+# tests/docs_links.test checks its links and tests/docs_render.test scans
+# every page for Markdown Doxygen did not render (docs/scan-html.pl); without
+# Doxygen those tests are skipped.
 
 # The whole pages directory is distributed, so adding a page is adding a file.
 EXTRA_DIST += docs/pages docs/capture.sh scripts/capture-lib.sh docs/screenshot.sh docs/workshop.css \
-	tests/docs_links.test
-TESTS += tests/docs_links.test
+	docs/scan-html.pl tests/docs_links.test tests/docs_render.test
+TESTS += tests/docs_links.test tests/docs_render.test
+# tests/docs_render.test builds a small Doxygen project of planted pages.
+AM_TESTS_ENVIRONMENT += DOXYGEN='$(DOXYGEN)'; export DOXYGEN;
 CLEAN_LOCAL_DIRS += docs/html docs/out docs/screenshots
 PHONY_TARGETS += docs docs-check docs-screenshot docs-force
 

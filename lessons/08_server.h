@@ -59,7 +59,7 @@ struct server_pool {
     int no_more;                           /**< no further connections will be queued */
     pthread_t *threads;                    /**< the connection threads */
     int started;                           /**< how many of them were started */
-    int timeout_ms;                        /**< --timeout: a connection's budget is three of them */
+    int timeout_ms;                        /**< `--timeout`: a connection's budget is three of them */
     pool_serve_fn *serve;                  /**< what a thread does with a connection */
     void *serve_ctx;                       /**< its first argument */
     unsigned long outcomes[OUTCOME_COUNT]; /**< finished connections, counted by outcome */
@@ -93,8 +93,8 @@ void pool_init(struct server_pool *pool);
 /**
  * @brief Allocate the queue and start the connection threads.
  * @param pool       the pool, after pool_init().
- * @param threads    how many threads (--threads).
- * @param timeout_ms --timeout.
+ * @param threads    how many threads (`--threads`).
+ * @param timeout_ms `--timeout`.
  * @param serve      what a thread does with each connection.
  * @param ctx        its first argument.
  * @return WS_EXIT_OK, or WS_EXIT_SETUP (out of memory, or a thread could not be started).

@@ -45,13 +45,13 @@ struct tls_session {
     /* 03_config */
     mbedtls_ssl_config conf;           /**< settings shared by every connection */
     compat_group_t groups[OPTIONS_MAX_GROUPS + 1]; /**< the key exchange groups conf points to */
-    struct debug_sink debug;           /**< where --debug lines go */
-    struct keylog keylog;              /**< where --keylog secrets go (opened by lesson 03) */
+    struct debug_sink debug;           /**< where `--debug` lines go */
+    struct keylog keylog;              /**< where `--keylog` secrets go (opened by lesson 03) */
     /* 04_connect */
     mbedtls_net_context net;           /**< the TCP socket */
     mbedtls_ssl_context ssl;           /**< one TLS connection over it */
-    struct trace_bio trace;            /**< the --trace tap between them (put in place by lesson 04) */
-    int watch_alerts;                  /**< keep the tap without --trace too, silent (lesson 09 reads alerts) */
+    struct trace_bio trace;            /**< the `--trace` tap between them (put in place by lesson 04) */
+    int watch_alerts;                  /**< keep the tap, silent, without `--trace` (for lesson 09) */
     int have_crl;                      /**< a CRL was loaded */
     int debug_open;                    /**< @p debug needs closing */
     int handshake_done;                /**< close_notify is worth sending */
@@ -74,7 +74,7 @@ enum stage {
  * @param argc    from main().
  * @param argv    from main().
  * @param last    the lesson's own stage.
- * @param summary one line for --help.
+ * @param summary one line for `--help`.
  * @return the process exit code (a workshop_exit value).
  */
 int lesson_main(int argc, char **argv, enum stage last, const char *summary);
