@@ -4,7 +4,9 @@
 #   make html (or make docs)  capture real lesson output, then run Doxygen:
 #                             BUILD/docs/html/index.html
 #   make docs-check           build the site and check its links and images
-#   make docs-screenshot      PNGs of two pages with headless Chromium
+#   make docs-screenshot      the layout check of every page in headless
+#                             Chromium, then PNGs of every page at 1280 px
+#                             (docs/screenshots/; see docs/screenshot.sh)
 #
 # The pages are docs/pages/*.dox (and *.md). Everything generated lives in the
 # build tree: docs/out/ (captured transcripts), docs/html/, docs/screenshots/.
@@ -15,10 +17,12 @@
 
 # The whole pages directory is distributed, so adding a page is adding a file.
 EXTRA_DIST += docs/pages docs/capture.sh scripts/capture-lib.sh docs/screenshot.sh docs/workshop.css \
-	docs/scan-html.pl tests/docs_links.test tests/docs_render.test
-TESTS += tests/docs_links.test tests/docs_render.test
-# tests/docs_render.test builds a small Doxygen project of planted pages.
-AM_TESTS_ENVIRONMENT += DOXYGEN='$(DOXYGEN)'; export DOXYGEN;
+	docs/scan-html.pl docs/pages-index.pl docs/layout-probe.js \
+	tests/docs_links.test tests/docs_render.test tests/docs_browser.test
+TESTS += tests/docs_links.test tests/docs_render.test tests/docs_browser.test
+# tests/docs_render.test builds a small Doxygen project of planted pages;
+# tests/docs_browser.test lays the site out in Chromium (skipped without).
+AM_TESTS_ENVIRONMENT += DOXYGEN='$(DOXYGEN)'; export DOXYGEN; CHROMIUM='$(CHROMIUM)'; export CHROMIUM;
 CLEAN_LOCAL_DIRS += docs/html docs/out docs/screenshots
 PHONY_TARGETS += docs docs-check docs-screenshot docs-force
 
@@ -53,6 +57,7 @@ docs/html/index.html: docs/out/capture.stamp docs/Doxyfile bench/results/docs/th
 	done; \
 	rm -rf docs/html && \
 	DOCS_SECTIONS="$$sections" DOCS_INPUT="$$input" $(DOXYGEN) docs/Doxyfile && \
+	$(PERL) $(srcdir)/docs/pages-index.pl docs/html && \
 	test -f $@
 
 html-local: docs/html/index.html
@@ -63,7 +68,7 @@ docs-check: docs/html/index.html
 	  bash $(srcdir)/tests/docs_links.test
 
 docs-screenshot: docs/html/index.html
-	@$(SHELL) $(srcdir)/docs/screenshot.sh '$(CHROMIUM)' docs/html docs/screenshots
+	@bash $(srcdir)/docs/screenshot.sh '$(CHROMIUM)' docs/html docs/screenshots
 else
 html-local docs-check docs-screenshot:
 	@echo "docs: Doxygen was not found by configure (apt-get install doxygen, then re-run configure)"

@@ -7,7 +7,8 @@
 #   path); without it the site is built with Doxygen's plain style.
 # - Graphviz `dot` draws the @dot diagrams; Doxygen's built-in mscgen draws
 #   the @msc sequence diagrams and needs nothing installed.
-# - Chromium renders screenshots of the site (`make docs-screenshot`).
+# - Chromium renders screenshots of the site and checks its layout
+#   (`make docs-screenshot`, tests/docs_browser.test).
 AC_DEFUN([WS_CHECK_DOCS], [
   AC_ARG_ENABLE([docs],
     [AS_HELP_STRING([--disable-docs], [do not build the documentation site even if Doxygen is found])],
@@ -18,9 +19,12 @@ AC_DEFUN([WS_CHECK_DOCS], [
   ws_have_docs=no
   AS_IF([test "x$enable_docs" != xno], [
     AC_PATH_PROG([DOXYGEN], [doxygen])
-    AS_IF([test -n "$DOXYGEN"], [ws_have_docs=yes])
+    # Perl (there wherever Autotools are) fills in the page index after
+    # Doxygen and scans the pages (docs/pages-index.pl, docs/scan-html.pl).
+    AC_PATH_PROG([PERL], [perl])
+    AS_IF([test -n "$DOXYGEN" && test -n "$PERL"], [ws_have_docs=yes])
     AS_IF([test "x$enable_docs" = xyes && test $ws_have_docs = no],
-      [AC_MSG_ERROR([--enable-docs: Doxygen not found (install doxygen)])])
+      [AC_MSG_ERROR([--enable-docs: Doxygen or Perl not found (install doxygen, perl)])])
   ])
   AM_CONDITIONAL([HAVE_DOXYGEN], [test $ws_have_docs = yes])
 
