@@ -17,7 +17,7 @@
 
 # The whole pages directory is distributed, so adding a page is adding a file.
 EXTRA_DIST += docs/pages docs/capture.sh scripts/capture-lib.sh docs/screenshot.sh docs/workshop.css \
-	docs/scan-html.pl docs/pages-index.pl docs/layout-probe.js \
+	docs/scan-html.pl docs/pages-index.pl docs/msc-svg.pl docs/layout-probe.js \
 	tests/docs_links.test tests/docs_render.test tests/docs_browser.test
 TESTS += tests/docs_links.test tests/docs_render.test tests/docs_browser.test
 # tests/docs_render.test builds a small Doxygen project of planted pages;
@@ -58,6 +58,7 @@ docs/html/index.html: docs/out/capture.stamp docs/Doxyfile bench/results/docs/th
 	rm -rf docs/html && \
 	DOCS_SECTIONS="$$sections" DOCS_INPUT="$$input" $(DOXYGEN) docs/Doxyfile && \
 	$(PERL) $(srcdir)/docs/pages-index.pl docs/html && \
+	if ls docs/html/msc_*.svg >/dev/null 2>&1; then $(PERL) $(srcdir)/docs/msc-svg.pl --fix docs/html/msc_*.svg; fi && \
 	test -f $@
 
 html-local: docs/html/index.html
