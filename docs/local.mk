@@ -17,13 +17,15 @@
 
 # The whole pages directory is distributed, so adding a page is adding a file.
 EXTRA_DIST += docs/pages docs/capture.sh scripts/capture-lib.sh docs/screenshot.sh docs/workshop.css \
-	docs/scan-html.pl docs/pages-index.pl docs/msc-svg.pl docs/layout-probe.js \
+	docs/scan-html.pl docs/pages-index.pl docs/msc-svg.pl docs/layout-probe.js docs/mbedtls-tag.sh \
+	docs/search-externals.pl \
 	tests/docs_links.test tests/docs_render.test tests/docs_browser.test
 TESTS += tests/docs_links.test tests/docs_render.test tests/docs_browser.test
 # tests/docs_render.test builds a small Doxygen project of planted pages;
 # tests/docs_browser.test lays the site out in Chromium (skipped without).
 AM_TESTS_ENVIRONMENT += DOXYGEN='$(DOXYGEN)'; export DOXYGEN; CHROMIUM='$(CHROMIUM)'; export CHROMIUM;
 CLEAN_LOCAL_DIRS += docs/html docs/out docs/screenshots
+CLEANFILES += docs/mbedtls.tag
 PHONY_TARGETS += docs docs-check docs-screenshot docs-force
 
 docs: html
@@ -45,7 +47,14 @@ docs/out/capture.stamp: $(noinst_PROGRAMS) tests/peers/hostile_server certs/pki.
 # every header of bench/ joins the API reference when there is one.
 # bench/results/docs/this-build.md: the benchmark page's "This build" section
 # (a bench-quick run, or a note without benchmarks; see bench/local.mk).
-docs/html/index.html: docs/out/capture.stamp docs/Doxyfile bench/results/docs/this-build.md docs-force
+# The mbedTLS API reference: a tag file of the headers this build compiles
+# against, pointing at upstream's documentation of the same release.
+MBEDTLS_API_URL = https://mbed-tls.readthedocs.io/projects/api/en/v$(MBEDTLS_VERSION)
+docs/mbedtls.tag: $(srcdir)/docs/mbedtls-tag.sh Makefile
+	$(AM_V_GEN)$(SHELL) $(srcdir)/docs/mbedtls-tag.sh '$(DOXYGEN)' '$(MBEDTLS_VERSION)' $@ \
+	  $(CC) $(MBEDTLS_CFLAGS) $(CPPFLAGS) >/dev/null
+
+docs/html/index.html: docs/out/capture.stamp docs/Doxyfile docs/mbedtls.tag bench/results/docs/this-build.md docs-force
 	$(AM_V_GEN)sections=; \
 	for f in '$(abs_top_srcdir)'/docs/pages/*.dox '$(abs_top_srcdir)'/docs/pages/*.md; do \
 	  test -f "$$f" || continue; \
@@ -56,8 +65,10 @@ docs/html/index.html: docs/out/capture.stamp docs/Doxyfile bench/results/docs/th
 	  test -f "$$f" && input="$$input $$f"; \
 	done; \
 	rm -rf docs/html && \
-	DOCS_SECTIONS="$$sections" DOCS_INPUT="$$input" $(DOXYGEN) docs/Doxyfile && \
+	DOCS_SECTIONS="$$sections" DOCS_INPUT="$$input" \
+	  DOCS_TAGFILES='$(abs_top_builddir)/docs/mbedtls.tag=$(MBEDTLS_API_URL)' $(DOXYGEN) docs/Doxyfile && \
 	$(PERL) $(srcdir)/docs/pages-index.pl docs/html && \
+	$(PERL) $(srcdir)/docs/search-externals.pl docs/html >/dev/null && \
 	if ls docs/html/msc_*.svg >/dev/null 2>&1; then $(PERL) $(srcdir)/docs/msc-svg.pl --fix docs/html/msc_*.svg; fi && \
 	test -f $@
 
