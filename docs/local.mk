@@ -18,7 +18,7 @@
 # The whole pages directory is distributed, so adding a page is adding a file.
 EXTRA_DIST += docs/pages docs/capture.sh scripts/capture-lib.sh docs/screenshot.sh docs/workshop.css \
 	docs/scan-html.pl docs/pages-index.pl docs/msc-svg.pl docs/layout-probe.js docs/mbedtls-tag.sh \
-	docs/search-externals.pl \
+	docs/search-externals.pl docs/glossary-links.pl \
 	tests/docs_links.test tests/docs_render.test tests/docs_browser.test
 TESTS += tests/docs_links.test tests/docs_render.test tests/docs_browser.test
 # tests/docs_render.test builds a small Doxygen project of planted pages;
@@ -69,6 +69,7 @@ docs/html/index.html: docs/out/capture.stamp docs/Doxyfile docs/mbedtls.tag benc
 	  DOCS_TAGFILES='$(abs_top_builddir)/docs/mbedtls.tag=$(MBEDTLS_API_URL)' $(DOXYGEN) docs/Doxyfile && \
 	$(PERL) $(srcdir)/docs/pages-index.pl docs/html && \
 	$(PERL) $(srcdir)/docs/search-externals.pl docs/html >/dev/null && \
+	$(PERL) $(srcdir)/docs/glossary-links.pl docs/html >/dev/null && \
 	if ls docs/html/msc_*.svg >/dev/null 2>&1; then $(PERL) $(srcdir)/docs/msc-svg.pl --fix docs/html/msc_*.svg; fi && \
 	test -f $@
 
