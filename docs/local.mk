@@ -18,13 +18,13 @@
 # The whole pages directory is distributed, so adding a page is adding a file.
 EXTRA_DIST += docs/pages docs/capture.sh scripts/capture-lib.sh docs/screenshot.sh docs/workshop.css \
 	docs/scan-html.pl docs/pages-index.pl docs/msc-svg.pl docs/layout-probe.js docs/mbedtls-tag.sh \
-	docs/search-externals.pl docs/glossary-links.pl \
+	docs/search-externals.pl docs/glossary-links.pl docs/variant.sh docs/capture-exercises.sh \
 	tests/docs_links.test tests/docs_render.test tests/docs_browser.test
 TESTS += tests/docs_links.test tests/docs_render.test tests/docs_browser.test
 # tests/docs_render.test builds a small Doxygen project of planted pages;
 # tests/docs_browser.test lays the site out in Chromium (skipped without).
 AM_TESTS_ENVIRONMENT += DOXYGEN='$(DOXYGEN)'; export DOXYGEN; CHROMIUM='$(CHROMIUM)'; export CHROMIUM;
-CLEAN_LOCAL_DIRS += docs/html docs/out docs/screenshots
+CLEAN_LOCAL_DIRS += docs/html docs/out docs/screenshots docs/variants docs/compare-2.28
 CLEANFILES += docs/mbedtls.tag
 PHONY_TARGETS += docs docs-check docs-screenshot docs-force
 
@@ -33,10 +33,54 @@ docs: html
 if HAVE_DOXYGEN
 check_DATA += docs/html/index.html
 
+# Exercises that change a lesson's code: the lesson rebuilt with the change
+# the exercise asks for (made to a copy by docs/variant.sh, which fails when
+# the change no longer applies), so that their solutions are real runs too.
+DOCS_VARIANTS = docs/variants/01_init$(EXEEXT) docs/variants/05_verify_optional$(EXEEXT) \
+	docs/variants/07_cleanup$(EXEEXT)
+DOCS_VARIANT_LINK = $(COMPILE) $(AM_LDFLAGS) $(LDFLAGS) -o $@
+docs/variants/01_init.c: $(srcdir)/lessons/01_init.c $(srcdir)/docs/variant.sh
+	$(AM_V_GEN)$(SHELL) $(srcdir)/docs/variant.sh $(srcdir)/lessons/01_init.c $@ \
+	  's/"mbedtls-workshop"/"another-program"/'
+docs/variants/01_init$(EXEEXT): docs/variants/01_init.c $(LDADD_DEPS)
+	$(AM_V_CCLD)$(DOCS_VARIANT_LINK) docs/variants/01_init.c $(LDADD) $(LIBS)
+docs/variants/03_config.c: $(srcdir)/lessons/03_config.c $(srcdir)/docs/variant.sh
+	$(AM_V_GEN)$(SHELL) $(srcdir)/docs/variant.sh $(srcdir)/lessons/03_config.c $@ \
+	  's/? MBEDTLS_SSL_VERIFY_REQUIRED :/? MBEDTLS_SSL_VERIFY_OPTIONAL :/'
+# Lesson 05's own object, with the changed stage 03 in front of the library.
+docs/variants/05_verify_optional$(EXEEXT): docs/variants/03_config.c lessons/05_handshake.$(OBJEXT) $(LDADD_DEPS)
+	$(AM_V_CCLD)$(DOCS_VARIANT_LINK) -DLESSON_LIBRARY lessons/05_handshake.$(OBJEXT) docs/variants/03_config.c \
+	  $(LDADD) $(LIBS)
+docs/variants/07_cleanup.c: $(srcdir)/lessons/07_cleanup.c $(srcdir)/docs/variant.sh
+	$(AM_V_GEN)$(SHELL) $(srcdir)/docs/variant.sh $(srcdir)/lessons/07_cleanup.c $@ \
+	  's|^\( *\)mbedtls_x509_crt_free(&s->ca_chain);|\1/* mbedtls_x509_crt_free(\&s->ca_chain); */|'
+docs/variants/07_cleanup$(EXEEXT): docs/variants/07_cleanup.c $(LDADD_DEPS)
+	$(AM_V_CCLD)$(DOCS_VARIANT_LINK) docs/variants/07_cleanup.c $(LDADD) $(LIBS)
+LDADD_DEPS = lessons/liblessons.a common/libcommon.a
+
+# mbedTLS 2.28 next to this build's release (configure: --disable-docs-compare
+# turns it off): the client lessons configured and built again against the
+# system's 2.28 in docs/compare-2.28, once (about 25 s), then kept up to date.
+if DOCS_COMPARE_228
+docs/compare-2.28/stamp: $(noinst_PROGRAMS)
+	$(AM_V_GEN)mkdir -p docs/compare-2.28 && cd docs/compare-2.28 && \
+	{ test -f Makefile || \
+	  '$(abs_top_srcdir)/configure' --with-mbedtls=system --disable-docs --disable-bench CC='$(CC)' \
+	    >configure.log 2>&1 || { cat configure.log >&2; exit 1; }; } && \
+	{ $(MAKE) lessons/03_config lessons/05_handshake lessons/06_read_write lessons/09_mistakes \
+	    lessons/10_tls13 >make.log 2>&1 || { tail -n 30 make.log >&2; exit 1; }; } && \
+	touch stamp
+else
+docs/compare-2.28/stamp:
+	$(AM_V_GEN)mkdir -p docs/compare-2.28 && touch $@
+endif
+
 # Run every lesson against a real lesson server and keep the transcripts
-# (lesson 09's mistakes also need tests/peers/hostile_server).
+# (lesson 09's mistakes also need tests/peers/hostile_server), then the
+# exercises' solutions (docs/capture-exercises.sh, sourced by capture.sh).
 docs/out/capture.stamp: $(noinst_PROGRAMS) tests/peers/hostile_server certs/pki.stamp $(srcdir)/docs/capture.sh \
-		$(srcdir)/scripts/capture-lib.sh
+		$(srcdir)/docs/capture-exercises.sh $(srcdir)/scripts/capture-lib.sh $(DOCS_VARIANTS) \
+		docs/compare-2.28/stamp
 	$(AM_V_GEN)rm -rf docs/out && \
 	bash $(srcdir)/docs/capture.sh '$(abs_top_builddir)' docs/out >/dev/null && \
 	touch $@

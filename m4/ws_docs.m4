@@ -28,6 +28,25 @@ AC_DEFUN([WS_CHECK_DOCS], [
   ])
   AM_CONDITIONAL([HAVE_DOXYGEN], [test $ws_have_docs = yes])
 
+  # Where mbedTLS 2.28 behaves differently (TLS 1.2 only, IP addresses in
+  # certificates), the pages show its run next to this build's: the lessons
+  # built again against the system's 2.28 in BUILD/docs/compare-2.28
+  # (docs/local.mk), when there is one and this build uses another release.
+  AC_ARG_ENABLE([docs-compare],
+    [AS_HELP_STRING([--disable-docs-compare],
+      [do not build the lessons against the system's mbedTLS 2.28 to show its runs in the docs])],
+    [], [enable_docs_compare=auto])
+  ws_docs_compare=no
+  AS_IF([test $ws_have_docs = yes && test "x$enable_docs_compare" != xno], [
+    AC_MSG_CHECKING([for the system's mbedTLS 2.28 to compare the docs' runs with])
+    AS_CASE([$MBEDTLS_VERSION],
+      [2.28.*], [ws_docs_compare="no (this build is $MBEDTLS_VERSION)"],
+      [AS_IF([grep 'define MBEDTLS_VERSION_STRING *"2\.28\.' /usr/include/mbedtls/version.h >/dev/null 2>&1],
+        [ws_docs_compare=yes])])
+    AC_MSG_RESULT([$ws_docs_compare])
+  ])
+  AM_CONDITIONAL([DOCS_COMPARE_228], [test "x$ws_docs_compare" = xyes])
+
   AC_ARG_WITH([awesome-css-dir],
     [AS_HELP_STRING([--with-awesome-css-dir=DIR],
       [directory holding doxygen-awesome.css (default: /usr/share/doxygen-awesome-css); --without-awesome-css-dir for a plain site])],
