@@ -19,12 +19,13 @@
 EXTRA_DIST += docs/pages docs/capture.sh scripts/capture-lib.sh docs/screenshot.sh docs/workshop.css \
 	docs/scan-html.pl docs/pages-index.pl docs/msc-svg.pl docs/layout-probe.js docs/mbedtls-tag.sh \
 	docs/search-externals.pl docs/glossary-links.pl docs/variant.sh docs/capture-exercises.sh \
+	docs/bench-stored.sh \
 	tests/docs_links.test tests/docs_render.test tests/docs_browser.test
 TESTS += tests/docs_links.test tests/docs_render.test tests/docs_browser.test
 # tests/docs_render.test builds a small Doxygen project of planted pages;
 # tests/docs_browser.test lays the site out in Chromium (skipped without).
 AM_TESTS_ENVIRONMENT += DOXYGEN='$(DOXYGEN)'; export DOXYGEN; CHROMIUM='$(CHROMIUM)'; export CHROMIUM;
-CLEAN_LOCAL_DIRS += docs/html docs/out docs/screenshots docs/variants docs/compare-2.28
+CLEAN_LOCAL_DIRS += docs/html docs/out docs/screenshots docs/variants docs/compare-2.28 docs/bench
 CLEANFILES += docs/mbedtls.tag
 PHONY_TARGETS += docs docs-check docs-screenshot docs-force
 
@@ -98,7 +99,15 @@ docs/mbedtls.tag: $(srcdir)/docs/mbedtls-tag.sh Makefile
 	$(AM_V_GEN)$(SHELL) $(srcdir)/docs/mbedtls-tag.sh '$(DOXYGEN)' '$(MBEDTLS_VERSION)' $@ \
 	  $(CC) $(MBEDTLS_CFLAGS) $(CPPFLAGS) >/dev/null
 
-docs/html/index.html: docs/out/capture.stamp docs/Doxyfile docs/mbedtls.tag bench/results/docs/this-build.md docs-force
+# The benchmark page's stored full run: its "what to pick" table and charts,
+# made from the stored result (docs/bench-stored.sh), so they follow it.
+BENCH_STORED_RUN = $(srcdir)/bench/testdata/sample.json
+docs/bench/stored-run.md: $(BENCH_STORED_RUN) $(srcdir)/docs/bench-stored.sh $(srcdir)/bench/report.sh \
+		$(srcdir)/bench/charts.sh $(srcdir)/bench/recommend.jq $(srcdir)/bench/normalize.jq
+	$(AM_V_GEN)bash $(srcdir)/docs/bench-stored.sh $(BENCH_STORED_RUN) docs/bench
+
+docs/html/index.html: docs/out/capture.stamp docs/Doxyfile docs/mbedtls.tag bench/results/docs/this-build.md \
+		docs/bench/stored-run.md docs-force
 	$(AM_V_GEN)sections=; \
 	for f in '$(abs_top_srcdir)'/docs/pages/*.dox '$(abs_top_srcdir)'/docs/pages/*.md; do \
 	  test -f "$$f" || continue; \
