@@ -180,7 +180,7 @@ height() {
     h=$(awk -v p="$1" -v w="$2" '$1 == p && $2 == w { for (i = 3; i <= NF; i++) if ($i ~ /^height=/) print substr($i, 8) }' \
         "$outdir/layout.txt")
     h=${h:-1600}
-    [ "$h" -gt 16000 ] && h=16000
+    [ "$h" -gt 15000 ] && h=15000
     echo $((h + 40))
 }
 shots=()
