@@ -35,7 +35,12 @@ bench_tls_bench_SOURCES = bench/tls_bench.c bench/tls_pair.c bench/tls_pair.h \
 bench_tls_bench_CPPFLAGS = $(AM_CPPFLAGS) $(BENCHMARK_CFLAGS) $(BENCH_HEAP_CPPFLAGS)
 # The static mbedTLS libraries, wrapped (see m4/ws_bench.m4), instead of
 # $(MBEDTLS_LIBS).
-bench_tls_bench_LDADD = common/libcommon.a $(BENCH_MBEDTLS_LINK) $(BENCHMARK_LIBS) $(PTHREAD_LIBS)
+# Both ends are built by the lessons' stages (lessons/liblessons.a). The wrap
+# applies to every object in the link, ours too: heap.c charges only blocks
+# allocated with calloc() while a side is running, and lets free() of any
+# other block pass through.
+bench_tls_bench_LDADD = lessons/liblessons.a common/libcommon.a $(BENCH_MBEDTLS_LINK) $(BENCHMARK_LIBS) \
+	$(PTHREAD_LIBS)
 
 bench: bench/tls_bench certs/pki.stamp
 	TARGET_RUN='$(TARGET_RUN)' bash $(srcdir)/bench/run.sh full bench/tls_bench bench/results $(BENCH_FLAGS)

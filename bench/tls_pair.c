@@ -2,16 +2,23 @@
 /**
  * @file tls_pair.c
  * @brief Client and server in one thread (see tls_pair.h).
+ *
+ * Both ends come from the lessons' stages, so the benchmarks measure the
+ * very setup the lessons teach. What this file adds is only what the
+ * benchmarks measure beyond the lessons: pre-shared keys, session
+ * resumption, and a handshake driven one step per side, so that each side's
+ * CPU time and heap are counted apart.
  */
 #include "tls_pair.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <mbedtls/error.h>
 
+#include "clock.h"
 #include "heap.h"
+#include "record_decoder.h"
 
 const char *const tls_pair_group_name = "secp256r1";
 
@@ -19,6 +26,14 @@ const char *const tls_pair_group_name = "secp256r1";
 static const unsigned char psk_key[16] = "workshop-psk-key";
 static const char psk_identity[] = "workshop";
 
+static const char *const side_name[2] = {"client", "server"};
+
+static enum heap_side heap_side_of(enum mem_side side)
+{
+    return side == MEM_CLIENT ? HEAP_CLIENT : HEAP_SERVER;
+}
+
+/* A failed mbedTLS call of the benchmark's own. */
 static int fail(struct tls_pair *p, const char *function, int ret)
 {
     char text[120];
@@ -28,55 +43,62 @@ static int fail(struct tls_pair *p, const char *function, int ret)
     return -1;
 }
 
-static int load_chain(struct tls_pair *p, mbedtls_x509_crt *crt, const char *certs, const char *file)
+/* A failed stage has reported its error (silently: tls_bench.c turns the
+ * narration and error lines off); keep the first line. */
+static int stage_failed(struct tls_pair *p, enum mem_side side)
 {
-    char path[512];
-    int ret;
-
-    snprintf(path, sizeof(path), "%s/%s", certs, file);
-    ret = mbedtls_x509_crt_parse_file(crt, path);
-    if (ret != 0)
-        return fail(p, path, ret);
-    return 0;
+    snprintf(p->error, sizeof(p->error), "%s: %.240s", side_name[side], report_first_error());
+    return -1;
 }
 
-static int load_key(struct tls_pair *p, mbedtls_pk_context *pk, const char *certs, const char *file)
+/* Stage 02's error names the function; its narration, silent here, would
+ * have named the file. */
+static int load_failed(struct tls_pair *p, enum mem_side side, const char *certs)
 {
-    char path[512];
-    int ret;
-
-    snprintf(path, sizeof(path), "%s/%s", certs, file);
-    ret = compat_pk_parse_keyfile(pk, path, &p->drbg);
-    if (ret != 0)
-        return fail(p, path, ret);
-    return 0;
+    snprintf(p->error, sizeof(p->error), "%s: %.160s (certificates from %.60s)", side_name[side],
+             report_first_error(), certs);
+    return -1;
 }
 
-/* One side's configuration: the parts both ends share. */
-static int configure(struct tls_pair *p, enum mem_side side)
+/* What stages 02 and 03 are told for one end: the options a lesson takes
+ * from its command line. */
+static void set_options(struct tls_pair *p, enum mem_side side, int suite, const char *certs)
 {
-    mbedtls_ssl_config *conf = &p->conf[side];
+    const struct tls_pair_params *q = &p->params;
+    const struct tls_key *key = q->key;
+    struct tls_pair_files *f = &p->files[side];
+    struct options *o = &p->opts[side];
+
+    memset(o, 0, sizeof(*o));
+    o->program = "tls_bench";
+    o->is_server = side == MEM_SERVER;
+    o->ciphersuites[0] = suite; /* one suite, so also one TLS version (lesson 03) */
+    memcpy(o->tls_groups, p->groups, sizeof(p->groups));
+    o->debug_level = q->debug_level;
+    o->require_client_cert = q->client_auth;
+    o->servername = side == MEM_CLIENT ? "localhost" : NULL; /* the name in the certificates */
+    if (key == NULL)
+        return; /* pre-shared key: no certificates at all */
+    snprintf(f->ca, sizeof(f->ca), "%s/ca.pem", certs);
+    o->ca_file = f->ca;
+    if (side == MEM_SERVER || q->client_auth) {
+        snprintf(f->cert, sizeof(f->cert), "%s/%s", certs,
+                 side == MEM_SERVER ? key->server_chain : key->client_chain);
+        snprintf(f->key, sizeof(f->key), "%s/%s", certs,
+                 side == MEM_SERVER ? key->server_key : key->client_key);
+        o->cert_file = f->cert;
+        o->key_file = f->key;
+    }
+}
+
+/* What the benchmarks add to lesson 03's configuration. */
+static int configure_extras(struct tls_pair *p, enum mem_side side)
+{
+    mbedtls_ssl_config *conf = &p->end[side].conf;
     const struct tls_pair_params *q = &p->params;
     int ret;
 
-    ret =
-        mbedtls_ssl_config_defaults(conf, side == MEM_CLIENT ? MBEDTLS_SSL_IS_CLIENT : MBEDTLS_SSL_IS_SERVER,
-                                    MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
-    if (ret != 0)
-        return fail(p, "mbedtls_ssl_config_defaults", ret);
-    mbedtls_ssl_conf_rng(conf, mbedtls_ctr_drbg_random, &p->drbg);
-    if (q->tls13) {
-#if COMPAT_HAVE_TLS13
-        mbedtls_ssl_conf_min_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_3);
-        mbedtls_ssl_conf_max_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_3);
-#endif
-    } else {
-        compat_conf_min_tls12(conf);
-        compat_conf_max_tls12(conf);
-    }
-    mbedtls_ssl_conf_ciphersuites(conf, p->suites);
-    /* Pinned on both sides: 2.28's server would otherwise pick secp521r1. */
-    compat_conf_groups(conf, p->groups);
+    /* The debug family counts the messages with a callback of its own. */
     if (q->dbg != NULL)
         mbedtls_ssl_conf_dbg(conf, q->dbg, q->dbg_ctx);
     if (q->key == NULL) {
@@ -89,53 +111,14 @@ static int configure(struct tls_pair *p, enum mem_side side)
     mbedtls_ssl_conf_session_tickets(conf, q->resume == RESUME_TICKET ? MBEDTLS_SSL_SESSION_TICKETS_ENABLED
                                                                       : MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
 #endif
-    return 0;
-}
-
-static int configure_client(struct tls_pair *p)
-{
-    mbedtls_ssl_config *conf = &p->conf[MEM_CLIENT];
-    int ret;
-
-    if (configure(p, MEM_CLIENT) != 0)
-        return -1;
-    if (p->params.key != NULL) {
-        mbedtls_ssl_conf_authmode(conf, MBEDTLS_SSL_VERIFY_REQUIRED);
-        mbedtls_ssl_conf_ca_chain(conf, &p->ca, NULL);
-    } else {
-        mbedtls_ssl_conf_authmode(conf, MBEDTLS_SSL_VERIFY_NONE);
+    if (side == MEM_CLIENT) {
+        /* A TLS 1.3 ticket arrives after the handshake; without signalling,
+         * 3.6.1 and later clients throw it away. */
+        if (q->tls13 && q->resume == RESUME_TICKET)
+            compat_conf_tls13_signal_tickets(conf);
+        return 0;
     }
-    if (p->params.client_auth) {
-        ret = mbedtls_ssl_conf_own_cert(conf, &p->client_chain, &p->client_key);
-        if (ret != 0)
-            return fail(p, "mbedtls_ssl_conf_own_cert (client)", ret);
-    }
-    /* A TLS 1.3 ticket arrives after the handshake; without signalling,
-     * 3.6.1 and later clients throw it away. */
-    if (p->params.tls13 && p->params.resume == RESUME_TICKET)
-        compat_conf_tls13_signal_tickets(conf);
-    return 0;
-}
-
-static int configure_server(struct tls_pair *p)
-{
-    mbedtls_ssl_config *conf = &p->conf[MEM_SERVER];
-    int ret;
-
-    if (configure(p, MEM_SERVER) != 0)
-        return -1;
-    if (p->params.key != NULL) {
-        ret = mbedtls_ssl_conf_own_cert(conf, &p->server_chain, &p->server_key);
-        if (ret != 0)
-            return fail(p, "mbedtls_ssl_conf_own_cert (server)", ret);
-    }
-    if (p->params.client_auth) {
-        mbedtls_ssl_conf_authmode(conf, MBEDTLS_SSL_VERIFY_REQUIRED);
-        mbedtls_ssl_conf_ca_chain(conf, &p->ca, NULL);
-    } else {
-        mbedtls_ssl_conf_authmode(conf, MBEDTLS_SSL_VERIFY_NONE);
-    }
-    if (p->params.resume == RESUME_CACHE) {
+    if (q->resume == RESUME_CACHE) {
 #if defined(MBEDTLS_SSL_CACHE_C)
         mbedtls_ssl_conf_session_cache(conf, &p->cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
 #else
@@ -143,9 +126,9 @@ static int configure_server(struct tls_pair *p)
         return -1;
 #endif
     }
-    if (p->params.resume == RESUME_TICKET) {
+    if (q->resume == RESUME_TICKET) {
 #if defined(MBEDTLS_SSL_TICKET_C)
-        ret = mbedtls_ssl_ticket_setup(&p->ticket, mbedtls_ctr_drbg_random, &p->drbg,
+        ret = mbedtls_ssl_ticket_setup(&p->ticket, mbedtls_ctr_drbg_random, &p->end[side].ctr_drbg,
                                        MBEDTLS_CIPHER_AES_256_GCM, 86400);
         if (ret != 0)
             return fail(p, "mbedtls_ssl_ticket_setup", ret);
@@ -159,40 +142,40 @@ static int configure_server(struct tls_pair *p)
     return 0;
 }
 
-/* mbedtls_ssl_setup() allocates the record buffers: the side running it owns them. */
-static int setup_contexts(struct tls_pair *p)
+/* Stages 02 and 03 for one end, then the benchmark's additions. */
+static int prepare_end(struct tls_pair *p, enum mem_side side, int suite, const char *certs)
 {
-    int ret;
+    struct tls_session *s = &p->end[side];
 
-    for (int side = 0; side < 2; side++) {
-        heap_set_side(side == MEM_CLIENT ? HEAP_CLIENT : HEAP_SERVER);
-        ret = mbedtls_ssl_setup(&p->ssl[side], &p->conf[side]);
-        heap_set_side(HEAP_OTHER);
-        if (ret != 0)
-            return fail(p, "mbedtls_ssl_setup", ret);
-        mbedtls_ssl_set_bio(&p->ssl[side], &p->transport.end[side], mem_transport_send, mem_transport_recv,
-                            NULL);
-    }
-    /* The certificates name "localhost"; 3.6.3 and later insist on a hostname. */
-    heap_set_side(HEAP_CLIENT);
-    ret = mbedtls_ssl_set_hostname(&p->ssl[MEM_CLIENT], "localhost");
-    heap_set_side(HEAP_OTHER);
-    if (ret != 0)
-        return fail(p, "mbedtls_ssl_set_hostname", ret);
-    return 0;
+    set_options(p, side, suite, certs);
+    if (p->opts[side].ca_file != NULL && stage_load_certs(s, &p->opts[side]) != WS_EXIT_OK)
+        return load_failed(p, side, certs);
+    if (stage_config(s, &p->opts[side], side == MEM_CLIENT ? MBEDTLS_SSL_IS_CLIENT : MBEDTLS_SSL_IS_SERVER) !=
+        WS_EXIT_OK)
+        return stage_failed(p, side);
+    return configure_extras(p, side);
 }
 
-static double cpu_now_ns(void)
+/* Lesson 04's attach, with the in-memory transport instead of a socket.
+ * mbedtls_ssl_setup() allocates the record buffers: the side running it
+ * owns them. */
+static int attach(struct tls_pair *p, enum mem_side side)
 {
-    struct timespec ts;
+    struct tls_session *s = &p->end[side];
+    int ret;
 
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double) ts.tv_sec * 1e9 + (double) ts.tv_nsec;
+    heap_set_side(heap_side_of(side));
+    ret = stage_attach_bio(&s->ssl, &s->conf, p->opts[side].servername, &p->transport.end[side],
+                           mem_transport_send, mem_transport_recv, NULL);
+    heap_set_side(HEAP_OTHER);
+    return ret == WS_EXIT_OK ? 0 : stage_failed(p, side);
 }
 
 /* [handshake-step] */
 /* Run one side until it finishes or waits for the other: its CPU time and
- * allocations are charged to it. */
+ * allocations are charged to it. This is lesson 05's loop, turned inside
+ * out: there a "want read" is retried at once (the socket waits for the
+ * peer); here the peer runs in this same thread, so it must get its turn. */
 static int step(struct tls_pair *p, enum mem_side side, int *done)
 {
     double start;
@@ -200,10 +183,10 @@ static int step(struct tls_pair *p, enum mem_side side, int *done)
 
     if (done[side])
         return 0;
-    heap_set_side(side == MEM_CLIENT ? HEAP_CLIENT : HEAP_SERVER);
-    start = cpu_now_ns();
-    ret = mbedtls_ssl_handshake(&p->ssl[side]);
-    p->cost.cpu_ns[side] += cpu_now_ns() - start;
+    heap_set_side(heap_side_of(side));
+    start = thread_cpu_ns();
+    ret = mbedtls_ssl_handshake(&p->end[side].ssl);
+    p->cost.cpu_ns[side] += thread_cpu_ns() - start;
     heap_set_side(HEAP_OTHER);
     if (ret == 0)
         done[side] = 1;
@@ -242,7 +225,7 @@ static int run_handshake(struct tls_pair *p)
 static void end_cost(struct tls_pair *p)
 {
     for (int side = 0; side < 2; side++) {
-        struct heap_count h = heap_get(side == MEM_CLIENT ? HEAP_CLIENT : HEAP_SERVER);
+        struct heap_count h = heap_get(heap_side_of((enum mem_side) side));
         p->cost.peak_bytes[side] = (double) h.peak;
         p->cost.held_bytes[side] = (double) h.current;
         p->cost.wire_bytes[side] = (double) p->transport.bytes[side];
@@ -258,15 +241,15 @@ int tls_pair_reset(struct tls_pair *p)
     if (!p->params.tcp)
         mem_transport_reset(&p->transport);
     for (int side = 0; side < 2; side++) {
-        heap_set_side(side == MEM_CLIENT ? HEAP_CLIENT : HEAP_SERVER);
-        ret = mbedtls_ssl_session_reset(&p->ssl[side]);
+        heap_set_side(heap_side_of((enum mem_side) side));
+        ret = mbedtls_ssl_session_reset(&p->end[side].ssl);
         heap_set_side(HEAP_OTHER);
         if (ret != 0)
             return fail(p, "mbedtls_ssl_session_reset", ret);
     }
     if (p->params.resume != RESUME_NONE) {
         heap_set_side(HEAP_CLIENT);
-        ret = mbedtls_ssl_set_session(&p->ssl[MEM_CLIENT], &p->saved);
+        ret = mbedtls_ssl_set_session(&p->end[MEM_CLIENT].ssl, &p->saved);
         heap_set_side(HEAP_OTHER);
         if (ret != 0)
             return fail(p, "mbedtls_ssl_set_session", ret);
@@ -286,12 +269,11 @@ int tls_pair_handshake(struct tls_pair *p)
 
 void tls_pair_cold_reset(struct tls_pair *p)
 {
-    /* Return to "never connected": free the contexts (and their buffers). */
+    /* Return to "never connected": free the contexts (and their buffers)
+     * as lesson 07 does, and initialise them again as lesson 01 does. */
     for (int side = 0; side < 2; side++) {
-        heap_set_side(side == MEM_CLIENT ? HEAP_CLIENT : HEAP_SERVER);
-        mbedtls_ssl_free(&p->ssl[side]);
-        mbedtls_ssl_init(&p->ssl[side]);
-        heap_set_side(HEAP_OTHER);
+        mbedtls_ssl_free(&p->end[side].ssl);
+        mbedtls_ssl_init(&p->end[side].ssl);
     }
     if (!p->params.tcp)
         mem_transport_reset(&p->transport);
@@ -302,18 +284,14 @@ int tls_pair_cold_handshake(struct tls_pair *p)
     int ret;
 
     begin_cost(p);
+    report_clear_first_error();
     for (int side = 0; side < 2; side++) {
-        double start = cpu_now_ns();
-        heap_set_side(side == MEM_CLIENT ? HEAP_CLIENT : HEAP_SERVER);
-        ret = mbedtls_ssl_setup(&p->ssl[side], &p->conf[side]);
-        if (ret == 0 && side == MEM_CLIENT)
-            ret = mbedtls_ssl_set_hostname(&p->ssl[side], "localhost");
-        heap_set_side(HEAP_OTHER);
-        p->cost.cpu_ns[side] += cpu_now_ns() - start;
+        double start = thread_cpu_ns();
+
+        ret = attach(p, (enum mem_side) side);
+        p->cost.cpu_ns[side] += thread_cpu_ns() - start;
         if (ret != 0)
-            return fail(p, "mbedtls_ssl_setup", ret);
-        mbedtls_ssl_set_bio(&p->ssl[side], &p->transport.end[side], mem_transport_send, mem_transport_recv,
-                            NULL);
+            return -1;
     }
     ret = run_handshake(p);
     end_cost(p);
@@ -333,7 +311,7 @@ static int receive_tls13_ticket(struct tls_pair *p)
     int idle = 0;
 
     for (int round = 0; round < 100 && idle < 3; round++) {
-        int ret = mbedtls_ssl_read(&p->ssl[MEM_CLIENT], &byte, 1);
+        int ret = mbedtls_ssl_read(&p->end[MEM_CLIENT].ssl, &byte, 1);
 #if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
         if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
             return 0;
@@ -350,7 +328,7 @@ static int receive_tls13_ticket(struct tls_pair *p)
         else
             idle = 0;
         /* Over TCP, or if the server still owes the ticket, let it run. */
-        ret = mbedtls_ssl_read(&p->ssl[MEM_SERVER], &byte, 1);
+        ret = mbedtls_ssl_read(&p->end[MEM_SERVER].ssl, &byte, 1);
         if (ret >= 0) {
             snprintf(p->error, sizeof(p->error), "unexpected application data at the server");
             return -1;
@@ -363,40 +341,26 @@ static int receive_tls13_ticket(struct tls_pair *p)
 
 int tls_pair_transfer(struct tls_pair *p, const unsigned char *buf, unsigned char *out, size_t len)
 {
-    size_t sent = 0, received = 0;
-    int ret;
+    size_t received = 0;
+    /* Lesson 06's write and read loops. A write never has to wait for the
+     * reader here (the pipe grows; a loopback socket holds a record), so the
+     * client sends everything, then the server reads it. */
+    int ret = tls_write_all(&p->end[MEM_CLIENT].ssl, buf, len);
 
+    if (ret != 0)
+        return fail(p, "mbedtls_ssl_write", ret);
     while (received < len) {
-        if (sent < len) {
-            ret = mbedtls_ssl_write(&p->ssl[MEM_CLIENT], buf + sent, len - sent);
-            if (ret > 0)
-                sent += (size_t) ret;
-            else if (!compat_ssl_should_retry(ret))
-                return fail(p, "mbedtls_ssl_write", ret);
-        }
-        ret = mbedtls_ssl_read(&p->ssl[MEM_SERVER], out + received, len - received);
-        if (ret > 0)
-            received += (size_t) ret;
-        else if (!compat_ssl_should_retry(ret))
-            return fail(p, "mbedtls_ssl_read", ret);
+        ret = tls_read_some(&p->end[MEM_SERVER].ssl, out + received, len - received);
+        if (ret <= 0)
+            return fail(p, "mbedtls_ssl_read", ret == 0 ? MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY : ret);
+        received += (size_t) ret;
     }
     return 0;
 }
 
-static void init_all(struct tls_pair *p)
+/* The benchmark's own contexts; stage 01 initialises each end's. */
+static void init_extras(struct tls_pair *p)
 {
-    memset(p, 0, sizeof(*p));
-    mbedtls_entropy_init(&p->entropy);
-    mbedtls_ctr_drbg_init(&p->drbg);
-    mbedtls_x509_crt_init(&p->ca);
-    mbedtls_x509_crt_init(&p->server_chain);
-    mbedtls_pk_init(&p->server_key);
-    mbedtls_x509_crt_init(&p->client_chain);
-    mbedtls_pk_init(&p->client_key);
-    for (int side = 0; side < 2; side++) {
-        mbedtls_ssl_config_init(&p->conf[side]);
-        mbedtls_ssl_init(&p->ssl[side]);
-    }
 #if defined(MBEDTLS_SSL_CACHE_C)
     mbedtls_ssl_cache_init(&p->cache);
 #endif
@@ -407,85 +371,85 @@ static void init_all(struct tls_pair *p)
     mem_transport_init(&p->transport);
 }
 
-int tls_pair_setup(struct tls_pair *p, const struct tls_pair_params *params, const char *certs)
+/* One full handshake after setup: checks the setup, warms caches, and is the
+ * session that resumption benchmarks come back with (checked to resume). */
+static int first_handshakes(struct tls_pair *p)
 {
-    static const char personalisation[] = "workshop tls_bench";
-    const struct tls_key *key = params->key;
+    const struct tls_pair_params *params = &p->params;
+    double full_s2c;
     int ret;
 
-    init_all(p);
+    if (tls_pair_handshake(p) != 0)
+        return -1;
+    if (params->resume == RESUME_NONE)
+        return 0;
+    full_s2c = p->cost.wire_bytes[MEM_SERVER];
+    if (params->tls13 && receive_tls13_ticket(p) != 0)
+        return -1;
+    ret = mbedtls_ssl_get_session(&p->end[MEM_CLIENT].ssl, &p->saved);
+    if (ret != 0)
+        return fail(p, "mbedtls_ssl_get_session", ret);
+    if (tls_pair_reset(p) != 0 || tls_pair_handshake(p) != 0)
+        return -1;
+    if (params->tls13) {
+        /* A full TLS 1.3 handshake is three flights (four with the
+         * ticket) like a resumed one; what resumption removes is the
+         * server's certificate and signature, most of its bytes. */
+        if (p->cost.wire_bytes[MEM_SERVER] * 2 >= full_s2c) {
+            snprintf(p->error, sizeof(p->error),
+                     "the session was not resumed (server sent %g bytes, %g in the full handshake)",
+                     p->cost.wire_bytes[MEM_SERVER], full_s2c);
+            return -1;
+        }
+    } else if (p->cost.flights[MEM_CLIENT] + p->cost.flights[MEM_SERVER] != 3) {
+        /* An abbreviated TLS 1.2 handshake takes three flights, a full one four. */
+        snprintf(p->error, sizeof(p->error), "the session was not resumed (%g flights)",
+                 p->cost.flights[MEM_CLIENT] + p->cost.flights[MEM_SERVER]);
+        return -1;
+    }
+    return 0;
+}
+
+int tls_pair_setup(struct tls_pair *p, const struct tls_pair_params *params, const char *certs)
+{
+    int suite, client_init, server_init;
+
+    memset(p, 0, sizeof(*p));
     p->params = *params;
-    p->suites[0] = mbedtls_ssl_get_ciphersuite_id(params->suite);
-    /* ECDHE always on secp256r1 (both lists start with it, and the server
-     * takes the first of its own list that the client offers). A P-384
-     * certificate also needs secp384r1 offered, or 2.28 refuses the key. */
-    p->groups[0] = COMPAT_GROUP_SECP256R1;
-    p->groups[1] = params->offer_p384 ? COMPAT_GROUP_SECP384R1 : COMPAT_GROUP_NONE;
-    p->groups[2] = COMPAT_GROUP_NONE;
-    if (p->suites[0] == 0) {
+    report_clear_first_error();
+    init_extras(p);
+    /* Stage 01 for both ends before anything can fail, so that
+     * tls_pair_free() can always run lesson 07's cleanup on both. */
+    client_init = stage_init(&p->end[MEM_CLIENT]);
+    server_init = stage_init(&p->end[MEM_SERVER]);
+    if (client_init != WS_EXIT_OK)
+        return stage_failed(p, MEM_CLIENT);
+    if (server_init != WS_EXIT_OK)
+        return stage_failed(p, MEM_SERVER);
+    suite = mbedtls_ssl_get_ciphersuite_id(params->suite);
+    if (suite == 0) {
         snprintf(p->error, sizeof(p->error), "%s is not in this library", params->suite);
         return -1;
     }
-    ret = mbedtls_ctr_drbg_seed(&p->drbg, mbedtls_entropy_func, &p->entropy,
-                                (const unsigned char *) personalisation, sizeof(personalisation) - 1);
-    if (ret != 0)
-        return fail(p, "mbedtls_ctr_drbg_seed", ret);
-    if (key != NULL) {
-        if (load_chain(p, &p->ca, certs, "ca.pem") != 0 ||
-            load_chain(p, &p->server_chain, certs, key->server_chain) != 0 ||
-            load_key(p, &p->server_key, certs, key->server_key) != 0)
-            return -1;
-        if (params->client_auth && (load_chain(p, &p->client_chain, certs, key->client_chain) != 0 ||
-                                    load_key(p, &p->client_key, certs, key->client_key) != 0))
-            return -1;
-    }
+    /* ECDHE always on secp256r1 (both lists start with it, and the server
+     * takes the first of its own list that the client offers). A P-384
+     * certificate also needs secp384r1 offered, or 2.28 refuses the key. */
+    p->groups[0] = tls_group_from_name("secp256r1");
+    p->groups[1] = params->offer_p384 ? tls_group_from_name("secp384r1") : 0;
+    p->groups[2] = 0;
+    if (prepare_end(p, MEM_CLIENT, suite, certs) != 0 || prepare_end(p, MEM_SERVER, suite, certs) != 0)
+        return -1;
     if (params->tcp && mem_transport_open_tcp(&p->transport) != 0) {
         snprintf(p->error, sizeof(p->error), "cannot open a loopback TCP connection");
         return -1;
     }
-    if (configure_client(p) != 0 || configure_server(p) != 0 || setup_contexts(p) != 0)
+    if (attach(p, MEM_CLIENT) != 0 || attach(p, MEM_SERVER) != 0 || first_handshakes(p) != 0)
         return -1;
-    /* One full handshake: checks the setup, warms caches, and is the session
-     * that resumption benchmarks come back with. */
-    if (tls_pair_handshake(p) != 0)
-        return -1;
-    if (params->resume != RESUME_NONE) {
-        double full_s2c = p->cost.wire_bytes[MEM_SERVER];
-        if (params->tls13 && receive_tls13_ticket(p) != 0)
-            return -1;
-        ret = mbedtls_ssl_get_session(&p->ssl[MEM_CLIENT], &p->saved);
-        if (ret != 0)
-            return fail(p, "mbedtls_ssl_get_session", ret);
-        if (tls_pair_reset(p) != 0 || tls_pair_handshake(p) != 0)
-            return -1;
-        if (params->tls13) {
-            /* A full TLS 1.3 handshake is three flights (four with the
-             * ticket) like a resumed one; what resumption removes is the
-             * server's certificate and signature, most of its bytes. */
-            if (p->cost.wire_bytes[MEM_SERVER] * 2 >= full_s2c) {
-                snprintf(p->error, sizeof(p->error),
-                         "the session was not resumed (server sent %g bytes, %g in the full handshake)",
-                         p->cost.wire_bytes[MEM_SERVER], full_s2c);
-                return -1;
-            }
-        } else if (p->cost.flights[MEM_CLIENT] + p->cost.flights[MEM_SERVER] != 3) {
-            /* An abbreviated TLS 1.2 handshake takes three flights, a full one four. */
-            snprintf(p->error, sizeof(p->error), "the session was not resumed (%g flights)",
-                     p->cost.flights[MEM_CLIENT] + p->cost.flights[MEM_SERVER]);
-            return -1;
-        }
-    }
     return tls_pair_reset(p);
 }
 
 void tls_pair_free(struct tls_pair *p)
 {
-    for (int side = 0; side < 2; side++) {
-        heap_set_side(side == MEM_CLIENT ? HEAP_CLIENT : HEAP_SERVER);
-        mbedtls_ssl_free(&p->ssl[side]);
-        heap_set_side(HEAP_OTHER);
-        mbedtls_ssl_config_free(&p->conf[side]);
-    }
     mbedtls_ssl_session_free(&p->saved);
 #if defined(MBEDTLS_SSL_TICKET_C)
     mbedtls_ssl_ticket_free(&p->ticket);
@@ -493,12 +457,11 @@ void tls_pair_free(struct tls_pair *p)
 #if defined(MBEDTLS_SSL_CACHE_C)
     mbedtls_ssl_cache_free(&p->cache);
 #endif
-    mbedtls_pk_free(&p->client_key);
-    mbedtls_x509_crt_free(&p->client_chain);
-    mbedtls_pk_free(&p->server_key);
-    mbedtls_x509_crt_free(&p->server_chain);
-    mbedtls_x509_crt_free(&p->ca);
-    mbedtls_ctr_drbg_free(&p->drbg);
-    mbedtls_entropy_free(&p->entropy);
+    /* Each end as lesson 07 frees it, in reverse order of creation. */
+    stage_cleanup(&p->end[MEM_SERVER]);
+    stage_cleanup(&p->end[MEM_CLIENT]);
     mem_transport_free(&p->transport);
+    /* Lesson 07 also ends PSA, the library-wide crypto state (a no-op
+     * without PSA): the benchmark program goes on, so start it again. */
+    compat_psa_init();
 }

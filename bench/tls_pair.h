@@ -4,10 +4,14 @@
  * @brief A TLS client and a TLS server in one thread, joined by
  *        common/mem_transport.h, with per-side CPU time and heap figures.
  *
- * Everything a handshake needs that is not the handshake itself (random
- * generator, certificates, keys, configurations, contexts) is prepared by
- * tls_pair_setup(), outside any timed region. tls_pair_handshake() then runs
- * one handshake, stepping the client and the server in turn.
+ * Each end is built by the lessons' own stages (lessons/stages.h): stage 01
+ * starts it, 02 loads its certificates, 03 configures it, and 04's
+ * stage_attach_bio() attaches the TLS context to the in-memory transport
+ * instead of a socket. The benchmarks pass what they pin (the one cipher
+ * suite, the group) as options, as a lesson gets them from its command
+ * line. All of that is prepared by tls_pair_setup(), outside any timed
+ * region. tls_pair_handshake() then runs one handshake, stepping the client
+ * and the server in turn.
  */
 #ifndef WORKSHOP_BENCH_TLS_PAIR_H
 #define WORKSHOP_BENCH_TLS_PAIR_H
@@ -16,11 +20,9 @@
 
 #include "compat.h"
 #include "mem_transport.h"
+#include "stages.h"
 
-#include <mbedtls/ctr_drbg.h>
-#include <mbedtls/entropy.h>
 #include <mbedtls/ssl.h>
-#include <mbedtls/x509_crt.h>
 #if defined(MBEDTLS_SSL_CACHE_C)
 #include <mbedtls/ssl_cache.h>
 #endif
@@ -53,6 +55,7 @@ struct tls_pair_params {
     int client_auth;           /**< 1: the server requires a client certificate */
     int tcp;                   /**< 1: loopback TCP instead of memory pipes */
     int offer_p384;            /**< also offer secp384r1 (for a P-384 certificate) */
+    int debug_level;           /**< mbedTLS debug threshold (0: none), set by stage 03 */
     void (*dbg)(void *, int, const char *, int, const char *); /**< debug callback or NULL */
     void *dbg_ctx;                                             /**< its context */
 };
@@ -67,18 +70,20 @@ struct tls_cost {
     double flights[2];       /**< flights sent by each side */
 };
 
+/** @brief A certificate file and its key, as paths for the stages' options. */
+struct tls_pair_files {
+    char ca[512];   /**< the workshop CA, trusted by both ends */
+    char cert[512]; /**< this end's certificate chain, if it has one */
+    char key[512];  /**< its private key */
+};
+
 /** @brief Everything both ends need. */
 struct tls_pair {
-    struct tls_pair_params params;   /**< copy of what was asked for */
-    mbedtls_entropy_context entropy; /**< entropy source */
-    mbedtls_ctr_drbg_context drbg;   /**< random generator for both sides */
-    mbedtls_x509_crt ca;             /**< trusted root */
-    mbedtls_x509_crt server_chain;   /**< server certificate chain */
-    mbedtls_pk_context server_key;   /**< server private key */
-    mbedtls_x509_crt client_chain;   /**< client certificate chain */
-    mbedtls_pk_context client_key;   /**< client private key */
-    mbedtls_ssl_config conf[2];      /**< configuration per side */
-    mbedtls_ssl_context ssl[2];      /**< context per side */
+    struct tls_pair_params params;  /**< copy of what was asked for */
+    struct tls_session end[2];      /**< each end as stages 01-04 built it (MEM_CLIENT, MEM_SERVER) */
+    struct options opts[2];         /**< what each end's stages were told */
+    struct tls_pair_files files[2]; /**< the paths in @c opts */
+    uint16_t groups[3];             /**< secp256r1 (+ secp384r1), IANA numbers, 0-terminated */
 #if defined(MBEDTLS_SSL_CACHE_C)
     mbedtls_ssl_cache_context cache; /**< server session cache */
 #endif
@@ -87,8 +92,6 @@ struct tls_pair {
 #endif
     mbedtls_ssl_session saved;      /**< client's session to resume */
     struct mem_transport transport; /**< the connection */
-    int suites[2];                  /**< the one suite, 0-terminated */
-    compat_group_t groups[3];       /**< secp256r1 (+ secp384r1), terminated */
     struct tls_cost cost;           /**< figures of the last handshake */
     char error[256];                /**< why the last call failed */
 };

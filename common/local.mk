@@ -4,11 +4,13 @@
 noinst_LIBRARIES += common/libcommon.a
 common_libcommon_a_SOURCES = \
 	common/address.c common/address.h \
+	common/clock.c common/clock.h \
 	common/compat.h \
 	common/debug_log.c common/debug_log.h \
 	common/explain.c common/explain.h \
 	common/http.c common/http.h \
 	common/keylog.c common/keylog.h \
+	common/locked_rng.c common/locked_rng.h \
 	common/mem_transport.c common/mem_transport.h \
 	common/options.c common/options.h \
 	common/record_decoder.c common/record_decoder.h \

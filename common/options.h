@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "compat.h"
+
 /** @brief Which groups of options a program accepts (bit set). */
 enum option_groups {
     OPTS_CERTS = 1 << 0,   /**< `--ca`, `--crl`, `--cert`, `--key` (stage 02 on) */

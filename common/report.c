@@ -18,6 +18,34 @@
 static _Thread_local char thread_prefix[128];
 static _Thread_local int thread_buffered;
 static _Thread_local char pending[640];
+/* The first error since report_clear_first_error(), kept in every mode. */
+static _Thread_local char first_error[512];
+/* Process-wide, set before any thread starts (report_set_mode()). */
+static enum report_mode mode = REPORT_NARRATE;
+
+void report_set_mode(enum report_mode new_mode)
+{
+    mode = new_mode;
+}
+
+const char *report_first_error(void)
+{
+    return first_error;
+}
+
+void report_clear_first_error(void)
+{
+    first_error[0] = '\0';
+}
+
+/* Keep the first error line; print it unless the program is silent. */
+static void error_line(const char *line)
+{
+    if (first_error[0] == '\0')
+        snprintf(first_error, sizeof(first_error), "%s", line);
+    if (mode != REPORT_SILENT)
+        fprintf(stderr, "%s%s\n", thread_prefix, line);
+}
 
 void narrate_set_thread_prefix(const char *prefix)
 {
@@ -31,6 +59,8 @@ void narrate_begin(const char *fmt, ...)
     char what[400];
     va_list ap;
 
+    if (mode != REPORT_NARRATE)
+        return;
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
@@ -45,6 +75,8 @@ void narrate_begin(const char *fmt, ...)
 /* Finish the pending line with `verdict` and optional details. */
 static void narrate_end(const char *verdict, const char *details)
 {
+    if (mode != REPORT_NARRATE)
+        return;
     if (thread_buffered) {
         if (details != NULL && details[0] != '\0')
             printf("%s %s (%s)\n", pending, verdict, details);
@@ -64,6 +96,8 @@ void narrate_ok(const char *fmt, ...)
     char details[400] = "";
     va_list ap;
 
+    if (mode != REPORT_NARRATE)
+        return;
     if (fmt != NULL) {
         va_start(ap, fmt);
         vsnprintf(details, sizeof(details), fmt, ap);
@@ -82,6 +116,8 @@ void narrate_info(const char *fmt, ...)
     char text[512];
     va_list ap;
 
+    if (mode != REPORT_NARRATE)
+        return;
     va_start(ap, fmt);
     vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
@@ -101,22 +137,24 @@ const char *error_text(int ret, char *buf, unsigned len)
 
 void report_mbedtls_error(const char *stage, const char *function, int ret)
 {
-    char text[200];
+    char text[200], line[512];
     unsigned code = ret < 0 ? (unsigned) -ret : (unsigned) ret;
 
-    fprintf(stderr, "%s%s: %s failed: %s0x%04X %s\n", thread_prefix, stage, function,
-            ret < 0 ? "-" : "", code, error_text(ret, text, sizeof(text)));
+    snprintf(line, sizeof(line), "%s: %s failed: %s0x%04X %s", stage, function, ret < 0 ? "-" : "", code,
+             error_text(ret, text, sizeof(text)));
+    error_line(line);
 }
 
 void report_error(const char *stage, const char *fmt, ...)
 {
-    char text[512];
+    char text[512], line[600];
     va_list ap;
 
     va_start(ap, fmt);
     vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
-    fprintf(stderr, "%s%s: %s\n", thread_prefix, stage, text);
+    snprintf(line, sizeof(line), "%s: %s", stage, text);
+    error_line(line);
 }
 
 const char *verify_flag_name(uint32_t flag)
@@ -155,7 +193,7 @@ const char *verify_flag_name(uint32_t flag)
 void report_verify_flags(const char *stage, uint32_t flags)
 {
     for (uint32_t bit = 1; bit != 0; bit <<= 1) {
-        char info[256];
+        char info[256], line[512];
         const char *name;
 
         if ((flags & bit) == 0)
@@ -166,7 +204,8 @@ void report_verify_flags(const char *stage, uint32_t flags)
         info[0] = '\0';
         if (mbedtls_x509_crt_verify_info(info, sizeof(info), "", bit) > 0)
             info[strcspn(info, "\n")] = '\0';
-        fprintf(stderr, "%s%s: certificate verification: %s (%s)\n", thread_prefix, stage,
-                info[0] != '\0' ? info : "unknown reason", name ? name : "unknown flag");
+        snprintf(line, sizeof(line), "%s: certificate verification: %s (%s)", stage,
+                 info[0] != '\0' ? info : "unknown reason", name ? name : "unknown flag");
+        error_line(line);
     }
 }

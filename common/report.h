@@ -15,6 +15,10 @@
  * Narration goes to stdout, errors to stderr. In the lesson server, where
  * several connections narrate at once, each thread can switch to buffered
  * mode: a step is printed as one whole line, prefixed, when it ends.
+ *
+ * Programs that run the lessons' stages many times (the benchmarks, the
+ * test peers) turn the narration off with report_set_mode(), and may read
+ * the first error of a failed step back with report_first_error().
  */
 #ifndef WORKSHOP_REPORT_H
 #define WORKSHOP_REPORT_H
@@ -31,6 +35,33 @@ enum workshop_exit {
     WS_EXIT_IO = 5,          /**< reading or writing application data failed */
     WS_EXIT_UNSUPPORTED = 77 /**< the mbedTLS build lacks a needed feature (Automake's "skip") */
 };
+
+/** @brief What narration and error reports print (report_set_mode()). */
+enum report_mode {
+    REPORT_NARRATE = 0,     /**< narration on stdout, errors on stderr: the lessons (the default) */
+    REPORT_ERRORS_ONLY = 1, /**< no narration; errors still on stderr */
+    REPORT_SILENT = 2       /**< nothing printed: the caller shows report_first_error() itself */
+};
+
+/**
+ * @brief Choose what the whole program prints. Set it once, before starting
+ *        any thread.
+ * @param mode a report_mode.
+ */
+void report_set_mode(enum report_mode mode);
+
+/**
+ * @brief The first error line this thread reported (without prefix or
+ *        newline) since report_clear_first_error(), or "" if none.
+ *
+ * Reported in every mode, so a program running silently can still say what
+ * went wrong. Later lines of the same failure (verification reasons, the
+ * meaning of a code) do not replace it.
+ */
+const char *report_first_error(void);
+
+/** @brief Forget this thread's first error (before a new attempt). */
+void report_clear_first_error(void);
 
 /**
  * @brief Begin a narrated step: prints "  . <what>..." (no newline yet).

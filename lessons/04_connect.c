@@ -10,15 +10,17 @@
  * - mbedtls_ssl_set_hostname() names the server we expect: it is checked
  *   against the certificate and sent as SNI. Never skip it (mbedTLS 3.6.3
  *   and later refuse to handshake without it);
- * - mbedtls_ssl_set_bio() tells the TLS layer how to send and receive bytes.
+ * - mbedtls_ssl_set_bio() tells the TLS layer how to send and receive bytes:
+ *   any transport will do (the benchmarks pass an in-memory one).
  *
  * Run it: start the server (`lessons/08_server &`), then `lessons/04_connect`
  */
 #include "stages.h"
 
 /* [attach] */
-int stage_attach(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, mbedtls_net_context *net,
-                 const char *servername)
+int stage_attach_bio(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, const char *servername,
+                     void *bio, mbedtls_ssl_send_t *f_send, mbedtls_ssl_recv_t *f_recv,
+                     mbedtls_ssl_recv_timeout_t *f_recv_timeout)
 {
     int ret;
 
@@ -38,26 +40,43 @@ int stage_attach(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, mbedt
             return WS_EXIT_SETUP;
         }
     }
-    /* Plain send, and a receive that honours the read timeout from lesson 03. */
-    mbedtls_ssl_set_bio(ssl, net, mbedtls_net_send, NULL, mbedtls_net_recv_timeout);
+    /* The TLS layer moves its bytes only through these callbacks: it knows
+     * nothing about sockets. */
+    mbedtls_ssl_set_bio(ssl, bio, f_send, f_recv, f_recv_timeout);
     narrate_ok(NULL);
     return WS_EXIT_OK;
+}
+
+int stage_attach(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, mbedtls_net_context *net,
+                 const char *servername)
+{
+    /* Plain send, and a receive that honours the read timeout from lesson 03. */
+    return stage_attach_bio(ssl, conf, servername, net, mbedtls_net_send, NULL, mbedtls_net_recv_timeout);
 }
 /* [attach] */
 
 /* [connect] */
-int stage_connect(struct tls_session *s, const struct options *o)
+int stage_connect_tcp(mbedtls_net_context *net, const char *host, const char *port)
 {
     int ret;
 
-    narrate_begin("Connecting to tcp/%s/%s", o->host, o->port);
-    ret = mbedtls_net_connect(&s->net, o->host, o->port, MBEDTLS_NET_PROTO_TCP);
+    narrate_begin("Connecting to tcp/%s/%s", host, port);
+    ret = mbedtls_net_connect(net, host, port, MBEDTLS_NET_PROTO_TCP);
     if (ret != 0) {
         narrate_failed();
         report_mbedtls_error("connect", "mbedtls_net_connect", ret);
         return WS_EXIT_NETWORK;
     }
     narrate_ok(NULL);
+    return WS_EXIT_OK;
+}
+
+int stage_connect(struct tls_session *s, const struct options *o)
+{
+    int ret = stage_connect_tcp(&s->net, o->host, o->port);
+
+    if (ret != WS_EXIT_OK)
+        return ret;
     ret = stage_attach(&s->ssl, &s->conf, &s->net, o->servername);
     if (ret != WS_EXIT_OK)
         return ret;

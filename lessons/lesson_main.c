@@ -4,7 +4,9 @@
  * @brief The path every client lesson follows: stages 1..N, then cleanup.
  *
  * Lesson N's main() calls lesson_main() with its own stage number, so the
- * order of the stages is written down exactly once, here.
+ * order of the stages is written down exactly once, here; programs that need
+ * an endpoint ready to connect or accept (servers, test peers) call
+ * stage_prepare() for stages 01-03.
  */
 #include <signal.h>
 
@@ -24,6 +26,17 @@ static unsigned option_groups_up_to(enum stage last)
     if (last >= STAGE_READ_WRITE)
         groups |= OPTS_HTTP;
     return groups;
+}
+
+int stage_prepare(struct tls_session *s, const struct options *o, int endpoint)
+{
+    int ret = stage_init(s);
+
+    if (ret == WS_EXIT_OK)
+        ret = stage_load_certs(s, o);
+    if (ret == WS_EXIT_OK)
+        ret = stage_config(s, o, endpoint);
+    return ret;
 }
 
 /* [lesson-main] */

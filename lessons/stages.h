@@ -79,6 +79,16 @@ enum stage {
  */
 int lesson_main(int argc, char **argv, enum stage last, const char *summary);
 
+/**
+ * @brief Stages 01-03 in order (lesson_main.c): an endpoint ready to connect
+ *        or accept. After it, stage_cleanup() is safe whatever failed.
+ * @param s        the session.
+ * @param o        the options.
+ * @param endpoint MBEDTLS_SSL_IS_CLIENT or MBEDTLS_SSL_IS_SERVER.
+ * @return WS_EXIT_OK or the failing stage's code.
+ */
+int stage_prepare(struct tls_session *s, const struct options *o, int endpoint);
+
 /** @brief Stage 01 (01_init.c): initialise every context, start PSA, seed the DRBG. */
 int stage_init(struct tls_session *s);
 
@@ -95,6 +105,15 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint);
 
 /** @brief Stage 04 (04_connect.c): TCP connect, attach a TLS context, set the hostname. */
 int stage_connect(struct tls_session *s, const struct options *o);
+
+/**
+ * @brief The TCP part of stage 04 (04_connect.c): connect @p net to @p host:@p port.
+ *
+ * Used by stage_connect(), and by clients that keep one socket per thread
+ * (tests/peers/load_client.c).
+ * @return WS_EXIT_OK or WS_EXIT_NETWORK.
+ */
+int stage_connect_tcp(mbedtls_net_context *net, const char *host, const char *port);
 
 /**
  * @brief The optional debugging aids of stage 04 (04_connect.c), after stage_attach().
@@ -121,6 +140,24 @@ int stage_attach_debug_taps(struct tls_session *s, const struct options *o);
  */
 int stage_attach(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, mbedtls_net_context *net,
                  const char *servername);
+
+/**
+ * @brief stage_attach() over any transport: the callbacks of mbedtls_ssl_set_bio().
+ *
+ * stage_attach() passes a socket and mbedtls_net_send()/mbedtls_net_recv_timeout();
+ * the benchmarks pass the in-memory transport of common/mem_transport.h.
+ * @param ssl        the (initialised) TLS context.
+ * @param conf       the configuration from stage 03.
+ * @param servername as for stage_attach().
+ * @param bio        the context handed to the callbacks.
+ * @param f_send     send callback.
+ * @param f_recv     receive callback without timeout, or NULL.
+ * @param f_recv_timeout receive callback with timeout, or NULL.
+ * @return WS_EXIT_OK or WS_EXIT_SETUP.
+ */
+int stage_attach_bio(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, const char *servername,
+                     void *bio, mbedtls_ssl_send_t *f_send, mbedtls_ssl_recv_t *f_recv,
+                     mbedtls_ssl_recv_timeout_t *f_recv_timeout);
 
 /**
  * @brief Stage 05 (05_handshake.c): run the handshake and check the peer's certificate.

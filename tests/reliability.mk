@@ -4,19 +4,20 @@
 # See docs/pages/reliability.md for what each case shows the user.
 
 # Small peers the tests start on free loopback ports. hostile_server and
-# hostile_client speak raw TCP (they only need libc); load_client is a
-# multi-threaded mbedTLS client; close_server is an mbedTLS server that
-# completes the handshake and then closes without answering.
+# hostile_client speak raw TCP (they need libc and common/clock.c only);
+# load_client is a multi-threaded TLS client and close_server a TLS server
+# that completes the handshake and then closes without answering, both built
+# on the lessons' stages (lessons/liblessons.a).
 check_PROGRAMS += tests/peers/hostile_server tests/peers/hostile_client tests/peers/load_client \
 	tests/peers/close_server
 tests_peers_hostile_server_SOURCES = tests/peers/hostile_server.c
-tests_peers_hostile_server_LDADD =
+tests_peers_hostile_server_LDADD = common/libcommon.a
 tests_peers_hostile_client_SOURCES = tests/peers/hostile_client.c
-tests_peers_hostile_client_LDADD =
+tests_peers_hostile_client_LDADD = common/libcommon.a
 tests_peers_load_client_SOURCES = tests/peers/load_client.c
-tests_peers_load_client_LDADD = $(MBEDTLS_LIBS) $(PTHREAD_LIBS)
+tests_peers_load_client_LDADD = lessons/liblessons.a common/libcommon.a $(MBEDTLS_LIBS) $(PTHREAD_LIBS)
 tests_peers_close_server_SOURCES = tests/peers/close_server.c
-tests_peers_close_server_LDADD = $(MBEDTLS_LIBS)
+tests_peers_close_server_LDADD = lessons/liblessons.a common/libcommon.a $(MBEDTLS_LIBS) $(PTHREAD_LIBS)
 
 # Unit tests of the HTTP and option parsers, with the inputs fuzzing found;
 # they replay the seed corpora through the fuzz targets' own checks.
@@ -34,6 +35,7 @@ RELIABILITY_TESTS = \
 	tests/hostile_clients.test \
 	tests/load.test \
 	tests/load_sigterm.test \
+	tests/load_truncation.test \
 	tests/lesson06_limits.test
 TESTS += $(RELIABILITY_TESTS)
 EXTRA_DIST += $(RELIABILITY_TESTS) tests/valgrind.supp scripts/check-valgrind.sh

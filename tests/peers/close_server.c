@@ -2,9 +2,10 @@
 /**
  * @file close_server.c
  * @brief A TLS server for the tests that completes the handshake, reads the
- *        request, and then says goodbye (close_notify) without any answer.
+ *        request, and then ends the connection wrongly: close_notify without
+ *        any answer, or (--cut) an answer and no close_notify.
  *
- * Usage: close_server CHAIN KEY
+ * Usage: close_server [--cut] CHAIN KEY
  *
  * It listens on a free loopback port, prints "listening on 127.0.0.1:PORT",
  * accepts one client (waiting at most 20 seconds for it), performs a normal
@@ -14,25 +15,27 @@
  * At the end it prints one line, e.g. "close_server: handshake done, read 58
  * bytes of request, sent close_notify and no response".
  *
+ * With --cut it answers "HTTP/1.1 200 OK" with a complete body instead, and
+ * then closes the TCP connection without close_notify: to the client that
+ * looks exactly like an attacker cutting the connection (lesson 06), and it
+ * must not count it as a success. It prints "close_server: handshake done,
+ * read N bytes of request, sent a response and no close_notify".
+ *
+ * Everything TLS comes from the lessons' stages, run without narration:
+ * 01-03 as the lesson server runs them, 04's stage_attach() on the accepted
+ * socket, 05's handshake, 06's tls_read_some(), 07's close_notify and
+ * cleanup. Errors are the stages' one-line reports on stderr.
+ *
  * Exit codes: 0 done, 1 usage, 2 setup, 3 no client came or the TLS
  * exchange failed.
  */
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include <mbedtls/ctr_drbg.h>
-#include <mbedtls/entropy.h>
-#include <mbedtls/error.h>
-#include <mbedtls/net_sockets.h>
-#include <mbedtls/pk.h>
-#include <mbedtls/ssl.h>
-#include <mbedtls/x509_crt.h>
-
-#include <netinet/in.h>
-
-#include "compat.h"
+#include "stages.h"
 
 /** @brief How long the server waits for its one client, in milliseconds. */
 #define WAIT_FOR_CLIENT_MS 20000
@@ -40,13 +43,23 @@
 /** @brief Per-read timeout while the client sends its request. */
 #define READ_TIMEOUT_MS 10000
 
-/* Print "close_server: WHAT failed: -0xXXXX text". */
-static void failed(const char *what, int ret)
+/* Listen on a free loopback port and say which (the tests wait for the line). */
+static int listen_on_loopback(mbedtls_net_context *listener)
 {
-    char text[160];
+    struct sockaddr_in local;
+    socklen_t local_len = sizeof(local);
+    int ret = mbedtls_net_bind(listener, "127.0.0.1", "0", MBEDTLS_NET_PROTO_TCP);
 
-    mbedtls_strerror(ret, text, sizeof(text));
-    fprintf(stderr, "close_server: %s failed: -0x%04x %s\n", what, (unsigned) -ret, text);
+    if (ret != 0) {
+        report_mbedtls_error("close_server", "mbedtls_net_bind", ret);
+        return WS_EXIT_SETUP;
+    }
+    if (getsockname(COMPAT_NET_FD(listener), (struct sockaddr *) &local, &local_len) != 0) {
+        report_error("close_server", "getsockname failed");
+        return WS_EXIT_SETUP;
+    }
+    printf("listening on 127.0.0.1:%u\n", (unsigned) ntohs(local.sin_port));
+    return WS_EXIT_OK;
 }
 
 /* Read the request head (up to the empty line, at most 4 KiB). Returns its
@@ -57,12 +70,12 @@ static int read_request(mbedtls_ssl_context *ssl)
     size_t len = 0;
 
     while (len + 1 < sizeof(buf)) {
-        int ret = mbedtls_ssl_read(ssl, (unsigned char *) buf + len, sizeof(buf) - 1 - len);
+        int ret = tls_read_some(ssl, (unsigned char *) buf + len, sizeof(buf) - 1 - len);
 
-        if (compat_ssl_should_retry(ret))
-            continue;
-        if (ret <= 0)
-            return ret == 0 ? (int) len : ret;
+        if (ret == 0)
+            break; /* the client said goodbye first */
+        if (ret < 0)
+            return ret;
         len += (size_t) ret;
         buf[len] = '\0';
         if (strstr(buf, "\r\n\r\n") != NULL)
@@ -71,121 +84,87 @@ static int read_request(mbedtls_ssl_context *ssl)
     return (int) len;
 }
 
+/* One client: accept, handshake, read, the wrong goodbye. Returns the exit code. */
+static int serve_one(struct tls_session *s, mbedtls_net_context *listener, int cut)
+{
+    static const char answer[] = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n";
+    /* Never wait forever: a test whose client did not come must end. */
+    struct pollfd pfd = {.fd = COMPAT_NET_FD(listener), .events = POLLIN};
+    int request, ret;
+
+    if (poll(&pfd, 1, WAIT_FOR_CLIENT_MS) <= 0) {
+        report_error("close_server", "no client within %d ms", WAIT_FOR_CLIENT_MS);
+        return 3;
+    }
+    ret = mbedtls_net_accept(listener, &s->net, NULL, 0, NULL);
+    if (ret != 0) {
+        report_mbedtls_error("close_server", "mbedtls_net_accept", ret);
+        return 3;
+    }
+    if (stage_attach(&s->ssl, &s->conf, &s->net, NULL) != WS_EXIT_OK)
+        return 2;
+    if (stage_handshake(&s->ssl) != WS_EXIT_OK)
+        return 3;
+    request = read_request(&s->ssl);
+    if (request < 0) {
+        report_mbedtls_error("read-write", "mbedtls_ssl_read", request);
+        return 3;
+    }
+    if (cut) {
+        /* An answer, then the TCP connection closes (stage_cleanup) with no
+         * close_notify. */
+        ret = tls_write_all(&s->ssl, (const unsigned char *) answer, sizeof(answer) - 1);
+        if (ret != 0) {
+            report_mbedtls_error("read-write", "mbedtls_ssl_write", ret);
+            return 3;
+        }
+        printf(
+            "close_server: handshake done, read %d bytes of request, sent a response and no close_notify\n",
+            request);
+        return 0;
+    }
+    /* The point of this peer: goodbye, and no answer at all. */
+    if (stage_close_notify(&s->ssl) != WS_EXIT_OK)
+        return 3;
+    printf("close_server: handshake done, read %d bytes of request, sent close_notify and no response\n",
+           request);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    mbedtls_entropy_context entropy;
-    mbedtls_ctr_drbg_context ctr_drbg;
-    mbedtls_x509_crt chain;
-    mbedtls_pk_context key;
-    mbedtls_ssl_config conf;
-    mbedtls_ssl_context ssl;
-    mbedtls_net_context listener, client;
-    struct sockaddr_in local;
-    socklen_t local_len = sizeof(local);
-    int ret, status = 2, request = 0;
+    static struct tls_session s; /* about 40 KB: off the stack */
+    mbedtls_net_context listener;
+    struct options o;
+    char ca[4096];
+    int cut = argc == 4 && strcmp(argv[1], "--cut") == 0;
+    int ret;
 
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s CHAIN KEY\n", argv[0]);
+    if (argc != 3 + cut) {
+        fprintf(stderr, "usage: %s [--cut] CHAIN KEY\n", argv[0]);
         return 1;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
-    mbedtls_entropy_init(&entropy);
-    mbedtls_ctr_drbg_init(&ctr_drbg);
-    mbedtls_x509_crt_init(&chain);
-    mbedtls_pk_init(&key);
-    mbedtls_ssl_config_init(&conf);
-    mbedtls_ssl_init(&ssl);
+    report_set_mode(REPORT_ERRORS_ONLY);
+    /* What the lesson server would take from its command line. */
+    memset(&o, 0, sizeof(o));
+    snprintf(ca, sizeof(ca), "%s/ca.pem", options_certs_dir());
+    o.ca_file = ca;
+    o.cert_file = argv[1 + cut];
+    o.key_file = argv[2 + cut];
+    o.timeout_ms = READ_TIMEOUT_MS;
+    o.is_server = 1;
     mbedtls_net_init(&listener);
-    mbedtls_net_init(&client);
 
     /* Setup: any failure here is exit status 2. */
-    if ((ret = compat_psa_init()) != 0) {
-        failed("psa_crypto_init", ret);
-        goto out;
-    }
-    if ((ret = mbedtls_ctr_drbg_seed(&ctr_drbg, mbedtls_entropy_func, &entropy, NULL, 0)) != 0) {
-        failed("mbedtls_ctr_drbg_seed", ret);
-        goto out;
-    }
-    if ((ret = mbedtls_x509_crt_parse_file(&chain, argv[1])) != 0) {
-        failed("mbedtls_x509_crt_parse_file", ret);
-        goto out;
-    }
-    if ((ret = compat_pk_parse_keyfile(&key, argv[2], &ctr_drbg)) != 0) {
-        failed("mbedtls_pk_parse_keyfile", ret);
-        goto out;
-    }
-    if ((ret = mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_SERVER, MBEDTLS_SSL_TRANSPORT_STREAM,
-                                           MBEDTLS_SSL_PRESET_DEFAULT)) != 0) {
-        failed("mbedtls_ssl_config_defaults", ret);
-        goto out;
-    }
-    mbedtls_ssl_conf_rng(&conf, mbedtls_ctr_drbg_random, &ctr_drbg);
-    mbedtls_ssl_conf_read_timeout(&conf, READ_TIMEOUT_MS);
-    if ((ret = mbedtls_ssl_conf_own_cert(&conf, &chain, &key)) != 0) {
-        failed("mbedtls_ssl_conf_own_cert", ret);
-        goto out;
-    }
-    if ((ret = mbedtls_ssl_setup(&ssl, &conf)) != 0) {
-        failed("mbedtls_ssl_setup", ret);
-        goto out;
-    }
-    if ((ret = mbedtls_net_bind(&listener, "127.0.0.1", "0", MBEDTLS_NET_PROTO_TCP)) != 0) {
-        failed("mbedtls_net_bind", ret);
-        goto out;
-    }
-    if (getsockname(COMPAT_NET_FD(&listener), (struct sockaddr *) &local, &local_len) != 0) {
-        perror("close_server: getsockname");
-        goto out;
-    }
-    printf("listening on 127.0.0.1:%u\n", (unsigned) ntohs(local.sin_port));
+    ret = stage_prepare(&s, &o, MBEDTLS_SSL_IS_SERVER);
+    if (ret == WS_EXIT_OK)
+        ret = listen_on_loopback(&listener);
+    ret = ret == WS_EXIT_OK ? serve_one(&s, &listener, cut) : 2;
 
-    /* The exchange: failures from here on are exit status 3. */
-    status = 3;
-    {
-        /* Never wait forever: a test whose client did not come must end. */
-        struct pollfd pfd = {.fd = COMPAT_NET_FD(&listener), .events = POLLIN};
-
-        if (poll(&pfd, 1, WAIT_FOR_CLIENT_MS) <= 0) {
-            fprintf(stderr, "close_server: no client within %d ms\n", WAIT_FOR_CLIENT_MS);
-            goto out;
-        }
-    }
-    if ((ret = mbedtls_net_accept(&listener, &client, NULL, 0, NULL)) != 0) {
-        failed("mbedtls_net_accept", ret);
-        goto out;
-    }
-    mbedtls_ssl_set_bio(&ssl, &client, mbedtls_net_send, NULL, mbedtls_net_recv_timeout);
-    while ((ret = mbedtls_ssl_handshake(&ssl)) != 0) {
-        if (!compat_ssl_should_retry(ret)) {
-            failed("mbedtls_ssl_handshake", ret);
-            goto out;
-        }
-    }
-    request = read_request(&ssl);
-    if (request < 0) {
-        failed("mbedtls_ssl_read", request);
-        goto out;
-    }
-    /* The point of this peer: goodbye, and no answer at all. */
-    while ((ret = mbedtls_ssl_close_notify(&ssl)) != 0) {
-        if (!compat_ssl_should_retry(ret)) {
-            failed("mbedtls_ssl_close_notify", ret);
-            goto out;
-        }
-    }
-    printf("close_server: handshake done, read %d bytes of request, sent close_notify and no response\n", request);
-    status = 0;
-
-out:
-    mbedtls_net_free(&client);
+    /* The listener first (nothing uses it), then lesson 07's cleanup: the
+     * TLS context before the socket it talks through. */
     mbedtls_net_free(&listener);
-    mbedtls_ssl_free(&ssl);
-    mbedtls_ssl_config_free(&conf);
-    mbedtls_pk_free(&key);
-    mbedtls_x509_crt_free(&chain);
-    mbedtls_ctr_drbg_free(&ctr_drbg);
-    mbedtls_entropy_free(&entropy);
-    compat_psa_free();
-    return status;
+    stage_cleanup(&s);
+    return ret;
 }

@@ -33,8 +33,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "clock.h"
 
 /** @brief Longest time the server may take to close a connection (--give-up). */
 static int give_up_ms = 30000;
@@ -64,14 +65,6 @@ static const unsigned char client_hello[] = {
 };
 /* clang-format on */
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int connect_to(int port)
 {
     struct sockaddr_in addr;
@@ -92,15 +85,15 @@ static int connect_to(int port)
 
 /** @brief What one connection saw of the server. */
 struct seen {
-    long long closed_after_ms; /**< when the server closed, or -1 */
-    size_t bytes;              /**< how many bytes it sent */
-    int first_byte;            /**< the first of them, or -1 */
+    double closed_after_ms; /**< when the server closed, or -1 */
+    size_t bytes;           /**< how many bytes it sent */
+    int first_byte;         /**< the first of them, or -1 */
 };
 
 /* Read from fd until wait_ms passes or the server closes. Returns 1 when it closed. */
-static int drain(int fd, int wait_ms, struct seen *seen, long long start)
+static int drain(int fd, int wait_ms, struct seen *seen, double start)
 {
-    long long until = now_ms() + wait_ms;
+    double until = now_ms() + wait_ms;
 
     while (now_ms() < until) {
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
@@ -127,7 +120,7 @@ static void print_seen(const char *mode, const struct seen *seen, long sent)
     if (seen->closed_after_ms < 0)
         printf("%s: server kept the connection open for %d ms", mode, give_up_ms);
     else
-        printf("%s: server closed after %lld ms", mode, seen->closed_after_ms);
+        printf("%s: server closed after %.0f ms", mode, seen->closed_after_ms);
     if (sent >= 0)
         printf(" (we had sent %ld of %zu bytes)", sent, sizeof(client_hello));
     if (seen->bytes > 0)
@@ -142,7 +135,7 @@ static int one_connection(const char *mode, int port)
     static const char plain[] = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
     struct seen seen = {-1, 0, -1};
     long sent = -1;
-    long long start;
+    double start;
     int fd = connect_to(port);
 
     if (fd < 0)
@@ -177,7 +170,7 @@ static int one_connection(const char *mode, int port)
 static int idle_connections(int port, int count)
 {
     static int fds[MAX_IDLE];
-    long long start = now_ms(), last = 0;
+    double start = now_ms(), last = 0;
     int open_count = 0, closed = 0;
 
     for (int i = 0; i < count; i++) {
@@ -204,7 +197,7 @@ static int idle_connections(int port, int count)
         }
         usleep(10000);
     }
-    printf("idle: opened %d connections, the server closed %d of them, the last after %lld ms\n", open_count,
+    printf("idle: opened %d connections, the server closed %d of them, the last after %.0f ms\n", open_count,
            closed, last);
     for (int i = 0; i < open_count; i++)
         if (fds[i] >= 0)

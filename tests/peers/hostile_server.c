@@ -26,16 +26,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "clock.h"
 
 /* Read whatever arrives within wait_ms. Returns the number of bytes read,
  * 0 when the client closed (or reset) the connection, -1 when nothing came. */
@@ -107,7 +100,7 @@ int main(int argc, char **argv)
 {
     struct sockaddr_in addr;
     socklen_t addr_len = sizeof(addr);
-    long long start;
+    double start;
     int listener, fd, one = 1;
 
     if (argc != 2 || misbehave(-1, argv[1]) != 0) {
@@ -142,7 +135,7 @@ int main(int argc, char **argv)
         /* Keep the connection open until the client gives up. */
         while (now_ms() - start < 30000 && read_some(fd, 100) != 0)
             continue;
-        printf("%s: the client closed after %lld ms\n", argv[1], now_ms() - start);
+        printf("%s: the client closed after %.0f ms\n", argv[1], now_ms() - start);
     }
     close(fd);
     close(listener);

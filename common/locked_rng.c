@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file locked_rng.c
+ * @brief A CTR_DRBG shared by threads (see locked_rng.h).
+ */
+#include "locked_rng.h"
+
+int locked_rng_init(struct locked_rng *rng, mbedtls_ctr_drbg_context *drbg)
+{
+    rng->drbg = drbg;
+    return pthread_mutex_init(&rng->lock, NULL);
+}
+
+int locked_rng_random(void *ctx, unsigned char *out, size_t len)
+{
+    struct locked_rng *rng = ctx;
+    int ret;
+
+    pthread_mutex_lock(&rng->lock);
+    ret = mbedtls_ctr_drbg_random(rng->drbg, out, len);
+    pthread_mutex_unlock(&rng->lock);
+    return ret;
+}
+
+void locked_rng_free(struct locked_rng *rng)
+{
+    pthread_mutex_destroy(&rng->lock);
+}
