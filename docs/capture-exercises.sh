@@ -238,12 +238,18 @@ stop_server
 PORT=$main_port SERVER_PID=$main_pid
 
 # --- Lesson 10 ----------------------------------------------------------------------
-capture_cmd ex10_1 "lessons/10_tls13 --debug 2 2>&1 | grep -E '=> (ssl_tls13_[a-z_]+|parse encrypted extensions)\$'" \
-    bash -c '[ -x lessons/10_tls13 ] || { echo "(lessons/10_tls13 is not built with this mbedTLS)"; exit 77; }
-        lessons/10_tls13 --debug 2 --port "$1" 2>&1 | grep -E "=> (ssl_tls13_[a-z_]+|parse encrypted extensions)$"' _ "$PORT"
-capture_cmd ex10_3 "lessons/10_tls13 | grep -E '^---|round trip'" \
-    bash -c '[ -x lessons/10_tls13 ] || { echo "(lessons/10_tls13 is not built with this mbedTLS)"; exit 77; }
-        lessons/10_tls13 --port "$1" | grep -E "^---|round trip"' _ "$PORT"
+# Its debug and byte-count solutions need TLS 1.3: without it (2.28) the
+# lesson exits 77 before any of that code, and the page says so instead.
+timeout 60 lessons/10_tls13 --port "$PORT" >/dev/null 2>&1 </dev/null
+if [ $? -eq 77 ]; then
+    not_captured ex10_1 "this mbedTLS ($MBEDTLS_VERSION) has no TLS 1.3: lesson 10 exits 77 before its TLS 1.3 code"
+    not_captured ex10_3 "this mbedTLS ($MBEDTLS_VERSION) has no TLS 1.3: lesson 10 exits 77"
+else
+    capture_cmd ex10_1 "lessons/10_tls13 --debug 2 2>&1 | grep -E '=> (ssl_tls13_[a-z_]+|parse encrypted extensions)\$'" \
+        bash -c 'lessons/10_tls13 --debug 2 --port "$1" 2>&1 | grep -E "=> (ssl_tls13_[a-z_]+|parse encrypted extensions)$"' _ "$PORT"
+    capture_cmd ex10_3 "lessons/10_tls13 | grep -E '^---|round trip'" \
+        bash -c 'lessons/10_tls13 --port "$1" | grep -E "^---|round trip"' _ "$PORT"
+fi
 capture ex10_2_first 10_tls13 -- --port "$PORT"
 stop_server
 start_server exercises2
