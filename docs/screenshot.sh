@@ -20,7 +20,9 @@
 # 2. Without --check, full-length PNGs of every page written from
 #    docs/pages/ (the main page, lessons, references) at 1280 px, and of the
 #    main page and lesson 05 at 400 and 1920 px, into OUTDIR, each taken
-#    after the page and its navigation tree have loaded.
+#    after the page and its navigation tree have loaded. A shot is at most
+#    15000 px tall (ImageMagick's default limit); the check above measures
+#    whole pages whatever their height.
 #
 # Exit status: 0 all pages pass, 1 a page failed (each failure is one line
 # on stderr), 2 usage or setup error, 77 no Chromium (with --check; without
@@ -183,6 +185,7 @@ height() {
     [ "$h" -gt 15000 ] && h=15000
     echo $((h + 40))
 }
+rm -f "$outdir"/*.png
 shots=()
 for page in "${pages[@]}"; do
     if [ "$page" = index.html ] || grep -q '<!-- PageDoc -->' "$htmldir/$page"; then
