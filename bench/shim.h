@@ -68,7 +68,7 @@ void shim_skip_with_error(shim_state *state, const char *message);
 void shim_add_context(const char *key, const char *value);
 
 /**
- * @brief Parse `--benchmark_*` flags, run the registered benchmarks, shut down.
+ * @brief Parse --benchmark_* flags, run the registered benchmarks, shut down.
  * @return 0, or 1 on an unknown flag.
  */
 int shim_run(int argc, char **argv);

@@ -20,27 +20,33 @@
 
 /** @brief Which groups of options a program accepts (bit set). */
 enum option_groups {
-    OPTS_CERTS = 1 << 0,   /**< `--ca`, `--crl`, `--cert`, `--key` (stage 02 on) */
-    OPTS_CONFIG = 1 << 1,  /**< `--ciphersuite`, `--groups`, `--timeout` (stage 03 on) */
-    OPTS_CONNECT = 1 << 2, /**< `--host`, `--port`, `--servername` (stage 04 on) */
-    OPTS_HTTP = 1 << 3,    /**< `--path` (stage 06 on) */
-    /** `--bind`, `--port`, `--require-client-cert`, `--max-connections`, `--threads` */
-    OPTS_SERVER = 1 << 4
+    OPTS_CERTS = 1 << 0,   /**< --ca, --crl, --cert, --key (stage 02 on) */
+    OPTS_CONFIG = 1 << 1,  /**< --ciphersuite, --groups, --timeout (stage 03 on) */
+    OPTS_CONNECT = 1 << 2, /**< --host, --port, --servername (stage 04 on) */
+    OPTS_HTTP = 1 << 3,    /**< --path (stage 06 on) */
+    OPTS_SERVER = 1 << 4,  /**< --bind, --port, --require-client-cert, --max-connections, --threads,
+                               --event-loop */
+    /* lessons 13-14 */
+    OPTS_NONBLOCKING = 1 << 5, /**< --connections (lesson 13) */
+    OPTS_SMALL_RAM = 1 << 6    /**< --max-frag-len (lesson 14) */
 };
 
-/** @brief Longest `--host` or `--servername` (a DNS name has at most 253 characters). */
+/** @brief Longest --host or --servername (a DNS name has at most 253 characters). */
 #define OPTIONS_MAX_NAME 255
 
-/** @brief Longest `--path` (the lesson server accepts paths of up to 511 bytes). */
+/** @brief Longest --path (the lesson server accepts paths of up to 511 bytes). */
 #define OPTIONS_MAX_PATH 511
 
-/** @brief Longest `--ciphersuite` list. */
+/** @brief Longest --ciphersuite list. */
 #define OPTIONS_MAX_CIPHERSUITES 32
 
-/** @brief Longest `--groups` list. */
+/** @brief Longest --groups list. */
 #define OPTIONS_MAX_GROUPS 8
 
-/** @brief The key exchange groups offered and accepted unless `--groups` says otherwise. */
+/** @brief Most --connections (lesson 13). */
+#define OPTIONS_MAX_CONNECTIONS 256
+
+/** @brief The key exchange groups offered and accepted unless --groups says otherwise. */
 #define OPTIONS_DEFAULT_GROUPS "x25519,secp256r1"
 
 /** @brief Parsed command line. Strings point into argv or static defaults. */
@@ -58,13 +64,13 @@ struct options {
     uint16_t tls_groups[OPTIONS_MAX_GROUPS + 1];    /**< key exchange groups, IANA numbers, 0-terminated */
     int debug_level;              /**< 0..4, mbedtls_debug_set_threshold() */
     const char *debug_file;       /**< debug output file, NULL = stderr */
-    const char *keylog_file;      /**< `--keylog`: NSS key log file to append secrets to, or NULL */
+    const char *keylog_file;      /**< --keylog: NSS key log file to append secrets to, or NULL */
     unsigned timeout_ms;          /**< read timeout for every network read */
     /* stage 04: connection */
     const char *host;             /**< server to connect to */
     const char *port;             /**< TCP port (client: connect to; server: listen on, "0" = any free) */
     const char *servername;       /**< name to verify and send as SNI; defaults to host */
-    int trace;                    /**< `--trace`: print every TLS record crossing the connection */
+    int trace;                    /**< --trace: print every TLS record crossing the connection */
     /* stage 06: HTTP */
     const char *path;             /**< path to GET */
     /* server */
@@ -72,6 +78,10 @@ struct options {
     int require_client_cert;      /**< ask for and verify a client certificate */
     long max_connections;         /**< stop after this many connections (0 = never) */
     int threads;                  /**< connections served at once */
+    /* lessons 13-14 */
+    int event_loop;               /**< --event-loop: one thread serves every client (lesson 13) */
+    int connections;              /**< --connections: TLS connections lesson 13 drives at once */
+    unsigned max_frag_len;        /**< --max-frag-len: 512, 1024, 2048 or 4096; 0 = not asked (lesson 14) */
 };
 
 /**
@@ -83,7 +93,7 @@ struct options {
  * @param argc    from main().
  * @param argv    from main().
  * @param groups  option groups this program accepts.
- * @param summary one line saying what the program does (for `--help`).
+ * @param summary one line saying what the program does (for --help).
  * @param o       filled with defaults, then with the options given.
  * @param done    set to 1 when the program should exit with the returned code
  *                without doing anything else (help or error).
@@ -101,22 +111,22 @@ enum extra_option_kind {
 /** @brief Most options a program may add with options_parse_extra(). */
 #define OPTIONS_MAX_EXTRA 8
 
-/** @brief One option of a program's own, parsed and listed in `--help` with the shared ones. */
+/** @brief One option of a program's own, parsed and listed in --help with the shared ones. */
 struct extra_option {
     const char *name;            /**< without the dashes, e.g. "mistake"; NULL ends the list */
     enum extra_option_kind kind; /**< what it takes */
-    const char *value_name;      /**< the value in `--help`, e.g. "NAME" (NULL for a switch) */
+    const char *value_name;      /**< the value in --help, e.g. "NAME" (NULL for a switch) */
     const char *help;            /**< what it does; each "\n" starts an indented continuation line */
     const char **value;          /**< set to the value given; left alone when the option is absent */
 };
 
 /**
  * @brief options_parse() for a program with options of its own (lesson 09's
- *        mistakes): they are parsed, checked and listed in `--help` with the others.
+ *        mistakes): they are parsed, checked and listed in --help with the others.
  * @param argc    from main().
  * @param argv    from main().
  * @param groups  option groups this program accepts.
- * @param summary one line saying what the program does (for `--help`).
+ * @param summary one line saying what the program does (for --help).
  * @param extra   the program's own options, ended by an entry whose name is
  *                NULL (at most OPTIONS_MAX_EXTRA), or NULL for none.
  * @param o       filled with defaults, then with the options given.
@@ -128,7 +138,7 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
 
 /**
  * @brief Print a bad-command-line message the way the parser does:
- *        "PROGRAM: MESSAGE (try 'PROGRAM \--help')" on stderr.
+ *        "PROGRAM: MESSAGE (try 'PROGRAM --help')" on stderr.
  * @param o   the parsed options (for the program's name).
  * @param fmt printf format of the message.
  * @return WS_EXIT_USAGE.

@@ -19,7 +19,7 @@
 EXTRA_DIST += docs/pages docs/capture.sh scripts/capture-lib.sh docs/screenshot.sh docs/workshop.css \
 	docs/scan-html.pl docs/pages-index.pl docs/msc-svg.pl docs/layout-probe.js docs/mbedtls-tag.sh \
 	docs/search-externals.pl docs/glossary-links.pl docs/variant.sh docs/capture-exercises.sh \
-	docs/bench-stored.sh \
+	docs/bench-stored.sh docs/doc-filter.pl \
 	tests/docs_links.test tests/docs_render.test tests/docs_browser.test
 TESTS += tests/docs_links.test tests/docs_render.test tests/docs_browser.test
 # tests/docs_render.test builds a small Doxygen project of planted pages;
@@ -27,6 +27,9 @@ TESTS += tests/docs_links.test tests/docs_render.test tests/docs_browser.test
 AM_TESTS_ENVIRONMENT += DOXYGEN='$(DOXYGEN)'; export DOXYGEN; CHROMIUM='$(CHROMIUM)'; export CHROMIUM;
 CLEAN_LOCAL_DIRS += docs/html docs/out docs/screenshots docs/variants docs/compare-2.28 docs/bench
 CLEANFILES += docs/mbedtls.tag
+# Lesson 14's tables of both mbedTLS releases, stored from real runs
+# (scripts/store-lesson14.sh; tests/lesson14.test checks them).
+EXTRA_DIST += docs/measured scripts/store-lesson14.sh
 PHONY_TARGETS += docs docs-check docs-screenshot docs-force
 
 docs: html
@@ -77,9 +80,11 @@ docs/compare-2.28/stamp:
 endif
 
 # Run every lesson against a real lesson server and keep the transcripts
-# (lesson 09's mistakes also need tests/peers/hostile_server), then the
+# (lesson 09's mistakes also need tests/peers/hostile_server, lesson 13's
+# event-loop server gets 64 clients from tests/peers/load_client), then the
 # exercises' solutions (docs/capture-exercises.sh, sourced by capture.sh).
-docs/out/capture.stamp: $(noinst_PROGRAMS) tests/peers/hostile_server certs/pki.stamp $(srcdir)/docs/capture.sh \
+docs/out/capture.stamp: $(noinst_PROGRAMS) tests/peers/hostile_server tests/peers/load_client certs/pki.stamp \
+		$(srcdir)/docs/capture.sh \
 		$(srcdir)/docs/capture-exercises.sh $(srcdir)/scripts/capture-lib.sh $(DOCS_VARIANTS) \
 		docs/compare-2.28/stamp
 	$(AM_V_GEN)rm -rf docs/out && \
