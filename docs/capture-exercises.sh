@@ -28,6 +28,27 @@ valgrind_summary() {
     } | normalise "${PORT:-0}" >"$outdir/$name.txt"
 }
 
+# start_openssl_server NAME: `openssl s_server -www` with the workshop's
+# server certificate on a free port (one a lesson server picked, then left);
+# sets PORT and SERVER_PID. Returns 1 without openssl or if it never listens.
+start_openssl_server() {
+    command -v openssl >/dev/null 2>&1 || return 1
+    start_server "$1-port"
+    stop_server
+    openssl s_server -www -accept "$PORT" -cert certs/server-ecdsa.pem -cert_chain certs/intermediate.pem \
+        -key certs/server-ecdsa.key >"$scratch/$1.log" 2>&1 </dev/null &
+    SERVER_PID=$!
+    keep_pid "$SERVER_PID"
+    local tries=100
+    until grep -q '^ACCEPT' "$scratch/$1.log" 2>/dev/null; do
+        tries=$((tries - 1))
+        if [ "$tries" -eq 0 ] || ! kill -0 "$SERVER_PID" 2>/dev/null; then
+            return 1
+        fi
+        sleep 0.1
+    done
+}
+
 start_server exercises
 main_port=$PORT main_pid=$SERVER_PID
 
@@ -236,6 +257,52 @@ capture ex09_5_noca 09_mistakes --port 4436 -- --port "$other_port"
 OTHER_PORTS=""
 stop_server
 PORT=$main_port SERVER_PID=$main_pid
+
+# --- Lesson 13 ----------------------------------------------------------------------
+capture_cmd ex13_1_threads "lessons/13_nonblocking --connections 64 | tail -n 3" \
+    bash -c 'lessons/13_nonblocking --connections 64 --port "$1" | tail -n 3' _ "$PORT"
+start_server eventloop --event-loop
+capture_cmd ex13_1_event_loop "lessons/13_nonblocking --connections 64 | tail -n 3     # against 08_server --event-loop" \
+    bash -c 'lessons/13_nonblocking --connections 64 --port "$1" | tail -n 3' _ "$PORT"
+stop_server
+if start_openssl_server s_server13; then
+    capture ex13_2 13_nonblocking --connections 4 -- --port "$PORT"
+    stop_server
+else
+    not_captured ex13_2 "openssl s_server could not be started here"
+fi
+PORT=$main_port SERVER_PID=$main_pid
+capture_cmd ex13_3 "lessons/13_nonblocking --path /hello     # rebuilt always waiting for POLLIN" \
+    docs/variants/13_nonblocking --path /hello --port "$PORT"
+start_server eventtrace --event-loop --trace --max-connections 1
+timeout 60 lessons/05_handshake --port "$PORT" >/dev/null 2>&1 </dev/null
+wait "$SERVER_PID"
+{
+    echo "\$ lessons/08_server --event-loop --trace     # and lessons/05_handshake once"
+    grep '^\[#' "$scratch/eventtrace.log"
+} | normalise "$PORT" >"$outdir/ex13_4.txt"
+PORT=$main_port SERVER_PID=$main_pid
+
+# --- Lesson 14 ----------------------------------------------------------------------
+for suite in AES-128-GCM-SHA256 CHACHA20-POLY1305-SHA256; do
+    capture_cmd "ex14_1_$suite" \
+        "lessons/14_small_ram --ciphersuite TLS-ECDHE-ECDSA-WITH-$suite | sed -n '/^This connection/,/largest records/p'" \
+        bash -c 'lessons/14_small_ram --ciphersuite "TLS-ECDHE-ECDSA-WITH-$2" --port "$1" | sed -n "/^This connection/,/largest records/p"' \
+        _ "$PORT" "$suite"
+done
+if start_openssl_server s_server14; then
+    capture_cmd ex14_2 "lessons/14_small_ram --port PORT --max-frag-len 1024 | sed -n '/^This connection/,/largest records/p'     # against openssl s_server -www" \
+        bash -c 'lessons/14_small_ram --port "$1" --max-frag-len 1024 | sed -n "/^This connection/,/largest records/p"' _ "$PORT"
+    capture_cmd ex14_3_openssl "lessons/14_small_ram --port PORT --max-frag-len 512 --trace | grep -E 'max_fragment_length|Certificate|record handshake|record application'     # against openssl s_server -www" \
+        bash -c 'lessons/14_small_ram --port "$1" --max-frag-len 512 --trace | grep -E "max_fragment_length|Certificate|record handshake|record application"' _ "$PORT"
+    stop_server
+else
+    not_captured ex14_2 "openssl s_server could not be started here"
+    not_captured ex14_3_openssl "openssl s_server could not be started here"
+fi
+PORT=$main_port SERVER_PID=$main_pid
+capture_cmd ex14_3 "lessons/14_small_ram --max-frag-len 512 --trace | grep -E 'max_fragment_length|Certificate|record handshake|record application'" \
+    bash -c 'lessons/14_small_ram --port "$1" --max-frag-len 512 --trace | grep -E "max_fragment_length|Certificate|record handshake|record application"' _ "$PORT"
 
 # --- Lesson 10 ----------------------------------------------------------------------
 # Its debug and byte-count solutions need TLS 1.3: without it (2.28) the

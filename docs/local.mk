@@ -41,7 +41,7 @@ check_DATA += docs/html/index.html
 # the exercise asks for (made to a copy by docs/variant.sh, which fails when
 # the change no longer applies), so that their solutions are real runs too.
 DOCS_VARIANTS = docs/variants/01_init$(EXEEXT) docs/variants/05_verify_optional$(EXEEXT) \
-	docs/variants/07_cleanup$(EXEEXT)
+	docs/variants/07_cleanup$(EXEEXT) docs/variants/13_nonblocking$(EXEEXT)
 DOCS_VARIANT_LINK = $(COMPILE) $(AM_LDFLAGS) $(LDFLAGS) -o $@
 docs/variants/01_init.c: $(srcdir)/lessons/01_init.c $(srcdir)/docs/variant.sh
 	$(AM_V_GEN)$(SHELL) $(srcdir)/docs/variant.sh $(srcdir)/lessons/01_init.c $@ \
@@ -60,6 +60,11 @@ docs/variants/07_cleanup.c: $(srcdir)/lessons/07_cleanup.c $(srcdir)/docs/varian
 	  's|^\( *\)mbedtls_x509_crt_free(&s->ca_chain);|\1/* mbedtls_x509_crt_free(\&s->ca_chain); */|'
 docs/variants/07_cleanup$(EXEEXT): docs/variants/07_cleanup.c $(LDADD_DEPS)
 	$(AM_V_CCLD)$(DOCS_VARIANT_LINK) docs/variants/07_cleanup.c $(LDADD) $(LIBS)
+docs/variants/13_nonblocking.c: $(srcdir)/lessons/13_nonblocking.c $(srcdir)/docs/variant.sh
+	$(AM_V_GEN)$(SHELL) $(srcdir)/docs/variant.sh $(srcdir)/lessons/13_nonblocking.c $@ \
+	  's|if (mbedtls_ssl_check_pending(&c->ssl)) {|if (0) { /* was: mbedtls_ssl_check_pending(\&c->ssl) */|'
+docs/variants/13_nonblocking$(EXEEXT): docs/variants/13_nonblocking.c $(LDADD_DEPS)
+	$(AM_V_CCLD)$(DOCS_VARIANT_LINK) docs/variants/13_nonblocking.c $(LDADD) $(LIBS)
 LDADD_DEPS = lessons/liblessons.a common/libcommon.a
 
 # mbedTLS 2.28 next to this build's release (configure: --disable-docs-compare
