@@ -45,8 +45,10 @@ normalise() {
 # capture NAME SHOWN_ARGS -- EXTRA_ARGS: run lessons/PROGRAM with the shown
 # arguments plus extra ones that are not displayed (--port); NAME.txt gets
 # the transcript. SHOWN_ARGS starts with the program (e.g. 05_handshake).
+# LESSONS_DIR (default lessons) runs the program from another build, shown
+# the same way (the mbedTLS 2.28 build of the lessons, below).
 capture() {
-    local name=$1 program=$2 shown=() extra=() status
+    local name=$1 program=$2 shown=() extra=() status dir=${LESSONS_DIR:-lessons}
     shift 2
     while [ $# -gt 0 ] && [ "$1" != -- ]; do
         shown+=("$1")
@@ -54,12 +56,12 @@ capture() {
     done
     [ $# -gt 0 ] && shift
     extra=("$@")
-    if [ ! -x "lessons/$program" ]; then
-        echo "(not captured: lessons/$program is not built with this mbedTLS $MBEDTLS_VERSION)" \
+    if [ ! -x "$dir/$program" ]; then
+        echo "(not captured: lessons/$program is not built with this mbedTLS ${LESSONS_VERSION:-$MBEDTLS_VERSION})" \
             >"$outdir/$name.txt"
         return 0
     fi
-    timeout 60 "lessons/$program" "${shown[@]}" "${extra[@]}" >"$scratch/$name.raw" 2>&1 </dev/null
+    timeout 60 "$dir/$program" "${shown[@]}" "${extra[@]}" >"$scratch/$name.raw" 2>&1 </dev/null
     status=$?
     {
         echo "\$ lessons/$program${shown[*]:+ ${shown[*]}}"
@@ -67,6 +69,29 @@ capture() {
         echo "\$ echo \$?"
         echo "$status"
     } | normalise "${PORT:-0}" >"$outdir/$name.txt"
+}
+
+# capture_cmd NAME SHOWN COMMAND...: like capture, for any command (a
+# third-party client, a lesson under strace or valgrind, a pipeline run with
+# bash -c): NAME.txt gets "$ SHOWN", what COMMAND printed, and its status.
+# Standard input comes from CAPTURE_INPUT (a file) or /dev/null.
+capture_cmd() {
+    local name=$1 line=$2 status
+    shift 2
+    timeout 60 "$@" >"$scratch/$name.raw" 2>&1 <"${CAPTURE_INPUT:-/dev/null}"
+    status=$?
+    {
+        echo "\$ $line"
+        cat "$scratch/$name.raw"
+        echo "\$ echo \$?"
+        echo "$status"
+    } | normalise "${PORT:-0}" >"$outdir/$name.txt"
+}
+
+# not_captured NAME WHY: the transcript a page shows when a run cannot be
+# made on this machine.
+not_captured() {
+    echo "(not captured: $2)" >"$outdir/$1.txt"
 }
 
 MBEDTLS_VERSION=$(sed -n 's/^MBEDTLS_VERSION = //p' Makefile 2>/dev/null)
@@ -280,8 +305,45 @@ else
 fi
 stop_server
 
+# --- mbedTLS 2.28, where it behaves differently ---------------------------------
+# The same client lessons built against the system's 2.28 (docs/compare-2.28,
+# see docs/local.mk), against this build's lesson server: TLS 1.2 only, and
+# IP addresses in a certificate not matched. A build that is 2.28 itself
+# shows its own lessons here; one without a 2.28 to compare says so.
+compare_dir=docs/compare-2.28/lessons
+compare_version=$(sed -n 's/^MBEDTLS_VERSION = //p' docs/compare-2.28/Makefile 2>/dev/null)
+case $MBEDTLS_VERSION in
+2.28.*) compare_dir=lessons compare_version=$MBEDTLS_VERSION ;;
+esac
+start_server compare
+for run in "05_handshake_228 05_handshake" "05_trace_228 05_handshake --trace --ciphersuite TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256" \
+    "05_ip_address_228 05_handshake --host 127.0.0.1" "10_tls13_228 10_tls13" \
+    "06_records_228 06_read_write --debug 3" "09_no_hostname_228 09_mistakes --mistake no-hostname"; do
+    read -r -a words <<<"$run"
+    if [ -x "$compare_dir/${words[1]}" ] && [ -n "$compare_version" ]; then
+        LESSONS_DIR=$compare_dir LESSONS_VERSION=$compare_version capture "${words[@]}" -- --port "$PORT"
+    else
+        not_captured "${words[0]}" "no mbedTLS 2.28 build of the lessons to compare with on this machine (Debian 12's libmbedtls-dev provides one)"
+    fi
+done
+echo "${compare_version:-none}" >"$outdir/compare_version.txt"
+# Lesson 06's exercise: the record types the client received, as 2.28 logs them.
+if [ -f "$scratch/06_records_228.raw" ]; then
+    {
+        echo "\$ lessons/06_read_write --debug 3 2>&1 | grep -o 'input record: msgtype = [0-9]*'"
+        grep -o 'input record: msgtype = [0-9]*' "$scratch/06_records_228.raw"
+    } >"$outdir/06_records_228.txt"
+fi
+stop_server
+
+# --- The exercises' solutions ---------------------------------------------------
+# shellcheck source=capture-exercises.sh
+. "$(dirname "$0")/capture-exercises.sh"
+
 # --- Every error line any capture produced (the errors page) -------------------
-cat "$outdir"/0*.txt | grep -E '^(\[#[0-9]+ [^]]*\] )?[a-z-]+: ' | sed 's/^\[#[^]]*\] //' \
+for f in "$outdir"/0*.txt; do
+    case $f in *_228.txt) ;; *) cat "$f" ;; esac
+done | grep -E '^(\[#[0-9]+ [^]]*\] )?[a-z-]+: ' | sed 's/^\[#[^]]*\] //' \
     | sort -u >"$outdir/errors_seen.txt"
 
 echo "captured $(find "$outdir" -name '*.txt' | wc -l) transcripts in $outdir"
