@@ -25,8 +25,11 @@
 #include <mbedtls/ecp.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
-#if defined(MBEDTLS_USE_PSA_CRYPTO) || defined(MBEDTLS_SSL_PROTO_TLS1_3) || \
-    MBEDTLS_VERSION_NUMBER >= 0x03000000
+/* PSA: always in Debian's 3.6, only on request in 2.28; a 3.6 built for a
+ * microcontroller may leave it out altogether (TLS 1.2 does not need it). */
+#if defined(MBEDTLS_PSA_CRYPTO_C) &&                                                                         \
+    (defined(MBEDTLS_USE_PSA_CRYPTO) || defined(MBEDTLS_SSL_PROTO_TLS1_3) ||                                 \
+     MBEDTLS_VERSION_NUMBER >= 0x03000000)
 #include <psa/crypto.h>
 #define COMPAT_HAVE_PSA 1
 #endif
@@ -64,6 +67,10 @@ static inline void compat_psa_free(void)
 #endif
 }
 
+/* Keys: only in a library with public-key code (not in a pre-shared-key-only
+ * build, such as the microcontroller lab's PSK profiles, mcu/profiles/). */
+#if defined(MBEDTLS_PK_C)
+#if defined(MBEDTLS_PK_PARSE_C) && defined(MBEDTLS_FS_IO)
 /**
  * @brief Parse a private key file.
  *
@@ -80,6 +87,7 @@ static inline int compat_pk_parse_keyfile(mbedtls_pk_context *pk, const char *pa
     return mbedtls_pk_parse_keyfile(pk, path, NULL);
 #endif
 }
+#endif /* MBEDTLS_PK_PARSE_C && MBEDTLS_FS_IO */
 
 /** @brief Check that a private key matches a public key (3.x wants an RNG too). */
 static inline int compat_pk_check_pair(const mbedtls_pk_context *pub, const mbedtls_pk_context *prv,
@@ -110,6 +118,7 @@ static inline int compat_pk_sign(mbedtls_pk_context *pk, mbedtls_md_type_t md, c
     return mbedtls_pk_sign(pk, md, hash, hash_len, sig, sig_len, mbedtls_ctr_drbg_random, ctr_drbg);
 #endif
 }
+#endif /* MBEDTLS_PK_C */
 
 /**
  * @brief Refuse anything older than TLS 1.2.
@@ -205,6 +214,12 @@ typedef mbedtls_ecp_group_id compat_group_t;           /**< an mbedTLS curve id 
  */
 static inline int compat_group_from_iana(uint16_t iana, compat_group_t *group)
 {
+#if !defined(MBEDTLS_ECP_C) && !defined(MBEDTLS_ECP_LIGHT)
+    /* A library without elliptic curves (pre-shared keys only) has none. */
+    (void) iana;
+    (void) group;
+    return 0;
+#else
     const mbedtls_ecp_curve_info *info = mbedtls_ecp_curve_info_from_tls_id(iana);
 
     if (info == NULL)
@@ -215,6 +230,7 @@ static inline int compat_group_from_iana(uint16_t iana, compat_group_t *group)
     *group = info->grp_id;
 #endif
     return 1;
+#endif
 }
 
 /**
@@ -233,6 +249,17 @@ static inline size_t compat_group_list(uint16_t *iana, size_t max)
         iana[n++] = info->tls_id;
     return n;
 }
+
+/**
+ * @brief 1 when the library can configure a pre-shared key
+ *        (mbedtls_ssl_conf_psk()): some PSK key exchange is built in. 3.x
+ *        renamed the 2.28 condition.
+ */
+#if defined(MBEDTLS_SSL_HANDSHAKE_WITH_PSK_ENABLED) || defined(MBEDTLS_KEY_EXCHANGE_SOME_PSK_ENABLED)
+#define COMPAT_HAVE_PSK 1
+#else
+#define COMPAT_HAVE_PSK 0
+#endif
 
 /**
  * @brief The handshake error for a certificate that fails a check of the TLS
