@@ -37,7 +37,8 @@ docs/out/capture.stamp: $(noinst_PROGRAMS) tests/peers/hostile_server certs/pki.
 # every header of bench/ joins the API reference when there is one.
 # bench/results/docs/this-build.md: the benchmark page's "This build" section
 # (a bench-quick run, or a note without benchmarks; see bench/local.mk).
-docs/html/index.html: docs/out/capture.stamp docs/Doxyfile bench/results/docs/this-build.md docs-force
+docs/html/index.html: docs/out/capture.stamp docs/Doxyfile bench/results/docs/this-build.md mcu/docs/charts.md \
+		docs-force
 	$(AM_V_GEN)sections=; \
 	for f in '$(abs_top_srcdir)'/docs/pages/*.dox '$(abs_top_srcdir)'/docs/pages/*.md; do \
 	  test -f "$$f" || continue; \

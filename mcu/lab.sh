@@ -213,8 +213,8 @@ rm -rf "$tmp"
 
 version=$(sed -n 's/^#define MBEDTLS_VERSION_STRING_FULL *"\(.*\)"/\1/p' "$MBEDTLS_SRC/include/mbedtls/build_info.h")
 debian=$(sed -n '1s/^mbedtls (\([^)]*\)).*/\1/p' "$MBEDTLS_SRC/debian/changelog" 2>/dev/null || true)
-arm_cc_version=$("${arm_prefix}gcc" -dumpversion)
-host_cc_version=$("$host_cc" -dumpversion 2>/dev/null || echo "?")
+arm_cc_version=$("${arm_prefix}gcc" -dumpfullversion 2>/dev/null || "${arm_prefix}gcc" -dumpversion)
+host_cc_version=$("$host_cc" -dumpfullversion 2>/dev/null || "$host_cc" -dumpversion 2>/dev/null || echo "?")
 qemu_version=$("$qemu" --version | sed -n '1s/.*version \([^ ]*\).*/\1/p')
 host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | sed -n 1p)
 jq -n --slurpfile benchmarks "$entries" \

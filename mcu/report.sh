@@ -90,8 +90,9 @@ failures() {
 
 failed=$(failures)
 {
-    jq -r '.context | "Measured \(.date | sub("T.*"; "")) with \(.mbedtls_version); board: \(.cpu_model);
-compiler \(.compiler); \(.build_flags). The lab took \(.lab_seconds) s on \(.num_cpus) CPUs."' "$result"
+    jq -r '.context | "Measured \(.date | sub("T.*"; "")) with \(.mbedtls_version) on \(.cpu_model);
+compiler \(.compiler), flags `\(.build_flags)`. The whole lab took \(.lab_seconds) s on \(.num_cpus) CPUs
+(load average \(.load_avg[0] // "?") at the end)."' "$result"
     echo
     table
     if [ -n "$failed" ]; then
