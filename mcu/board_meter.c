@@ -19,7 +19,11 @@
  * so it includes main()'s own frames, as a device's task stack would.
  *
  * The arena, the meter's table and the stack are in the linker script's .lab
- * section and stack region, apart from the program's own static RAM.
+ * section and stack region, apart from the program's own static RAM. The
+ * meter's bookkeeping costs about a hundred instructions per block: the lab
+ * counts the handshake's instructions in a second image linked without the
+ * wrappers (mcu/lab.mk, ARM_NO_METER), where the calls go straight to
+ * mbedTLS's allocator.
  */
 #include "board_meter.h"
 

@@ -33,8 +33,8 @@ size_t meter_arena_size(void);
 
 /**
  * @brief mbedTLS allocations since the last heap_reset_peak(), that is,
- *        in the last handshake (the meter's own work, a few dozen
- *        instructions per allocation, is in the instruction counts).
+ *        in the last handshake (0 in the image linked without the meter's
+ *        wrappers, which mcu/lab.mk counts the instructions with).
  */
 unsigned long meter_allocations(void);
 

@@ -20,6 +20,8 @@
 #   V/sizes.txt       arm-none-eabi-size -A of it, and
 #   V/parts.txt       what each library takes (mcu/mapsize.awk)
 #   both/run.txt      (arm) what the image printed under qemu-system-arm
+#   both/count.txt    (arm) the same, from both/count.elf: the same objects
+#                     linked without the heap meter, for the instructions
 #   both/lab, run.txt (host) the same program for this machine, and its output
 #
 # Before anything else, $(LAB)/P/check.ok: the profile passes mbedTLS's
@@ -91,7 +93,13 @@ app_flags = $(APP_WARN) -std=c11 -isystem $(MBEDTLS_SRC)/include -I$(SRC)/common
 	$(if $(filter host,$(1)),-DBENCH_HEAP_WRAP)
 
 ARM_LDFLAGS = $(ARM_ARCH) -nostartfiles -T $(SRC)/mcu/mps2-an386.ld --specs=nano.specs --specs=rdimon.specs \
-	-Wl,--gc-sections -Wl,--wrap=mbedtls_calloc,--wrap=mbedtls_free
+	-Wl,--gc-sections
+# The heap meter (mcu/board_meter.c) sees every allocation through these
+# wrappers. For the instruction count the same objects are linked once more
+# without them: the meter's bookkeeping (about 100 instructions per block)
+# would otherwise be counted as the handshake's.
+ARM_METER = -Wl,--wrap=mbedtls_calloc,--wrap=mbedtls_free
+ARM_NO_METER = -Wl,--defsym=__real_mbedtls_calloc=mbedtls_calloc,--defsym=__real_mbedtls_free=mbedtls_free
 HOST_LDFLAGS = -Wl,--gc-sections -Wl,--wrap=calloc,--wrap=free
 QEMU_RUN = $(QEMU) -M mps2-an386 -nographic -monitor none -serial none \
 	-semihosting-config enable=on,target=native -icount shift=$(ICOUNT_SHIFT)
@@ -165,7 +173,7 @@ endef
 define image_rules
 $(LAB)/$(1)/arm/$(2)/image.elf: $(call app_objs,$(1),arm,$(2)) $(LAB)/$(1)/arm/$(2)/libmbedtls.a \
 		$(LAB)/$(1)/arm/both/libmbedx509.a $(LAB)/$(1)/arm/both/libmbedcrypto.a $(SRC)/mcu/mps2-an386.ld
-	@$(ARM_CC) $(ARM_LDFLAGS) -Wl,-Map=$(LAB)/$(1)/arm/$(2)/image.map -o $$@ \
+	@$(ARM_CC) $(ARM_LDFLAGS) $(ARM_METER) -Wl,-Map=$(LAB)/$(1)/arm/$(2)/image.map -o $$@ \
 		$(call app_objs,$(1),arm,$(2)) $(LAB)/$(1)/arm/$(2)/libmbedtls.a \
 		$(LAB)/$(1)/arm/both/libmbedx509.a $(LAB)/$(1)/arm/both/libmbedcrypto.a
 	@echo "mcu-lab: linked $$@"
@@ -177,13 +185,25 @@ $(LAB)/$(1)/arm/$(2)/parts.txt: $(LAB)/$(1)/arm/$(2)/image.elf $(SRC)/mcu/mapsiz
 	@awk -f $(SRC)/mcu/mapsize.awk $(LAB)/$(1)/arm/$(2)/image.map >$$@
 endef
 
+# $(call qemu_run,PROFILE), in a recipe: run the image $< under qemu, its
+# output to $@ (to $@.out, and a message, when it fails).
+qemu_run = echo "mcu-lab: $(1): running $(notdir $<) under qemu"; \
+	if timeout $(RUN_TIMEOUT) $(QEMU_RUN) -kernel $< >$@.out 2>&1; then mv $@.out $@; \
+	else status=$$?; echo "mcu-lab: $(1): $(notdir $<) failed under qemu (exit $$status):" >&2; \
+	  tail -5 $@.out >&2; exit 1; fi
+
 # $(call run_rules,PROFILE): the handshake, on the emulated board and on the host.
 define run_rules
+$(LAB)/$(1)/arm/both/count.elf: $(call app_objs,$(1),arm,both) $(LAB)/$(1)/arm/both/libmbedtls.a \
+		$(LAB)/$(1)/arm/both/libmbedx509.a $(LAB)/$(1)/arm/both/libmbedcrypto.a $(SRC)/mcu/mps2-an386.ld
+	@$(ARM_CC) $(ARM_LDFLAGS) $(ARM_NO_METER) -o $$@ $(call app_objs,$(1),arm,both) \
+		$(LAB)/$(1)/arm/both/libmbedtls.a $(LAB)/$(1)/arm/both/libmbedx509.a $(LAB)/$(1)/arm/both/libmbedcrypto.a
+
 $(LAB)/$(1)/arm/both/run.txt: $(LAB)/$(1)/arm/both/image.elf
-	@echo "mcu-lab: $(1): running the Cortex-M4 image under qemu"
-	@if timeout $(RUN_TIMEOUT) $(QEMU_RUN) -kernel $$< >$$@.out 2>&1; then mv $$@.out $$@; \
-	else status=$$$$?; echo "mcu-lab: $(1): the image failed under qemu (exit $$$$status):" >&2; \
-	  tail -5 $$@.out >&2; exit 1; fi
+	@$$(call qemu_run,$(1))
+
+$(LAB)/$(1)/arm/both/count.txt: $(LAB)/$(1)/arm/both/count.elf
+	@$$(call qemu_run,$(1))
 
 $(LAB)/$(1)/host/both/lab: $(call app_objs,$(1),host,both) $(LAB)/$(1)/host/both/libmbedtls.a \
 		$(LAB)/$(1)/host/both/libmbedx509.a $(LAB)/$(1)/host/both/libmbedcrypto.a
@@ -198,10 +218,11 @@ endef
 
 ifeq ($(PARTS),quick)
 VARIANTS_arm = both
-profile_goal = $(LAB)/$(1)/arm/both/run.txt $(LAB)/$(1)/arm/both/sizes.txt $(LAB)/$(1)/arm/both/parts.txt
+profile_goal = $(LAB)/$(1)/arm/both/run.txt $(LAB)/$(1)/arm/both/count.txt $(LAB)/$(1)/arm/both/sizes.txt \
+	$(LAB)/$(1)/arm/both/parts.txt
 else
 VARIANTS_arm = both client server
-profile_goal = $(LAB)/$(1)/arm/both/run.txt $(LAB)/$(1)/host/both/run.txt \
+profile_goal = $(LAB)/$(1)/arm/both/run.txt $(LAB)/$(1)/arm/both/count.txt $(LAB)/$(1)/host/both/run.txt \
 	$(foreach v,both client server,$(LAB)/$(1)/arm/$(v)/sizes.txt $(LAB)/$(1)/arm/$(v)/parts.txt)
 endif
 VARIANTS_host = both

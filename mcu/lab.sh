@@ -165,16 +165,21 @@ tmp="$out/.collect"
 mkdir -p "$tmp"
 for p in "${profiles[@]}"; do
     arm_run="$build/$p/arm/both/run.txt"
+    count_run="$build/$p/arm/both/count.txt"
     host_run="$build/$p/host/both/run.txt"
     summary=$(sed -n "s/^#define MCU_PROFILE_SUMMARY *\"\(.*\)\"/\1/p" "$profile_dir/$p.h")
     problem=
-    if [ ! -f "$arm_run" ] || ! grep -q '^mcu-lab: handshake complete' "$arm_run"; then
+    if [ ! -f "$arm_run" ] || ! grep -q '^mcu-lab: handshake complete' "$arm_run" ||
+        [ ! -f "$count_run" ] || ! grep -q '^mcu-lab: handshake complete' "$count_run"; then
         problem=$(why "$p")
     else
-        expected=$(value "$arm_run" icount_check_expected)
-        got=$(value "$arm_run" icount_check_measured)
+        expected=$(value "$count_run" icount_check_expected)
+        got=$(value "$count_run" icount_check_measured)
         if [ -z "$got" ] || [ $((got - expected)) -lt 0 ] || [ $((got - expected)) -gt 200 ]; then
             problem="the instruction counter is off: a loop of $expected instructions measured ${got:-nothing} (qemu without -icount shift=6?)"
+        elif ! cmp -s <(figures "$arm_run" | grep -E '^(bytes_c2s|bytes_s2c|flights) ') \
+            <(figures "$count_run" | grep -E '^(bytes_c2s|bytes_s2c|flights) '); then
+            problem="the images with and without the heap meter made different handshakes (bytes or flights differ)"
         fi
     fi
     if [ -z "$problem" ] && [ "$parts" = full ] && { [ ! -f "$host_run" ] || ! grep -q '^mcu-lab: handshake complete' "$host_run"; }; then
@@ -187,8 +192,15 @@ for p in "${profiles[@]}"; do
         continue
     fi
     measured+=("$p")
-    # The board: the handshake image's run, the sizes of the three images.
-    figures "$arm_run" | sed 's/^\(arena_high_water\|arena_size\|program_stack\|stack_region\|allocations\|contexts\|total_peak_heap\|icount_check_[a-z]*\) /mcu_&/' >"$tmp/arm"
+    # The board: heap and stack from the metered image, instructions from
+    # the same objects linked without the meter (the metered counts are
+    # kept as *_instructions_metered), the sizes of the three images.
+    figures "$arm_run" | grep -v '^icount_check_' |
+        sed 's/^\(client\|server\)_instructions /&metered /; s/_instructions metered /_instructions_metered /
+             s/^\(arena_high_water\|arena_size\|program_stack\|stack_region\|allocations\|contexts\|total_peak_heap\) /mcu_&/' \
+        >"$tmp/arm"
+    figures "$count_run" | grep -E '^((client|server)_instructions|icount_check_[a-z]+) ' |
+        sed 's/^icount_check_/mcu_icount_check_/' >>"$tmp/arm"
     part_sizes "$build/$p/arm/both" mcu >"$tmp/sizes"
     if [ "$parts" = full ]; then
         part_sizes "$build/$p/arm/client" client >>"$tmp/sizes"
