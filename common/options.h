@@ -24,7 +24,11 @@ enum option_groups {
     OPTS_CONFIG = 1 << 1,  /**< --ciphersuite, --groups, --timeout (stage 03 on) */
     OPTS_CONNECT = 1 << 2, /**< --host, --port, --servername (stage 04 on) */
     OPTS_HTTP = 1 << 3,    /**< --path (stage 06 on) */
-    OPTS_SERVER = 1 << 4   /**< --bind, --port, --require-client-cert, --max-connections, --threads */
+    OPTS_SERVER = 1 << 4,  /**< --bind, --port, --require-client-cert, --max-connections, --threads,
+                               --event-loop */
+    /* lessons 13-14 */
+    OPTS_NONBLOCKING = 1 << 5, /**< --connections (lesson 13) */
+    OPTS_SMALL_RAM = 1 << 6    /**< --max-frag-len (lesson 14) */
 };
 
 /** @brief Longest --host or --servername (a DNS name has at most 253 characters). */
@@ -38,6 +42,9 @@ enum option_groups {
 
 /** @brief Longest --groups list. */
 #define OPTIONS_MAX_GROUPS 8
+
+/** @brief Most --connections (lesson 13). */
+#define OPTIONS_MAX_CONNECTIONS 256
 
 /** @brief The key exchange groups offered and accepted unless --groups says otherwise. */
 #define OPTIONS_DEFAULT_GROUPS "x25519,secp256r1"
@@ -71,6 +78,10 @@ struct options {
     int require_client_cert;      /**< ask for and verify a client certificate */
     long max_connections;         /**< stop after this many connections (0 = never) */
     int threads;                  /**< connections served at once */
+    /* lessons 13-14 */
+    int event_loop;               /**< --event-loop: one thread serves every client (lesson 13) */
+    int connections;              /**< --connections: TLS connections lesson 13 drives at once */
+    unsigned max_frag_len;        /**< --max-frag-len: 512, 1024, 2048 or 4096; 0 = not asked (lesson 14) */
 };
 
 /**

@@ -14,10 +14,15 @@
 # of the rules below, and add seeds. fuzz/corpus is distributed as a whole.
 
 FUZZ_TARGETS = fuzz/fuzz_record_decoder fuzz/fuzz_http fuzz/fuzz_options
-fuzz_record_decoder_SOURCES_FUZZ = $(srcdir)/common/record_decoder.c
+# The decoder's layers and the name tables, as common/local.mk lists them (DECODER_FILES,
+# TLS_NAMES_TABLES; the rule compiles the .c files among them). The decoder asks mbedTLS's X.509
+# parser about certificates, so it links mbedTLS (not instrumented).
+fuzz_record_decoder_SOURCES_FUZZ = $(DECODER_FILES) common/tls_names.c common/tls_names.h \
+	common/record_decoder.h $(TLS_NAMES_TABLES)
+fuzz_record_decoder_LIBS_FUZZ = $(MBEDTLS_LIBS)
 fuzz_http_SOURCES_FUZZ = $(srcdir)/common/http.c
 fuzz_options_SOURCES_FUZZ = $(srcdir)/common/options.c $(srcdir)/common/report.c \
-	$(srcdir)/common/record_decoder.c
+	$(srcdir)/common/tls_names.c
 fuzz_options_LIBS_FUZZ = $(MBEDTLS_LIBS)
 
 FUZZ_SECONDS = 60
@@ -31,11 +36,11 @@ CLEAN_LOCAL_DIRS += fuzz-artifacts
 PHONY_TARGETS += fuzz fuzz-smoke
 
 if HAVE_LIBFUZZER
-fuzz/fuzz_record_decoder: $(srcdir)/fuzz/fuzz_record_decoder.c $(fuzz_record_decoder_SOURCES_FUZZ) \
-		$(srcdir)/common/record_decoder.h
+fuzz/fuzz_record_decoder: $(srcdir)/fuzz/fuzz_record_decoder.c $(fuzz_record_decoder_SOURCES_FUZZ)
 	@$(MKDIR_P) fuzz
 	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/fuzz/fuzz_record_decoder.c \
-		$(fuzz_record_decoder_SOURCES_FUZZ)
+		`for f in $(fuzz_record_decoder_SOURCES_FUZZ); do case $$f in *.c) echo $(srcdir)/$$f;; esac; done` \
+		$(fuzz_record_decoder_LIBS_FUZZ)
 
 fuzz/fuzz_http: $(srcdir)/fuzz/fuzz_http.c $(fuzz_http_SOURCES_FUZZ) $(srcdir)/common/http.h
 	@$(MKDIR_P) fuzz

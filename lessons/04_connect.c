@@ -101,13 +101,13 @@ int stage_attach_debug_taps(struct tls_session *s, const struct options *o)
     /* --keylog with mbedTLS 3.x: the key export callback is per connection. */
     if (s->keylog.file != NULL)
         compat_ssl_key_export(&s->ssl, &s->keylog.export);
-    if (!o->trace && !s->watch_alerts)
+    if (!o->trace && !s->decode_always)
         return WS_EXIT_OK;
     /* --trace: put the tap between mbedTLS and the socket. It forwards every
      * call to mbedtls_net_send/mbedtls_net_recv_timeout and prints the TLS
-     * records it sees; without --trace it only watches (lesson 09 reads the
-     * alerts it saw). Trace lines then come between narration lines, so
-     * narration switches to whole lines. */
+     * records it sees; without --trace it only watches (lessons 09 and 10 ask
+     * its decoder what crossed the wire). Trace lines then come between
+     * narration lines, so narration switches to whole lines. */
     if (o->trace)
         narrate_set_thread_prefix("");
     if (trace_bio_init(&s->trace, &s->net, mbedtls_net_send, mbedtls_net_recv_timeout, 0,
