@@ -14,17 +14,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <mbedtls/error.h>
-
 #include "clock.h"
 #include "heap.h"
 #include "record_decoder.h"
 
 const char *const tls_pair_group_name = "secp256r1";
 
+#if COMPAT_HAVE_PSK
 /* The pre-shared key of the PSK suites: a benchmark value, not a secret. */
 static const unsigned char psk_key[16] = "workshop-psk-key";
 static const char psk_identity[] = "workshop";
+#endif
 
 static const char *const side_name[2] = {"client", "server"};
 
@@ -38,8 +38,8 @@ static int fail(struct tls_pair *p, const char *function, int ret)
 {
     char text[120];
 
-    mbedtls_strerror(ret, text, sizeof(text));
-    snprintf(p->error, sizeof(p->error), "%.120s failed: -0x%04X %.70s", function, (unsigned) -ret, text);
+    snprintf(p->error, sizeof(p->error), "%.120s failed: -0x%04X %.70s", function, (unsigned) -ret,
+             error_text(ret, text, sizeof(text)));
     return -1;
 }
 
@@ -107,12 +107,20 @@ static int configure_extras(struct tls_pair *p, enum mem_side side)
             return fail(p, "the configuration's tuning", ret);
     }
     if (q->key == NULL) {
+#if COMPAT_HAVE_PSK
         ret = mbedtls_ssl_conf_psk(conf, psk_key, sizeof(psk_key), (const unsigned char *) psk_identity,
                                    sizeof(psk_identity) - 1);
         if (ret != 0)
             return fail(p, "mbedtls_ssl_conf_psk", ret);
+#else
+        snprintf(p->error, sizeof(p->error), "no pre-shared-key exchange is in this library");
+        return -1;
+#endif
     }
-#if defined(MBEDTLS_SSL_SESSION_TICKETS)
+    /* The client's ticket switch, the server's cache and ticket keys: each
+     * exists only in a library with that side (the microcontroller lab,
+     * mcu/, builds one side alone too). */
+#if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
     mbedtls_ssl_conf_session_tickets(conf, q->resume == RESUME_TICKET ? MBEDTLS_SSL_SESSION_TICKETS_ENABLED
                                                                       : MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
 #endif
@@ -124,22 +132,24 @@ static int configure_extras(struct tls_pair *p, enum mem_side side)
         return 0;
     }
     if (q->resume == RESUME_CACHE) {
-#if defined(MBEDTLS_SSL_CACHE_C)
+#if defined(MBEDTLS_SSL_CACHE_C) && defined(MBEDTLS_SSL_SRV_C)
         mbedtls_ssl_conf_session_cache(conf, &p->cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
 #else
-        snprintf(p->error, sizeof(p->error), "MBEDTLS_SSL_CACHE_C is not in this library");
+        snprintf(p->error, sizeof(p->error),
+                 "MBEDTLS_SSL_CACHE_C (or MBEDTLS_SSL_SRV_C) is not in this library");
         return -1;
 #endif
     }
     if (q->resume == RESUME_TICKET) {
-#if defined(MBEDTLS_SSL_TICKET_C)
+#if defined(MBEDTLS_SSL_TICKET_C) && defined(MBEDTLS_SSL_SRV_C)
         ret = compat_ssl_ticket_setup(&p->ticket, compat_rng_random, &p->end[side].rng, 86400);
         if (ret != 0)
             return fail(p, "mbedtls_ssl_ticket_setup", ret);
         mbedtls_ssl_conf_session_tickets_cb(conf, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse,
                                             &p->ticket);
 #else
-        snprintf(p->error, sizeof(p->error), "MBEDTLS_SSL_TICKET_C is not in this library");
+        snprintf(p->error, sizeof(p->error),
+                 "MBEDTLS_SSL_TICKET_C (or MBEDTLS_SSL_SRV_C) is not in this library");
         return -1;
 #endif
     }
@@ -252,11 +262,16 @@ int tls_pair_reset(struct tls_pair *p)
             return fail(p, "mbedtls_ssl_session_reset", ret);
     }
     if (p->params.resume != RESUME_NONE) {
+#if defined(MBEDTLS_SSL_CLI_C)
         heap_set_side(HEAP_CLIENT);
         ret = mbedtls_ssl_set_session(&p->end[MEM_CLIENT].ssl, &p->saved);
         heap_set_side(HEAP_OTHER);
         if (ret != 0)
             return fail(p, "mbedtls_ssl_set_session", ret);
+#else
+        snprintf(p->error, sizeof(p->error), "resumption needs a client (MBEDTLS_SSL_CLI_C)");
+        return -1;
+#endif
     }
     return 0;
 }
@@ -390,9 +405,13 @@ static int first_handshakes(struct tls_pair *p)
     full_s2c = p->cost.wire_bytes[MEM_SERVER];
     if (params->tls13 && receive_tls13_ticket(p) != 0)
         return -1;
+#if defined(MBEDTLS_SSL_CLI_C)
     ret = mbedtls_ssl_get_session(&p->end[MEM_CLIENT].ssl, &p->saved);
     if (ret != 0)
         return fail(p, "mbedtls_ssl_get_session", ret);
+#else
+    (void) ret;
+#endif
     if (tls_pair_reset(p) != 0 || tls_pair_handshake(p) != 0)
         return -1;
     if (params->tls13) {

@@ -64,8 +64,11 @@
 #include <mbedtls/ecp.h>
 #include <mbedtls/entropy.h>
 #endif
-#if defined(MBEDTLS_USE_PSA_CRYPTO) || defined(MBEDTLS_SSL_PROTO_TLS1_3) ||                                  \
-    MBEDTLS_VERSION_NUMBER >= 0x03000000
+/* PSA: always in Debian's 3.6 and in 4.x, only on request in 2.28; a 3.6
+ * built for a microcontroller may leave it out (TLS 1.2 does not need it). */
+#if (defined(MBEDTLS_PSA_CRYPTO_C) || !COMPAT_HAVE_LEGACY_CRYPTO) &&                                         \
+    (defined(MBEDTLS_USE_PSA_CRYPTO) || defined(MBEDTLS_SSL_PROTO_TLS1_3) ||                                 \
+     MBEDTLS_VERSION_NUMBER >= 0x03000000)
 #include <psa/crypto.h>
 #define COMPAT_HAVE_PSA 1
 #endif
@@ -225,6 +228,10 @@ static inline void compat_conf_rng(mbedtls_ssl_config *conf, int (*f_rng)(void *
 #endif
 }
 
+/* Keys: only in a library with public-key code (not in a pre-shared-key-only
+ * 3.6 build, such as the microcontroller lab's PSK profiles, mcu/profiles/). */
+#if !COMPAT_HAVE_LEGACY_CRYPTO || defined(MBEDTLS_PK_C)
+#if !COMPAT_HAVE_LEGACY_CRYPTO || (defined(MBEDTLS_PK_PARSE_C) && defined(MBEDTLS_FS_IO))
 /**
  * @brief Parse a private key file.
  *
@@ -241,6 +248,7 @@ static inline int compat_pk_parse_keyfile(mbedtls_pk_context *pk, const char *pa
     return mbedtls_pk_parse_keyfile(pk, path, NULL);
 #endif
 }
+#endif /* parse and files */
 
 /** @brief Check that a private key matches a public key (3.6 wants an RNG too; 2.28 and 4.x do not). */
 static inline int compat_pk_check_pair(const mbedtls_pk_context *pub, const mbedtls_pk_context *prv,
@@ -299,6 +307,7 @@ static inline const char *compat_pk_name(const mbedtls_pk_context *pk)
     return name;
 #endif
 }
+#endif /* public-key code */
 
 #if defined(MBEDTLS_SSL_TICKET_C)
 /**
@@ -466,7 +475,12 @@ static inline const uint16_t *compat_groups_built_in(void)
  */
 static inline int compat_group_from_iana(uint16_t iana, compat_group_t *group)
 {
-#if COMPAT_HAVE_LEGACY_CRYPTO
+#if COMPAT_HAVE_LEGACY_CRYPTO && !defined(MBEDTLS_ECP_C) && !defined(MBEDTLS_ECP_LIGHT)
+    /* A 3.6 library without elliptic curves (pre-shared keys only) has none. */
+    (void) iana;
+    (void) group;
+    return 0;
+#elif COMPAT_HAVE_LEGACY_CRYPTO
     const mbedtls_ecp_curve_info *info = mbedtls_ecp_curve_info_from_tls_id(iana);
 
     if (info == NULL)
@@ -509,6 +523,17 @@ static inline size_t compat_group_list(uint16_t *iana, size_t max)
 #endif
     return n;
 }
+
+/**
+ * @brief 1 when the library can configure a pre-shared key
+ *        (mbedtls_ssl_conf_psk()): some PSK key exchange is built in. 3.x
+ *        renamed the 2.28 condition.
+ */
+#if defined(MBEDTLS_SSL_HANDSHAKE_WITH_PSK_ENABLED) || defined(MBEDTLS_KEY_EXCHANGE_SOME_PSK_ENABLED)
+#define COMPAT_HAVE_PSK 1
+#else
+#define COMPAT_HAVE_PSK 0
+#endif
 
 /**
  * @brief The handshake error for a certificate that fails a check of the TLS

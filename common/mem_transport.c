@@ -5,15 +5,27 @@
  */
 #include "mem_transport.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Sockets are optional: a board without an operating system (the
+ * microcontroller lab, mcu/) has only the memory pipes. */
+#if defined(__has_include)
+#if __has_include(<sys/socket.h>)
+#define MEM_TRANSPORT_SOCKETS 1
+#endif
+#else
+#define MEM_TRANSPORT_SOCKETS 1
+#endif
+#if defined(MEM_TRANSPORT_SOCKETS)
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
+#endif
 
 #include <mbedtls/ssl.h>
 
@@ -34,6 +46,7 @@ void mem_transport_use_sockets(struct mem_transport *t, int client_fd, int serve
     t->fd[MEM_SERVER] = server_fd;
 }
 
+#if defined(MEM_TRANSPORT_SOCKETS)
 /* Non-blocking, so that a receive with nothing pending returns at once and the
  * single-threaded loop can let the other side run; no Nagle, so small
  * handshake messages are not held back. */
@@ -80,6 +93,14 @@ fail:
         close(listener);
     return -1;
 }
+#else
+int mem_transport_open_tcp(struct mem_transport *t)
+{
+    (void) t;
+    errno = ENOSYS;
+    return -1;
+}
+#endif
 
 void mem_transport_reset_counters(struct mem_transport *t)
 {
@@ -124,6 +145,7 @@ int mem_transport_send(void *ctx, const unsigned char *buf, size_t len)
     struct mem_transport *t = end->transport;
     struct mem_pipe *p = &t->pipe[end->side];
 
+#if defined(MEM_TRANSPORT_SOCKETS)
     if (t->fd[end->side] >= 0) {
         ssize_t n = send(t->fd[end->side], buf, len, MSG_NOSIGNAL);
         if (n < 0)
@@ -132,6 +154,7 @@ int mem_transport_send(void *ctx, const unsigned char *buf, size_t len)
         count_sent(t, end->side, (size_t) n);
         return (int) n;
     }
+#endif
     /* Drop what the peer has already read before growing the buffer. */
     if (p->pos == p->len)
         p->pos = p->len = 0;
@@ -160,6 +183,7 @@ int mem_transport_recv(void *ctx, unsigned char *buf, size_t len)
     struct mem_pipe *p = &t->pipe[peer];
     size_t avail;
 
+#if defined(MEM_TRANSPORT_SOCKETS)
     if (t->fd[end->side] >= 0) {
         ssize_t n = recv(t->fd[end->side], buf, len, 0);
         if (n < 0)
@@ -169,6 +193,7 @@ int mem_transport_recv(void *ctx, unsigned char *buf, size_t len)
             return MBEDTLS_ERR_SSL_CONN_EOF;
         return (int) n;
     }
+#endif
     avail = p->len - p->pos;
     if (avail == 0)
         return MBEDTLS_ERR_SSL_WANT_READ;

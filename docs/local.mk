@@ -117,7 +117,7 @@ docs/bench/stored-run.md: $(BENCH_STORED_RUN) $(srcdir)/docs/bench-stored.sh $(s
 	$(AM_V_GEN)bash $(srcdir)/docs/bench-stored.sh $(BENCH_STORED_RUN) docs/bench
 
 docs/html/index.html: docs/out/capture.stamp docs/Doxyfile docs/mbedtls.tag bench/results/docs/this-build.md \
-		docs/bench/stored-run.md docs-force
+		docs/bench/stored-run.md mcu/docs/charts.md docs-force
 	$(AM_V_GEN)sections=; \
 	for f in '$(abs_top_srcdir)'/docs/pages/*.dox '$(abs_top_srcdir)'/docs/pages/*.md; do \
 	  test -f "$$f" || continue; \

@@ -65,7 +65,9 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
      * only when told to. */
     authmode = (is_client || o->require_client_cert) ? MBEDTLS_SSL_VERIFY_REQUIRED : MBEDTLS_SSL_VERIFY_NONE;
     mbedtls_ssl_conf_authmode(&s->conf, authmode);
+#if defined(MBEDTLS_X509_CRT_PARSE_C) /* not in a pre-shared-key-only library */
     mbedtls_ssl_conf_ca_chain(&s->conf, &s->ca_chain, s->have_crl ? &s->crl : NULL);
+#endif
     /* [config-verify] */
 
     /* [config-rng-version] */
@@ -74,6 +76,7 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
     /* [config-rng-version] */
 
     /* [config-own-cert] */
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     if (o->cert_file != NULL) {
         ret = mbedtls_ssl_conf_own_cert(&s->conf, &s->own_cert, &s->own_key);
         if (ret != 0) {
@@ -82,6 +85,7 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
             return WS_EXIT_SETUP;
         }
     }
+#endif
     /* [config-own-cert] */
 
     /* [config-groups] */

@@ -32,6 +32,9 @@ int stage_attach_bio(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, c
         report_mbedtls_error("connect", "mbedtls_ssl_setup", ret);
         return WS_EXIT_SETUP;
     }
+    /* (A library for pre-shared keys only has no certificates to check the
+     * name against, and no such call.) */
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     if (servername != NULL) {
         ret = mbedtls_ssl_set_hostname(ssl, servername);
         if (ret != 0) {
@@ -40,6 +43,7 @@ int stage_attach_bio(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, c
             return WS_EXIT_SETUP;
         }
     }
+#endif
     /* The TLS layer moves its bytes only through these callbacks: it knows
      * nothing about sockets. */
     mbedtls_ssl_set_bio(ssl, bio, f_send, f_recv, f_recv_timeout);
@@ -47,14 +51,19 @@ int stage_attach_bio(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, c
     return WS_EXIT_OK;
 }
 
+/* Sockets, from here on: a library built without them (MBEDTLS_NET_C off,
+ * as on a microcontroller, mcu/) has only stage_attach_bio(). */
+#if defined(MBEDTLS_NET_C)
 int stage_attach(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, mbedtls_net_context *net,
                  const char *servername)
 {
     /* Plain send, and a receive that honours the read timeout from lesson 03. */
     return stage_attach_bio(ssl, conf, servername, net, mbedtls_net_send, NULL, mbedtls_net_recv_timeout);
 }
+#endif
 /* [attach] */
 
+#if defined(MBEDTLS_NET_C)
 /* [connect] */
 int stage_connect_tcp(mbedtls_net_context *net, const char *host, const char *port)
 {
@@ -110,6 +119,7 @@ int stage_attach_debug_taps(struct tls_session *s, const struct options *o)
     return WS_EXIT_OK;
 }
 /* [debug-taps] */
+#endif /* MBEDTLS_NET_C */
 
 #if !defined(LESSON_LIBRARY)
 int main(int argc, char **argv)

@@ -30,6 +30,29 @@
 
 #include "decoder.h"
 
+size_t integer_bits(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    size_t bits;
+
+    while (i < n && p[i] == 0) {
+        i++;
+    }
+    if (i == n) {
+        return 0;
+    }
+    bits = (n - i) * 8;
+    for (unsigned char top = p[i]; (top & 0x80) == 0; top = (unsigned char) (top << 1)) {
+        bits--;
+    }
+    return bits;
+}
+
+/* The rest reads certificates with mbedTLS's parser, which a library built
+ * for pre-shared keys only (the microcontroller lab's PSK profiles, mcu/)
+ * does not have. */
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
+
 /** Attributes of one distinguished name, in DER order (most general first). */
 struct dn {
     struct {
@@ -172,24 +195,6 @@ void x509_append_name(struct sbuf *sb, const unsigned char *der, size_t len)
     sb_dn(sb, &dn);
 }
 
-size_t integer_bits(const unsigned char *p, size_t n)
-{
-    size_t i = 0;
-    size_t bits;
-
-    while (i < n && p[i] == 0) {
-        i++;
-    }
-    if (i == n) {
-        return 0;
-    }
-    bits = (n - i) * 8;
-    for (unsigned char top = p[i]; (top & 0x80) == 0; top = (unsigned char) (top << 1)) {
-        bits--;
-    }
-    return bits;
-}
-
 /** The curve of an EC key, from the algorithm parameters of the certificate's
  *  SubjectPublicKeyInfo, named as the TLS groups registry names it. */
 static void sb_ec_curve(struct sbuf *sb, const mbedtls_x509_buf *spki)
@@ -278,3 +283,18 @@ void x509_print_summary(const struct record_decoder *d, int depth, size_t index,
     decoder_emit(d, depth, "    %s", line);
     mbedtls_x509_crt_free(&crt);
 }
+#else
+void x509_append_name(struct sbuf *sb, const unsigned char *der, size_t len)
+{
+    (void) der;
+    sb_printf(sb, "(a name of %zu bytes: this mbedTLS has no X.509 parser)", len);
+}
+
+void x509_print_summary(const struct record_decoder *d, int depth, size_t index, const unsigned char *der,
+                        size_t len)
+{
+    (void) der;
+    decoder_emit(d, depth, "[%zu] %zu bytes: a certificate (this mbedTLS has no X.509 parser to read it)",
+                 index, len);
+}
+#endif /* MBEDTLS_X509_CRT_PARSE_C */
