@@ -9,7 +9,7 @@
 
 #include "address.h"
 
-static void address_format(const struct sockaddr_storage *sa, char *out, size_t len)
+void address_format(const struct sockaddr_storage *sa, char *out, size_t len)
 {
     char host[INET6_ADDRSTRLEN] = "?";
     unsigned port = 0;

@@ -26,4 +26,12 @@ enum address_end {
  */
 int address_of_socket(int fd, enum address_end end, char *out, size_t len);
 
+/**
+ * @brief Write an address (from recvfrom(), say) as address_of_socket() does.
+ * @param sa  the address.
+ * @param out where the text goes.
+ * @param len the size of @p out.
+ */
+void address_format(const struct sockaddr_storage *sa, char *out, size_t len);
+
 #endif /* WORKSHOP_ADDRESS_H */

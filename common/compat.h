@@ -473,4 +473,19 @@ static inline void compat_ssl_key_export(mbedtls_ssl_context *ssl, struct compat
 #define COMPAT_NO_HOSTNAME_RESULT 0
 #endif
 
+/**
+ * @brief DTLS connection IDs (RFC 9146): 3.x with MBEDTLS_SSL_DTLS_CONNECTION_ID
+ *        (on in Debian's 3.6), in the RFC's record format
+ *        (MBEDTLS_SSL_DTLS_CONNECTION_ID_COMPAT 0, the default).
+ *
+ * 2.28 only has an earlier draft's format, and Debian's 2.28 is built
+ * without it: `--cid` then exits 77.
+ */
+#if defined(MBEDTLS_SSL_DTLS_CONNECTION_ID) && MBEDTLS_VERSION_NUMBER >= 0x03000000 && \
+    (!defined(MBEDTLS_SSL_DTLS_CONNECTION_ID_COMPAT) || MBEDTLS_SSL_DTLS_CONNECTION_ID_COMPAT == 0)
+#define COMPAT_HAVE_DTLS_CID 1
+#else
+#define COMPAT_HAVE_DTLS_CID 0
+#endif
+
 #endif /* WORKSHOP_COMPAT_H */

@@ -7,6 +7,9 @@ common_libcommon_a_SOURCES = \
 	common/clock.c common/clock.h \
 	common/compat.h \
 	common/debug_log.c common/debug_log.h \
+	common/dtls_record.c common/dtls_record.h \
+	common/dtls_timer.c common/dtls_timer.h \
+	common/dtls_trace.c common/dtls_trace.h \
 	common/explain.c common/explain.h \
 	common/http.c common/http.h \
 	common/keylog.c common/keylog.h \

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtls_record.h"
+#include "dtls_trace.h"
+
 /* TLS record content types the tap itself looks at. */
 #define CONTENT_ALERT 21
 #define CONTENT_HANDSHAKE 22
@@ -119,12 +122,53 @@ static void watch(struct trace_bio *tap, enum tls_direction dir, const unsigned 
     }
 }
 
+/* DTLS: the records of one datagram (13-byte headers; handshake fragments
+ * have 12-byte headers of their own). */
+static void watch_datagram(struct trace_bio *tap, enum tls_direction dir, const unsigned char *buf,
+                           size_t len)
+{
+    struct trace_direction *t = &tap->dir[dir];
+    struct dtls_record r;
+    size_t pos = 0;
+
+    t->bytes += len;
+    tap->datagrams[dir]++;
+    while (dtls_record_next(buf, len, &pos, tap->cid_len, &r) == 1) {
+        if (r.epoch != 0)
+            continue; /* encrypted */
+        if (r.type == DTLS_CT_ALERT && r.length == 2) {
+            t->alert.seen = 1;
+            t->alert.level = r.body[0];
+            t->alert.description = r.body[1];
+        }
+        /* ClientHello: fragment header (12), client_version (2), random (32). */
+        if (r.type == DTLS_CT_HANDSHAKE && dir == TLS_DIR_CLIENT_TO_SERVER && !tap->random_seen &&
+            r.length >= DTLS_HANDSHAKE_HEADER_LEN + 34 && r.body[0] == HANDSHAKE_CLIENT_HELLO &&
+            r.body[6] == 0 && r.body[7] == 0 && r.body[8] == 0) {
+            memcpy(tap->client_random, r.body + DTLS_HANDSHAKE_HEADER_LEN + 2, 32);
+            tap->random_seen = 1;
+        }
+    }
+}
+
 /* Show bytes that crossed the wire to the decoder and the tap's own watch. */
 static void observe(struct trace_bio *tap, enum tls_direction dir, const unsigned char *buf, size_t len)
 {
-    record_decoder_feed(tap->decoder, dir, buf, len);
-    watch(tap, dir, buf, len);
+    if (tap->datagram) {
+        if (tap->lines != NULL)
+            dtls_trace_datagram(tap->lines, dir, buf, len, tap->cid_len);
+        watch_datagram(tap, dir, buf, len);
+    } else {
+        record_decoder_feed(tap->decoder, dir, buf, len);
+        watch(tap, dir, buf, len);
+    }
     flush_lines(tap);
+}
+
+void trace_bio_set_datagram(struct trace_bio *tap, size_t cid_len)
+{
+    tap->datagram = 1;
+    tap->cid_len = cid_len;
 }
 
 int trace_bio_send(void *ctx, const unsigned char *buf, size_t len)

@@ -37,7 +37,7 @@ struct trace_direction {
     size_t header_have;       /**< header bytes collected so far */
     size_t body_left;         /**< body bytes of the current record still to come */
     size_t body_have;         /**< body bytes of the current record seen so far */
-    unsigned char body[43];   /**< the first body bytes (enough for a ClientHello's random) */
+    unsigned char body[48];   /**< the first body bytes (enough for a (D)TLS ClientHello's random) */
     unsigned long bytes;      /**< bytes that crossed the wire this way */
     struct trace_alert alert; /**< the last plaintext alert sent this way */
 };
@@ -55,6 +55,9 @@ struct trace_bio {
     char *lines_buf;                        /**< that stream's buffer */
     size_t lines_size;                      /**< its current size */
     size_t lines_done;                      /**< bytes of it already printed */
+    int datagram;                           /**< DTLS: every send and receive is one datagram */
+    size_t cid_len;                         /**< DTLS: length of connection IDs in records, 0 = none */
+    unsigned long datagrams[2];             /**< DTLS: datagrams seen each way */
     int random_seen;                        /**< client_random is filled */
     unsigned char client_random[32];        /**< the ClientHello's random */
     struct trace_direction dir[2];          /**< indexed by enum tls_direction */
@@ -73,6 +76,14 @@ struct trace_bio {
  */
 int trace_bio_init(struct trace_bio *tap, void *inner, mbedtls_ssl_send_t *inner_send,
                    mbedtls_ssl_recv_timeout_t *inner_recv, int is_server, FILE *out, const char *prefix);
+
+/**
+ * @brief Read the bytes as DTLS datagrams: each send and each receive is one whole datagram
+ *        of DTLS records (common/dtls_trace.h prints them). Call after trace_bio_init().
+ * @param tap     the tap.
+ * @param cid_len the length of the connection IDs in the records (0 without a connection ID).
+ */
+void trace_bio_set_datagram(struct trace_bio *tap, size_t cid_len);
 
 /**
  * @brief The send callback for mbedtls_ssl_set_bio(); @p ctx is the struct trace_bio.

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file 15_dtls_watch.c
+ * @brief What the DTLS lessons put between mbedTLS and the UDP socket: the retransmission timer,
+ *        and a watch on the datagrams that says when the timer fired and what was sent again.
+ *
+ * mbedTLS retransmits silently. To show it happening, lessons 15 and 16 hand mbedTLS these
+ * callbacks instead of the socket's and the timing module's own: each one passes the call on and
+ * counts or narrates what it saw. Read it after lesson 15 (`15_dtls_client.c`), which installs it.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "stages.h"
+
+void dtls_watch_init(struct dtls_watch *w, void *inner, mbedtls_ssl_send_t *inner_send,
+                     mbedtls_ssl_recv_timeout_t *inner_recv)
+{
+    memset(w, 0, sizeof(*w));
+    w->inner = inner;
+    w->inner_send = inner_send;
+    w->inner_recv = inner_recv;
+    w->flight_first = 1;
+#if !defined(MBEDTLS_TIMING_C)
+    dtls_timer_init(&w->timer, NULL, NULL);
+#endif
+}
+
+/* [watch-fired] */
+/* The timer fired with our last flight unanswered: mbedTLS is about to send
+ * that flight again, and will wait twice as long for the answer. */
+static void timer_fired(struct dtls_watch *w, unsigned long answered)
+{
+    w->expiries++;
+    w->expiry_told = 1;
+    w->resending = 1;
+    w->received_last = 0; /* what is sent next repeats the last flight */
+    if (w->flight_first == w->sent)
+        narrate_info("! datagram %lu got %s within %u ms: the retransmission timer fired, mbedTLS sends it "
+                     "again",
+                     w->sent, answered ? "only part of its answer" : "no answer", (unsigned) w->armed_ms);
+    else
+        narrate_info("! datagrams %lu-%lu got %s within %u ms: the retransmission timer fired, mbedTLS sends "
+                     "them again",
+                     w->flight_first, w->sent, answered ? "only part of their answer" : "no answer",
+                     (unsigned) w->armed_ms);
+}
+/* [watch-fired] */
+
+int dtls_watch_send(void *ctx, const unsigned char *buf, size_t len)
+{
+    struct dtls_watch *w = ctx;
+    int ret = w->inner_send(w->inner, buf, len);
+
+    if (ret < 0) {
+        if (ret != MBEDTLS_ERR_SSL_WANT_WRITE)
+            w->last_errno = errno;
+        return ret;
+    }
+    w->sent++;
+    /* The first send after something came in starts a new flight. */
+    if (w->received_last)
+        w->flight_first = w->sent;
+    w->received_last = 0;
+    if (w->resending)
+        w->resent++;
+    return ret;
+}
+
+int dtls_watch_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout)
+{
+    struct dtls_watch *w = ctx;
+    int ret = w->inner_recv(w->inner, buf, len, timeout);
+
+    if (ret > 0) {
+        w->received++;
+        w->received_last = 1;
+        w->resending = 0;
+    } else if (ret == MBEDTLS_ERR_SSL_TIMEOUT) {
+        /* A blocking socket: the wait mbedTLS asked for (the timer's) passed. */
+        if (w->handshaking && !w->expiry_told)
+            timer_fired(w, w->received_last);
+    } else if (ret != MBEDTLS_ERR_SSL_WANT_READ) {
+        /* ECONNREFUSED here is an ICMP "port unreachable" that came back. */
+        w->last_errno = errno;
+    }
+    return ret;
+}
+
+/* [watch-timer] */
+/* mbedTLS arms the timer when it has sent a flight (final delay: the
+ * current retransmission timeout; intermediate: a quarter of it), cancels it
+ * (fin_ms 0) when the answer is complete, and asks it how far it has run. */
+void dtls_watch_set_delay(void *ctx, uint32_t int_ms, uint32_t fin_ms)
+{
+    struct dtls_watch *w = ctx;
+
+    w->armed_ms = fin_ms;
+    w->expiry_told = 0;
+#if defined(MBEDTLS_TIMING_C)
+    mbedtls_timing_set_delay(&w->timer, int_ms, fin_ms);
+#else
+    dtls_timer_set_delay(&w->timer, int_ms, fin_ms);
+#endif
+}
+
+int dtls_watch_get_delay(void *ctx)
+{
+    struct dtls_watch *w = ctx;
+#if defined(MBEDTLS_TIMING_C)
+    int state = mbedtls_timing_get_delay(&w->timer);
+#else
+    int state = dtls_timer_get_delay(&w->timer);
+#endif
+
+    /* 2: the final delay passed. A non-blocking server sees it here. */
+    if (state == 2 && w->handshaking && !w->expiry_told)
+        timer_fired(w, w->received_last);
+    return state;
+}
+/* [watch-timer] */
