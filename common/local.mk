@@ -14,6 +14,7 @@ common_libcommon_a_SOURCES = \
 	common/http.c common/http.h \
 	common/keylog.c common/keylog.h \
 	common/locked_rng.c common/locked_rng.h \
+	common/lossy.c common/lossy.h \
 	common/mem_transport.c common/mem_transport.h \
 	common/options.c common/options.h \
 	common/record_decoder.c common/record_decoder.h \

@@ -176,31 +176,28 @@ static enum peer_state handshake_step(struct peer *p)
         /* Not an error: a HelloVerifyRequest went out, and the server keeps
          * nothing. The client comes back with the cookie, to a fresh context. */
         if (cookie > 0)
-            narrate_info("[%s] its %d-byte cookie did not check out (forged, expired, or made for another "
-                         "address): sent a new HelloVerifyRequest, kept nothing",
-                         p->name, cookie);
+            narrate_info(
+                "its %d-byte cookie did not check out (forged, expired, or made for another address): "
+                "sent a new HelloVerifyRequest, kept nothing",
+                cookie);
         else
-            narrate_info("[%s] ClientHello without a cookie: sent a HelloVerifyRequest, kept nothing",
-                         p->name);
+            narrate_info("ClientHello without a cookie: sent a HelloVerifyRequest, kept nothing");
         return PEER_FORGET;
     }
     if (p->id == 0 && p->watch.sent > 0) {
         demux_count_session(p); /* the cookie checked out, and the server answered */
-        narrate_info("[#%lu %s] cookie checked out: handshake under way", p->id, p->name);
+        narrate_info("cookie checked out: handshake under way");
     }
     if (ret != 0 && compat_ssl_should_retry(ret))
         return PEER_WAITING;
     p->watch.handshaking = 0;
     if (ret != 0) {
-        char what[96];
-
-        snprintf(what, sizeof(what), "[#%lu %s] server", p->id, p->name);
-        report_mbedtls_error(what, "mbedtls_ssl_handshake", ret);
+        report_mbedtls_error("server", "mbedtls_ssl_handshake", ret);
         return PEER_FAILED;
     }
     p->handshake_done = 1;
-    narrate_info("[#%lu %s] handshake done: %s, %s%s; %lu datagrams sent (%lu again), %lu received", p->id,
-                 p->name, mbedtls_ssl_get_version(&p->ssl), mbedtls_ssl_get_ciphersuite(&p->ssl),
+    narrate_info("handshake done: %s, %s%s; %lu datagrams sent (%lu again), %lu received",
+                 mbedtls_ssl_get_version(&p->ssl), mbedtls_ssl_get_ciphersuite(&p->ssl),
                  peer_uses_cid(p) ? ", with a connection ID" : "", p->watch.sent, p->watch.resent,
                  p->watch.received);
     return PEER_WAITING;
@@ -234,8 +231,7 @@ static enum peer_state serve_peer(void *ctx, struct peer *p)
                 char from[64];
 
                 address_format(&p->from, from, sizeof(from));
-                narrate_info("[#%lu %s] the client moved to %s: same session, found by its connection ID",
-                             p->id, p->name, from);
+                narrate_info("the client moved to %s: same session, found by its connection ID", from);
                 demux_adopt_source(p);
             }
             /* [server-moved] */
@@ -247,32 +243,26 @@ static enum peer_state serve_peer(void *ctx, struct peer *p)
             if (ret != 0)
                 break;
             p->requests++;
-            narrate_info("[#%lu %s] answered request %lu", p->id, p->name, p->requests);
+            narrate_info("answered request %lu", p->requests);
             continue;
         }
         if (ret == MBEDTLS_ERR_SSL_WANT_READ)
             return PEER_WAITING;
         if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
-            narrate_info("[#%lu %s] the client sent close_notify: session over", p->id, p->name);
+            narrate_info("the client sent close_notify: session over");
             mbedtls_ssl_close_notify(&p->ssl); /* one datagram; if it is lost, nobody waits for it */
             return PEER_CLOSED;
         }
         if (ret == MBEDTLS_ERR_SSL_CLIENT_RECONNECT) {
             /* The same address and port start a new handshake: the client
              * restarted. mbedTLS has reset the context; go on with it. */
-            narrate_info("[#%lu %s] a new ClientHello from the same port: the client restarted", p->id,
-                         p->name);
+            narrate_info("a new ClientHello from the same port: the client restarted");
             p->handshake_done = 0;
             return handshake_step(p);
         }
         break;
     }
-    {
-        char what[96];
-
-        snprintf(what, sizeof(what), "[#%lu %s] server", p->id, p->name);
-        report_mbedtls_error(what, "mbedtls_ssl_read", ret);
-    }
+    report_mbedtls_error("server", "mbedtls_ssl_read", ret);
     return PEER_FAILED;
 }
 /* [server-request] */

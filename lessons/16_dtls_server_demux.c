@@ -121,9 +121,28 @@ static struct peer *find_peer(struct demux *d, const unsigned char *dgram, size_
 
 static void ignore(struct demux *d, const char *from, size_t len, const char *why)
 {
-    if (d->ignored++ < IGNORED_LOGGED)
-        narrate_info("[%s] ignored a %zu-byte datagram: %s%s", from, len, why,
-                     d->ignored == IGNORED_LOGGED ? " (further ones are only counted)" : "");
+    char prefix[80];
+
+    if (d->ignored++ >= IGNORED_LOGGED)
+        return;
+    snprintf(prefix, sizeof(prefix), "[%s] ", from);
+    narrate_set_thread_prefix(prefix);
+    narrate_info("ignored a %zu-byte datagram: %s%s", len, why,
+                 d->ignored == IGNORED_LOGGED ? " (further ones are only counted)" : "");
+    narrate_set_thread_prefix(NULL);
+}
+
+/* Lines about a peer start with its tag: "[#3 127.0.0.1:5555] ", or
+ * "[127.0.0.1:5555] " before its cookie checked out. */
+static void tag_lines(const struct peer *p)
+{
+    char prefix[96];
+
+    if (p->id != 0)
+        snprintf(prefix, sizeof(prefix), "[#%lu %s] ", p->id, p->name);
+    else
+        snprintf(prefix, sizeof(prefix), "[%s] ", p->name);
+    narrate_set_thread_prefix(prefix);
 }
 
 /* A peer's turn is over: count how it ended, free its slot. */
@@ -178,8 +197,10 @@ static void dispatch(struct demux *d, const unsigned char *dgram, size_t len,
         p->addr = *from;
         p->addr_len = from_len;
         snprintf(p->name, sizeof(p->name), "%s", name);
+        tag_lines(p);
         if (start(ctx, p) != WS_EXIT_OK) {
             settle(d, p, PEER_FAILED, end, ctx);
+            narrate_set_thread_prefix(NULL);
             return;
         }
     }
@@ -188,7 +209,9 @@ static void dispatch(struct demux *d, const unsigned char *dgram, size_t len,
     p->from = *from;
     p->from_len = from_len;
     p->last_heard_ms = monotonic_ms();
+    tag_lines(p);
     settle(d, p, serve(ctx, p), end, ctx);
+    narrate_set_thread_prefix(NULL);
     p->inbox_len = 0; /* a datagram mbedTLS did not take is dropped, as UDP would */
 }
 
@@ -202,14 +225,14 @@ static void tick(struct demux *d, demux_serve_fn *serve, demux_end_fn *end, void
 
         if (!p->in_use)
             continue;
+        tag_lines(p);
         if (now - p->last_heard_ms > d->idle_ms) {
-            narrate_info("[#%lu %s] no datagram for %u ms: forgetting the session", p->id, p->name,
-                         d->idle_ms);
+            narrate_info("no datagram for %u ms: forgetting the session", d->idle_ms);
             settle(d, p, PEER_IDLE, end, ctx);
-            continue;
-        }
-        if (!p->handshake_done)
+        } else if (!p->handshake_done) {
             settle(d, p, serve(ctx, p), end, ctx);
+        }
+        narrate_set_thread_prefix(NULL);
     }
 }
 
@@ -262,6 +285,7 @@ int demux_run(struct demux *d, demux_start_fn *start, demux_serve_fn *serve, dem
 void demux_count_session(struct peer *p)
 {
     p->id = ++p->demux->sessions;
+    tag_lines(p);
 }
 
 void demux_print_summary(const struct demux *d)
