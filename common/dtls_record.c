@@ -72,15 +72,27 @@ int dtls_fragment_next(const struct dtls_record *r, size_t *pos, struct dtls_fra
     return 1;
 }
 
-int dtls_is_client_hello(const unsigned char *dgram, size_t len)
+/* The type of the first handshake message of a datagram, or -1. */
+static int first_handshake_type(const unsigned char *dgram, size_t len)
 {
     struct dtls_record r;
     struct dtls_fragment f;
     size_t pos = 0, in = 0;
 
-    if (dtls_record_next(dgram, len, &pos, 0, &r) != 1 || r.type != DTLS_CT_HANDSHAKE || r.epoch != 0)
-        return 0;
-    return dtls_fragment_next(&r, &in, &f) == 1 && f.msg_type == 1;
+    if (dtls_record_next(dgram, len, &pos, 0, &r) != 1 || r.type != DTLS_CT_HANDSHAKE || r.epoch != 0 ||
+        dtls_fragment_next(&r, &in, &f) != 1)
+        return -1;
+    return f.msg_type;
+}
+
+int dtls_is_client_hello(const unsigned char *dgram, size_t len)
+{
+    return first_handshake_type(dgram, len) == 1;
+}
+
+int dtls_client_hello_verify(const unsigned char *dgram, size_t len)
+{
+    return first_handshake_type(dgram, len) == 3;
 }
 
 /* A ClientHello's cookie: version(2) random(32) session_id<0..32> cookie<0..255>. */

@@ -94,6 +94,14 @@ int dtls_fragment_next(const struct dtls_record *r, size_t *pos, struct dtls_fra
 int dtls_is_client_hello(const unsigned char *dgram, size_t len);
 
 /**
+ * @brief Does this datagram start with a HelloVerifyRequest (a server asking for a cookie)?
+ * @param dgram the datagram.
+ * @param len   its length.
+ * @return 1 or 0.
+ */
+int dtls_client_hello_verify(const unsigned char *dgram, size_t len);
+
+/**
  * @brief The length of the cookie in the ClientHello a datagram starts with.
  * @param dgram the datagram.
  * @param len   its length.

@@ -131,7 +131,7 @@ static int explain_handshake_failure(const struct dtls_watch *w, int ret, const 
 
         address_of_socket(COMPAT_NET_FD((mbedtls_net_context *) w->inner), ADDRESS_PEER, peer, sizeof(peer));
         report_error("handshake",
-                     "ICMP port unreachable: nothing listens on udp/%s (%s resolved to it first)", peer,
+                     "ICMP port unreachable: nothing listens on udp/%s (the first address of %s)", peer,
                      o->host);
         return WS_EXIT_NETWORK;
     }
@@ -143,11 +143,19 @@ static int explain_handshake_failure(const struct dtls_watch *w, int ret, const 
                      o->host, o->port, w->sent, o->hs_timeout_max);
         return WS_EXIT_NETWORK;
     }
+    if (ret == MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED) {
+        report_error(
+            "handshake",
+            "the server sent %lu HelloVerifyRequests: it rejects every cookie we return "
+            "(its cookie key changes, or our address or port changes on the way, as behind some NATs)",
+            w->hello_verify);
+        return WS_EXIT_HANDSHAKE;
+    }
     if (ret == MBEDTLS_ERR_SSL_TIMEOUT)
         report_error("handshake",
-                     "timed out after the last retransmission: the server sent %lu datagrams, "
+                     "timed out after the last retransmission: the server sent %lu datagram%s, "
                      "then nothing for the last wait of %u ms",
-                     w->received, o->hs_timeout_max);
+                     w->received, w->received == 1 ? "" : "s", o->hs_timeout_max);
     return WS_EXIT_HANDSHAKE;
 }
 /* [dtls-handshake-failed] */

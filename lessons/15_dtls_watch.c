@@ -11,8 +11,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "dtls_record.h"
 #include "stages.h"
-
 void dtls_watch_init(struct dtls_watch *w, void *inner, mbedtls_ssl_send_t *inner_send,
                      mbedtls_ssl_recv_timeout_t *inner_recv)
 {
@@ -71,11 +71,18 @@ int dtls_watch_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t 
 {
     struct dtls_watch *w = ctx;
     int ret = w->inner_recv(w->inner, buf, len, timeout);
-
     if (ret > 0) {
         w->received++;
         w->received_last = 1;
         w->resending = 0;
+        /* [watch-hello-verify] */
+        /* Each HelloVerifyRequest makes mbedTLS start over with the new
+         * cookie, and it never gives up: a server that rejects every cookie
+         * (its key changes, or our port changes on the way) would keep the
+         * client busy forever. */
+        if (dtls_client_hello_verify(buf, (size_t) ret) && ++w->hello_verify > DTLS_MAX_HELLO_VERIFY)
+            return MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED;
+        /* [watch-hello-verify] */
     } else if (ret == MBEDTLS_ERR_SSL_TIMEOUT) {
         /* A blocking socket: the wait mbedTLS asked for (the timer's) passed. */
         if (w->handshaking && !w->expiry_told)

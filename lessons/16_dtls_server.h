@@ -73,7 +73,9 @@ struct demux {
     struct peer peers[DEMUX_MAX_PEERS]; /**< the table */
     unsigned long sessions;             /**< sessions whose cookie checked out */
     unsigned long hello_verify;         /**< HelloVerifyRequests sent */
-    unsigned long closed, failed, idle; /**< how sessions ended */
+    unsigned long closed;               /**< sessions the client closed (close_notify) */
+    unsigned long failed;               /**< sessions whose handshake or a record failed */
+    unsigned long idle;                 /**< sessions forgotten after --timeout of silence */
     unsigned long refused;              /**< ClientHellos that failed before their cookie checked out */
     unsigned long ignored;              /**< datagrams that belonged to nobody */
     unsigned long answered;             /**< requests answered */

@@ -223,6 +223,10 @@ void stage_cleanup(struct tls_session *s);
 
 /* DTLS (lessons 15 and 16) ------------------------------------------------ */
 
+/** @brief HelloVerifyRequests a client accepts in one handshake: a server that keeps sending
+ *  them rejects every cookie we return, and mbedTLS alone would go on forever. */
+#define DTLS_MAX_HELLO_VERIFY 3
+
 /** @brief The length of the connection IDs (RFC 9146) the DTLS lessons give out with `--cid`. */
 #define DTLS_CID_LEN 4
 /** @brief DTLS_CID_LEN as text, for narration. */
@@ -257,6 +261,7 @@ struct dtls_watch {
     unsigned long received; /**< datagrams received */
     unsigned long expiries; /**< how often the timer fired */
     unsigned long flight_first; /**< the number of the first datagram of our last flight */
+    unsigned long hello_verify; /**< HelloVerifyRequests received (a client's watch) */
     int last_errno;             /**< errno of the last failed send or receive (ECONNREFUSED: ICMP) */
 };
 
