@@ -5,8 +5,9 @@
 #
 # Writes OUTDIR/report.md and, when gnuplot is installed, OUTDIR/*.png and
 # OUTDIR/*.svg: handshake CPU per suite (client / server), handshake peak heap
-# per suite, throughput against record size with the raw AEAD bound, and the
-# cost of each debug level. It also checks the targets of issue #4 and prints
+# per suite, throughput against record size with the raw AEAD bound, the
+# cost of each debug level and, when the run has them, the DTLS handshake's
+# completion time and resent bytes against packet loss. It also checks the targets of issue #4 and prints
 # each with its measured value and PASS or MISS (also in OUTDIR/targets.tsv).
 #
 # Rates use CPU time (as Google Benchmark's bytes_per_second does): on a
@@ -164,6 +165,64 @@ fi
        | "| \($p[1]) | \($p[2]) | \(.real_us|floor) | \((.client_cpu_us + .server_cpu_us)|floor) | \(.debug_lines|round) | \(.debug_bytes|round) |"'
 } >>"$report"
 
+# --- DTLS ---------------------------------------------------------------------------
+# Only when the run has DTLS rows (the stored 2.28 sample has none).
+have_dtls=$(q '[.[] | select(.name | startswith("handshake/dtls1.2/"))] | length')
+have_loss=$(q '[.[] | select(.name | startswith("dtls-loss/"))] | length')
+# The context names what the DTLS rows ran with.
+dtls_context() {
+    jq -r '.context | "retransmission timeouts \(.dtls_hs_timeout_min_ms // "?") ms doubling up to \(.dtls_hs_timeout_max_ms // "?") ms, MTU \(.dtls_mtu // "?") bytes, cookies \(.dtls_cookies // "?")"' "$result"
+}
+if [ "$have_dtls" -gt 0 ]; then
+    {
+        echo
+        echo "## DTLS handshakes"
+        echo
+        echo "DTLS 1.2 (lessons 15 and 16) over the in-memory datagram link: $(dtls_context)."
+        echo "Flights alternate, client first: 1 ClientHello, 2 HelloVerifyRequest, 3 ClientHello with the"
+        echo "cookie, 4 the server's hello to ServerHelloDone, 5 the client's key exchange to Finished, 6 the"
+        echo "server's ChangeCipherSpec and Finished. Each flight cell is bytes (datagrams)."
+        echo
+        echo "| benchmark | client CPU us | server CPU us | datagrams C->S | datagrams S->C | flight 1 | flight 2 | flight 3 | flight 4 | flight 5 | flight 6 |"
+        echo "|---|---|---|---|---|---|---|---|---|---|---|"
+        q '.[] | select(.name | startswith("handshake/dtls1.2/")) as $r
+           | [$r.name, ($r.client_cpu_us|floor), ($r.server_cpu_us|floor), ($r.datagrams_c2s|round), ($r.datagrams_s2c|round)]
+             + [range(1; 7) | tostring | if $r["flight" + . + "_datagrams"] then "\($r["flight" + . + "_bytes"]|round) (\($r["flight" + . + "_datagrams"]|round))" else "-" end]
+           | map(tostring) | "| " + join(" | ") + " |"'
+    } >>"$report"
+fi
+# The loss table, for report.md and summary.md alike.
+loss_table() {
+    echo "| suite / key | loss | completion ms, median | p90 | bytes sent again, median | p90 | timers fired, median | p90 | failed |"
+    echo "|---|---|---|---|---|---|---|---|---|"
+    q '[.[] | select(.name | startswith("dtls-loss/"))]
+       | sort_by((.name | sub("/loss-[0-9]+$"; "")), .loss_percent)[]
+       | [(.name | sub("^dtls-loss/"; "") | sub("/loss-[0-9]+$"; "")), "\(.loss_percent|round) %",
+          (.completion_ms_median|round), (.completion_ms_p90|round), (.resent_bytes_median|round), (.resent_bytes_p90|round),
+          (.timer_expiries_median|round), (.timer_expiries_p90|round), "\(.failed|round) of \((.failed + .handshakes)|round)"]
+       | map(tostring) | "| " + join(" | ") + " |"'
+}
+loss_intro() {
+    jq -r '.context | "Each row is \(.dtls_loss_seeds // "?") full DTLS 1.2 handshakes, one per seed (the same seeds at every level),
+over an in-memory link with a one-way delay of \(.dtls_loss_link_delay_ms // "?") ms that loses that share of the datagrams,
+each one independently. The link and the retransmission timers run on a virtual clock: the times are
+what the link and mbedTLS'"'"'s timers make them, not the machine, so they repeat exactly for a given
+mbedTLS version and seed count."' "$result"
+    echo "Timers: $(dtls_context). A handshake fails when a flight is still unanswered after the"
+    echo "longest wait. Bytes sent again count every record a side had already sent (a repeated"
+    echo "handshake fragment, ChangeCipherSpec or Finished); timers fired counts both sides."
+}
+if [ "$have_loss" -gt 0 ]; then
+    {
+        echo
+        echo "## DTLS under packet loss"
+        echo
+        loss_intro
+        echo
+        loss_table
+    } >>"$report"
+fi
+
 # --- Where the time goes -------------------------------------------------------
 # op NAME: CPU microseconds of one breakdown operation.
 op() {
@@ -247,6 +306,13 @@ load average at the start \(.load_avg[0] // "?")."' "$result"
     echo "|---|---|"
     q '.[] | select(.name | test("^(throughput|cipher)/.*/16384$")) | select(.cpu_us > 0)
        | "| \(.name) | \(16384 / .cpu_us * 10 | round / 10) |"'
+    if [ "$have_loss" -gt 0 ]; then
+        echo
+        echo "DTLS 1.2 handshakes under packet loss (lessons 15 and 16)."
+        loss_intro
+        echo
+        loss_table
+    fi
 } >"$out/summary.md"
 
 # --- Failures ------------------------------------------------------------------
@@ -338,13 +404,61 @@ set xlabel "debug level"
 set ylabel "ms"
 plot 'debug.dat' using 1:2 with linespoints lw 2 title 'discarding sink', '' using 1:3 with linespoints lw 2 title 'formatting sink to /dev/null'
 GNUPLOT
-        )
+        ) || echo "$0: gnuplot could not draw every chart of this run (one filtered to some families?)" >&2
     done
+    charts=(handshake-cpu handshake-heap throughput debug)
+    # DTLS under loss: one series per suite, the median solid and the 90th
+    # percentile dashed, against the share of datagrams lost.
+    if [ "$have_loss" -gt 0 ]; then
+        : >"$out/dtls-loss.dat"
+        loss_series=()
+        while IFS= read -r base; do
+            q --arg b "$base" '[.[] | select(.name | startswith("dtls-loss/" + $b + "/loss-"))] | sort_by(.loss_percent)[]
+               | "\(.loss_percent)\t\(.completion_ms_median / 1000)\t\(.completion_ms_p90 / 1000)\t\(.resent_bytes_median)\t\(.resent_bytes_p90)"' \
+                >>"$out/dtls-loss.dat"
+            printf '\n\n' >>"$out/dtls-loss.dat"
+            loss_series+=("$base")
+        done < <(q '[.[] | select(.name | startswith("dtls-loss/")) | .name | sub("^dtls-loss/"; "") | sub("/loss-[0-9]+$"; "")] | unique[]')
+        time_lines="" bytes_lines=""
+        for i in "${!loss_series[@]}"; do
+            time_lines="$time_lines'dtls-loss.dat' index $i using 1:2 with linespoints lw 2 lc $((i + 1)) title '${loss_series[$i]}, median', "
+            time_lines="$time_lines'dtls-loss.dat' index $i using 1:3 with linespoints lw 1 dt 2 lc $((i + 1)) title '${loss_series[$i]}, 90th percentile', "
+            bytes_lines="$bytes_lines'dtls-loss.dat' index $i using 1:4 with linespoints lw 2 lc $((i + 1)) title '${loss_series[$i]}, median', "
+            bytes_lines="$bytes_lines'dtls-loss.dat' index $i using 1:5 with linespoints lw 1 dt 2 lc $((i + 1)) title '${loss_series[$i]}, 90th percentile', "
+        done
+        delay=$(jq -r '.context.dtls_loss_link_delay_ms // "?"' "$result")
+        for term in "$png_term" "svg size 1100,650 dynamic"; do
+            case $term in svg*) ext=svg ;; *) ext=png ;; esac
+            (
+                cd "$out"
+                gnuplot <<GNUPLOT
+set terminal $term
+set datafile separator "\t"
+set grid y
+set key below noenhanced
+set style data linespoints
+set xlabel "datagrams lost (%)"
+set xtics (0, 5, 10, 20, 30)
+set xrange [-1:31]
+set yrange [0:*]
+set output "dtls-loss.$ext"
+set title "DTLS 1.2 handshake completion time vs packet loss (s; one-way delay $delay ms; dashed: 90th percentile)"
+set ylabel "seconds until both sides are done"
+plot ${time_lines%, }
+set output "dtls-loss-bytes.$ext"
+set title "DTLS 1.2 bytes sent again vs packet loss (both sides; dashed: 90th percentile)"
+set ylabel "bytes"
+plot ${bytes_lines%, }
+GNUPLOT
+            )
+        done
+        charts+=(dtls-loss dtls-loss-bytes)
+    fi
     {
         echo
         echo "## Charts"
         echo
-        for c in handshake-cpu handshake-heap throughput debug; do
+        for c in "${charts[@]}"; do
             echo "![$c]($c.png) ([SVG]($c.svg))"
             echo
         done

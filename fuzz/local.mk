@@ -19,6 +19,19 @@ fuzz_http_SOURCES_FUZZ = $(srcdir)/common/http.c
 fuzz_options_SOURCES_FUZZ = $(srcdir)/common/options.c $(srcdir)/common/report.c
 fuzz_options_LIBS_FUZZ = $(MBEDTLS_LIBS)
 
+# DTLS records in one datagram (issue 12): the record and fragment walk, the lossy link's
+# description, the --trace lines, the DTLS server's ClientHello and cookie questions.
+FUZZ_TARGETS += fuzz/fuzz_dtls_record
+fuzz_dtls_record_SOURCES_FUZZ = $(srcdir)/common/dtls_record.c $(srcdir)/common/dtls_trace.c \
+	$(srcdir)/common/record_decoder.c
+EXTRA_DIST += fuzz/fuzz_dtls_record.c
+if HAVE_LIBFUZZER
+fuzz/fuzz_dtls_record: $(srcdir)/fuzz/fuzz_dtls_record.c $(fuzz_dtls_record_SOURCES_FUZZ) \
+		$(srcdir)/common/dtls_record.h $(srcdir)/common/dtls_trace.h
+	@$(MKDIR_P) fuzz
+	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/fuzz/fuzz_dtls_record.c $(fuzz_dtls_record_SOURCES_FUZZ)
+endif
+
 FUZZ_SECONDS = 60
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-I$(srcdir)/common

@@ -21,9 +21,22 @@ void dtls_watch_init(struct dtls_watch *w, void *inner, mbedtls_ssl_send_t *inne
     w->inner_send = inner_send;
     w->inner_recv = inner_recv;
     w->flight_first = 1;
+    /* Without mbedTLS's timing module, the workshop's timer on the monotonic clock. */
+    dtls_timer_init(&w->own_timer, NULL, NULL);
 #if !defined(MBEDTLS_TIMING_C)
-    dtls_timer_init(&w->timer, NULL, NULL);
+    w->use_own_timer = 1;
 #endif
+}
+
+void dtls_watch_use_clock(struct dtls_watch *w, dtls_clock_fn *clock, void *clock_ctx)
+{
+    dtls_timer_init(&w->own_timer, clock, clock_ctx);
+    w->use_own_timer = 1;
+}
+
+double dtls_watch_deadline(const struct dtls_watch *w)
+{
+    return w->use_own_timer ? dtls_timer_deadline(&w->own_timer) : -1;
 }
 
 /* [watch-fired] */
@@ -105,21 +118,23 @@ void dtls_watch_set_delay(void *ctx, uint32_t int_ms, uint32_t fin_ms)
     w->armed_ms = fin_ms;
     w->expiry_told = 0;
 #if defined(MBEDTLS_TIMING_C)
-    mbedtls_timing_set_delay(&w->timer, int_ms, fin_ms);
-#else
-    dtls_timer_set_delay(&w->timer, int_ms, fin_ms);
+    if (!w->use_own_timer) {
+        mbedtls_timing_set_delay(&w->timer, int_ms, fin_ms); /* mbedTLS's timing module */
+        return;
+    }
 #endif
+    dtls_timer_set_delay(&w->own_timer, int_ms, fin_ms); /* the workshop's, common/dtls_timer.c */
 }
 
 int dtls_watch_get_delay(void *ctx)
 {
     struct dtls_watch *w = ctx;
-#if defined(MBEDTLS_TIMING_C)
-    int state = mbedtls_timing_get_delay(&w->timer);
-#else
-    int state = dtls_timer_get_delay(&w->timer);
-#endif
+    int state = dtls_timer_get_delay(&w->own_timer);
 
+#if defined(MBEDTLS_TIMING_C)
+    if (!w->use_own_timer)
+        state = mbedtls_timing_get_delay(&w->timer);
+#endif
     /* 2: the final delay passed. A non-blocking server sees it here. */
     if (state == 2 && w->handshaking && !w->expiry_told)
         timer_fired(w, w->received_last);

@@ -29,6 +29,29 @@
 #include "address.h"
 #include "dtls_record.h"
 
+/* [server-cookies] */
+int stage_dtls_cookies(struct tls_session *s, mbedtls_ssl_cookie_ctx *cookies)
+{
+    int ret;
+
+    narrate_begin("Preparing HelloVerifyRequest cookies");
+    /* A secret key, drawn from the random generator, and a lifetime (60 s by
+     * default): a cookie proves that the client receives datagrams at the
+     * address it claims, without the server remembering anything. */
+    ret = mbedtls_ssl_cookie_setup(cookies, mbedtls_ctr_drbg_random, &s->ctr_drbg);
+    if (ret != 0) {
+        narrate_failed();
+        report_mbedtls_error("server", "mbedtls_ssl_cookie_setup", ret);
+        return WS_EXIT_SETUP;
+    }
+    mbedtls_ssl_conf_dtls_cookies(&s->conf, mbedtls_ssl_cookie_write, mbedtls_ssl_cookie_check, cookies);
+    narrate_ok("a new client proves its address before the server keeps any state for it");
+    return WS_EXIT_OK;
+}
+/* [server-cookies] */
+
+/* The server's own steps; the benchmarks reuse the cookies above. */
+#if !defined(LESSON_LIBRARY)
 /** @brief The server: what every peer shares. */
 struct dtls_server {
     struct tls_session s;           /**< stages 01-03 */
@@ -37,28 +60,6 @@ struct dtls_server {
     mbedtls_ssl_cookie_ctx cookies; /**< the key cookies are made with */
     struct demux demux;             /**< the peers (16_dtls_server_demux.c) */
 };
-
-/* [server-cookies] */
-static int setup_cookies(struct dtls_server *srv)
-{
-    int ret;
-
-    narrate_begin("Preparing HelloVerifyRequest cookies");
-    /* A secret key, drawn from the random generator, and a lifetime (60 s by
-     * default): a cookie proves that the client receives datagrams at the
-     * address it claims, without the server remembering anything. */
-    ret = mbedtls_ssl_cookie_setup(&srv->cookies, mbedtls_ctr_drbg_random, &srv->s.ctr_drbg);
-    if (ret != 0) {
-        narrate_failed();
-        report_mbedtls_error("server", "mbedtls_ssl_cookie_setup", ret);
-        return WS_EXIT_SETUP;
-    }
-    mbedtls_ssl_conf_dtls_cookies(&srv->s.conf, mbedtls_ssl_cookie_write, mbedtls_ssl_cookie_check,
-                                  &srv->cookies);
-    narrate_ok("a new client proves its address before the server keeps any state for it");
-    return WS_EXIT_OK;
-}
-/* [server-cookies] */
 
 /* [server-peer-start] */
 /* What identifies a client on the network: its IP address, then its port. */
@@ -316,7 +317,7 @@ int main(int argc, char **argv)
     if (ret == WS_EXIT_OK)
         ret = stage_dtls_config(&srv.s, &srv.o); /* lesson 15 */
     if (ret == WS_EXIT_OK)
-        ret = setup_cookies(&srv);
+        ret = stage_dtls_cookies(&srv.s, &srv.cookies);
     if (ret == WS_EXIT_OK)
         ret = server_listen(&srv);
     if (ret == WS_EXIT_OK) {
@@ -336,3 +337,4 @@ int main(int argc, char **argv)
     return ret;
 }
 /* [dtls-server-main] */
+#endif

@@ -22,6 +22,7 @@
 #include <mbedtls/net_sockets.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
+#include <mbedtls/ssl_cookie.h>
 #include <mbedtls/x509_crl.h>
 #include <mbedtls/x509_crt.h>
 
@@ -245,9 +246,9 @@ void stage_cleanup(struct tls_session *s);
 struct dtls_watch {
 #if defined(MBEDTLS_TIMING_C)
     mbedtls_timing_delay_context timer; /**< mbedTLS's own timer */
-#else
-    struct dtls_timer timer; /**< the workshop's timer (no MBEDTLS_TIMING_C) */
 #endif
+    struct dtls_timer own_timer; /**< the workshop's: without MBEDTLS_TIMING_C, or on a virtual clock */
+    int use_own_timer;           /**< use @p own_timer */
     void *inner;                            /**< the transport underneath (a socket) */
     mbedtls_ssl_send_t *inner_send;         /**< its send function */
     mbedtls_ssl_recv_timeout_t *inner_recv; /**< its receive function */
@@ -274,6 +275,21 @@ struct dtls_watch {
  */
 void dtls_watch_init(struct dtls_watch *w, void *inner, mbedtls_ssl_send_t *inner_send,
                      mbedtls_ssl_recv_timeout_t *inner_recv);
+
+/**
+ * @brief Run the watch's timer on another clock (15_dtls_watch.c): the benchmarks' virtual one.
+ * @param w         the watch.
+ * @param clock     the clock (common/dtls_timer.h).
+ * @param clock_ctx handed to @p clock.
+ */
+void dtls_watch_use_clock(struct dtls_watch *w, dtls_clock_fn *clock, void *clock_ctx);
+
+/**
+ * @brief When the watch's timer fires, on its own clock (only after dtls_watch_use_clock()).
+ * @param w the watch.
+ * @return the time in ms, or -1 when the timer is not running.
+ */
+double dtls_watch_deadline(const struct dtls_watch *w);
 
 /** @brief The watch's send callback (an mbedtls_ssl_send_t; @p ctx is the struct dtls_watch). */
 int dtls_watch_send(void *ctx, const unsigned char *buf, size_t len);
@@ -310,6 +326,16 @@ int stage_dtls_config(struct tls_session *s, const struct options *o);
  */
 int stage_dtls_attach(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, const struct options *o,
                       struct dtls_watch *w, const char *servername, const unsigned char *cid);
+
+/**
+ * @brief Lesson 16's cookies (16_dtls_server.c): a secret key drawn from the
+ *        session's random generator, and mbedTLS's cookie callbacks on the
+ *        server configuration, so that a new client must prove its address.
+ * @param s       the server's session, after stage 03.
+ * @param cookies the cookie context (initialised); it must outlive the configuration.
+ * @return WS_EXIT_OK or WS_EXIT_SETUP.
+ */
+int stage_dtls_cookies(struct tls_session *s, mbedtls_ssl_cookie_ctx *cookies);
 
 /**
  * @brief Give a DTLS context a new connection ID (15_dtls_client.c), with

@@ -14,6 +14,14 @@ tests_peers_hostile_datagrams_LDADD = common/libcommon.a
 check_PROGRAMS += tests/peers/hostile_dtls_server
 tests_peers_hostile_dtls_server_SOURCES = tests/peers/hostile_dtls_server.c
 tests_peers_hostile_dtls_server_LDADD = common/libcommon.a
+# The DTLS plumbing of common/: record headers, the lossy link's fates, the
+# timers on a virtual clock, the transport's datagram mode; it replays the
+# fuzz target's corpus (fuzz/corpus/dtls_record/) through the target.
+check_PROGRAMS += tests/test_dtls
+tests_test_dtls_SOURCES = tests/test_dtls.c tests/unit.h
+tests_test_dtls_LDADD = common/libcommon.a $(MBEDTLS_LIBS) $(PTHREAD_LIBS)
+TESTS += tests/test_dtls
+
 DTLS_TESTS = \
 	tests/dtls_lessons.test \
 	tests/dtls_lossy.test \
