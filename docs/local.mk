@@ -24,8 +24,10 @@ if HAVE_DOXYGEN
 check_DATA += docs/html/index.html
 
 # Run every lesson against a real lesson server and keep the transcripts
-# (lesson 09's mistakes also need tests/peers/hostile_server).
-docs/out/capture.stamp: $(noinst_PROGRAMS) tests/peers/hostile_server certs/pki.stamp $(srcdir)/docs/capture.sh \
+# (lesson 09's mistakes also need tests/peers/hostile_server; the DTLS
+# lessons' failures tests/peers/hostile_dtls_server and hostile_datagrams).
+docs/out/capture.stamp: $(noinst_PROGRAMS) tests/peers/hostile_server tests/peers/hostile_datagrams \
+		tests/peers/hostile_dtls_server certs/pki.stamp $(srcdir)/docs/capture.sh \
 		$(srcdir)/scripts/capture-lib.sh
 	$(AM_V_GEN)rm -rf docs/out && \
 	bash $(srcdir)/docs/capture.sh '$(abs_top_builddir)' docs/out >/dev/null && \

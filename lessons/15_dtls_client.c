@@ -91,6 +91,7 @@ int stage_dtls_attach(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, 
     /* The clock of the retransmissions (15_dtls_watch.c passes each call on
      * to mbedtls_timing_set_delay()/get_delay() and says when it fires). */
     mbedtls_ssl_set_timer_cb(ssl, w, dtls_watch_set_delay, dtls_watch_get_delay);
+    w->give_up_ms = o->hs_timeout_max;
     /* No datagram larger than this: handshake messages become fragments. */
     if (o->mtu != 0)
         mbedtls_ssl_set_mtu(ssl, (uint16_t) o->mtu);
@@ -163,15 +164,18 @@ static int explain_handshake_failure(const struct dtls_watch *w, int ret, const 
 /* [dtls-request] */
 /* One request, one reply. DTLS resends handshake flights, never application
  * data: when the reply does not come, we send the request again, waiting
- * twice as long each time, as the handshake does. */
+ * twice as long each time as the handshake does, until --timeout has passed. */
 static int request_reply(struct tls_session *s, const struct options *o, const char *message)
 {
     unsigned char reply[2048];
     size_t len = strlen(message);
+    uint32_t waited = 0;
     int ret;
 
     for (uint32_t wait = o->hs_timeout_min;;
          wait = wait < o->hs_timeout_max / 2 ? wait * 2 : o->hs_timeout_max) {
+        if (wait > o->timeout_ms - waited)
+            wait = o->timeout_ms - waited; /* the last wait ends at --timeout */
         narrate_begin("Sending a %zu-byte request", len);
         ret = tls_write_all(&s->ssl, (const unsigned char *) message, len);
         if (ret != 0) {
@@ -195,7 +199,8 @@ static int request_reply(struct tls_session *s, const struct options *o, const c
             return WS_EXIT_OK;
         }
         narrate_failed();
-        if (ret != MBEDTLS_ERR_SSL_TIMEOUT || wait >= o->hs_timeout_max) {
+        waited += wait;
+        if (ret != MBEDTLS_ERR_SSL_TIMEOUT || waited >= o->timeout_ms) {
             report_mbedtls_error("read-write", "mbedtls_ssl_read",
                                  ret == 0 ? MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY : ret);
             return WS_EXIT_IO;

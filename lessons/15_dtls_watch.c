@@ -9,6 +9,7 @@
  * counts or narrates what it saw. Read it after lesson 15 (`15_dtls_client.c`), which installs it.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dtls_record.h"
@@ -21,6 +22,7 @@ void dtls_watch_init(struct dtls_watch *w, void *inner, mbedtls_ssl_send_t *inne
     w->inner_send = inner_send;
     w->inner_recv = inner_recv;
     w->flight_first = 1;
+    w->flight_sends = 1;
     /* Without mbedTLS's timing module, the workshop's timer on the monotonic clock. */
     dtls_timer_init(&w->own_timer, NULL, NULL);
 #if !defined(MBEDTLS_TIMING_C)
@@ -39,24 +41,48 @@ double dtls_watch_deadline(const struct dtls_watch *w)
     return w->use_own_timer ? dtls_timer_deadline(&w->own_timer) : -1;
 }
 
+/* "2nd", "3rd", "4th"... */
+static const char *ordinal(unsigned long n)
+{
+    static char text[24];
+
+    snprintf(text, sizeof(text), "%lu%s", n,
+             n % 100 >= 11 && n % 100 <= 13 ? "th"
+             : n % 10 == 1                  ? "st"
+             : n % 10 == 2                  ? "nd"
+             : n % 10 == 3                  ? "rd"
+                                            : "th");
+    return text;
+}
+
 /* [watch-fired] */
 /* The timer fired with our last flight unanswered: mbedTLS is about to send
- * that flight again, and will wait twice as long for the answer. */
-static void timer_fired(struct dtls_watch *w, unsigned long answered)
+ * that flight again, and will wait twice as long for the answer; or, after
+ * the longest wait, it gives up. */
+static void timer_fired(struct dtls_watch *w, int answered)
 {
+    char which[64];
+    int one = w->flight_first == w->flight_last;
+
     w->expiries++;
     w->expiry_told = 1;
     w->resending = 1;
     w->received_last = 0; /* what is sent next repeats the last flight */
-    if (w->flight_first == w->sent)
-        narrate_info("! datagram %lu got %s within %u ms: the retransmission timer fired, mbedTLS sends it "
-                     "again",
-                     w->sent, answered ? "only part of its answer" : "no answer", (unsigned) w->armed_ms);
+    w->flight_sends++;
+    if (one)
+        snprintf(which, sizeof(which), "datagram %lu", w->flight_first);
     else
-        narrate_info("! datagrams %lu-%lu got %s within %u ms: the retransmission timer fired, mbedTLS sends "
-                     "them again",
-                     w->flight_first, w->sent, answered ? "only part of their answer" : "no answer",
-                     (unsigned) w->armed_ms);
+        snprintf(which, sizeof(which), "datagrams %lu-%lu", w->flight_first, w->flight_last);
+    if (w->give_up_ms != 0 && w->armed_ms >= w->give_up_ms)
+        narrate_info(
+            "! %s got %s within %u ms, the longest wait: the retransmission timer fired, and mbedTLS "
+            "gives up",
+            which, answered ? "only part of the answer" : "no answer", (unsigned) w->armed_ms);
+    else
+        narrate_info(
+            "! %s got %s within %u ms: the retransmission timer fired, and mbedTLS sends %s a %s time", which,
+            answered ? "only part of the answer" : "no answer", (unsigned) w->armed_ms, one ? "it" : "them",
+            ordinal(w->flight_sends));
 }
 /* [watch-fired] */
 
@@ -71,12 +97,17 @@ int dtls_watch_send(void *ctx, const unsigned char *buf, size_t len)
         return ret;
     }
     w->sent++;
-    /* The first send after something came in starts a new flight. */
-    if (w->received_last)
+    /* The first send after something came in starts a new flight; until the
+     * timer fires, every send adds to it. */
+    if (w->received_last) {
         w->flight_first = w->sent;
-    w->received_last = 0;
-    if (w->resending)
+        w->flight_sends = 1;
+    }
+    if (!w->resending)
+        w->flight_last = w->sent;
+    else
         w->resent++;
+    w->received_last = 0;
     return ret;
 }
 

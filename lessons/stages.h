@@ -262,6 +262,9 @@ struct dtls_watch {
     unsigned long received; /**< datagrams received */
     unsigned long expiries; /**< how often the timer fired */
     unsigned long flight_first; /**< the number of the first datagram of our last flight */
+    unsigned long flight_last;  /**< ... and of its last one */
+    unsigned long flight_sends; /**< how often that flight has been sent */
+    uint32_t give_up_ms;        /**< the longest wait (hs_timeout max): after it mbedTLS gives up */
     unsigned long hello_verify; /**< HelloVerifyRequests received (a client's watch) */
     int last_errno;             /**< errno of the last failed send or receive (ECONNREFUSED: ICMP) */
 };
