@@ -177,7 +177,8 @@ static void usage(const struct options *o, const char *summary, const struct ext
         printf("  --ciphersuite LIST    comma-separated suites to offer/accept; 'help' lists them\n");
         printf("  --groups LIST         key exchange groups to offer/accept, in order of preference\n"
                "                        (default: %s); 'help' lists them\n", OPTIONS_DEFAULT_GROUPS);
-        printf("  --timeout MS          give up on a silent peer after MS milliseconds (default: 10000)\n");
+        printf("  --timeout MS          give up on a silent peer after MS milliseconds (default: 10000,\n"
+               "                        or $WORKSHOP_TIMEOUT_MS)\n");
         printf("  --keylog FILE         append session secrets to FILE (NSS key log, for Wireshark);\n"
                "                        anyone with the file can decrypt the session\n");
     }
@@ -356,6 +357,14 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
     o->bind_address = "127.0.0.1";
     o->threads = 8;
     *done = 1;
+    /* A slow board (or an emulator) can raise every program's default at
+     * once; --timeout still wins. */
+    if (getenv("WORKSHOP_TIMEOUT_MS") != NULL) {
+        if (parse_number(getenv("WORKSHOP_TIMEOUT_MS"), 1, 3600000, &n) != 0)
+            return options_usage_error(o, "WORKSHOP_TIMEOUT_MS='%s' must be milliseconds from 1 to 3600000",
+                                       getenv("WORKSHOP_TIMEOUT_MS"));
+        o->timeout_ms = (unsigned) n;
+    }
 
     /* The shared options, then the program's own, then the end marker. */
     memcpy(all, longopts, sizeof(longopts));

@@ -16,7 +16,8 @@
 FUZZ_TARGETS = fuzz/fuzz_record_decoder fuzz/fuzz_http fuzz/fuzz_options
 fuzz_record_decoder_SOURCES_FUZZ = $(srcdir)/common/record_decoder.c
 fuzz_http_SOURCES_FUZZ = $(srcdir)/common/http.c
-fuzz_options_SOURCES_FUZZ = $(srcdir)/common/options.c $(srcdir)/common/report.c
+fuzz_options_SOURCES_FUZZ = $(srcdir)/common/options.c $(srcdir)/common/report.c \
+	$(srcdir)/common/record_decoder.c
 fuzz_options_LIBS_FUZZ = $(MBEDTLS_LIBS)
 
 # DTLS records in one datagram (issue 12): the record and fragment walk, the lossy link's

@@ -31,32 +31,17 @@
 
 #include "08_server.h"
 #include "address.h"
+#include "locked_rng.h"
 
 /** @brief The server: what every connection thread shares. */
 struct server {
     struct tls_session s;         /**< stages 01-03: RNG, certificates, config */
     struct options o;             /**< command line */
     mbedtls_net_context listener; /**< the listening socket */
-    pthread_mutex_t rng_lock;     /**< serialises the shared CTR_DRBG */
+    struct locked_rng rng;        /**< the shared CTR_DRBG behind a lock (common/locked_rng.h) */
     struct resumption resumption; /**< session cache and tickets (08_server_resumption.c) */
     struct server_pool pool;      /**< connection threads and their queue (08_server_pool.c) */
 };
-
-/* [server-rng] */
-/* Connection threads draw random numbers at the same time. mbedTLS's
- * CTR_DRBG is only safe for that when the library was built with
- * MBEDTLS_THREADING_C, so the server always takes its own lock. */
-static int locked_rng(void *ctx, unsigned char *out, size_t len)
-{
-    struct server *srv = ctx;
-    int ret;
-
-    pthread_mutex_lock(&srv->rng_lock);
-    ret = mbedtls_ctr_drbg_random(&srv->s.ctr_drbg, out, len);
-    pthread_mutex_unlock(&srv->rng_lock);
-    return ret;
-}
-/* [server-rng] */
 
 /* [server-connection] */
 /* Everything one client gets: its own TLS context on the shared config.
@@ -202,7 +187,10 @@ int main(int argc, char **argv)
         return ret;
     pool_catch_stop_signals();
     mbedtls_net_init(&srv.listener);
-    pthread_mutex_init(&srv.rng_lock, NULL);
+    if (locked_rng_init(&srv.rng, &srv.s.ctr_drbg) != 0) {
+        report_error("setup", "cannot create the random generator's lock");
+        return WS_EXIT_SETUP;
+    }
     resumption_init(&srv.resumption);
     pool_init(&srv.pool);
 #if !defined(MBEDTLS_THREADING_C)
@@ -219,8 +207,13 @@ int main(int argc, char **argv)
     if (ret == WS_EXIT_OK)
         ret = stage_config(&srv.s, &srv.o, MBEDTLS_SSL_IS_SERVER);
     if (ret == WS_EXIT_OK) {
-        mbedtls_ssl_conf_rng(&srv.s.conf, locked_rng, &srv);
-        ret = resumption_setup(&srv.resumption, &srv.s.conf, locked_rng, &srv);
+        /* [server-rng] */
+        /* Connection threads draw random numbers at the same time. mbedTLS's
+         * CTR_DRBG is only safe for that when the library was built with
+         * MBEDTLS_THREADING_C, so the server always puts it behind a lock. */
+        mbedtls_ssl_conf_rng(&srv.s.conf, locked_rng_random, &srv.rng);
+        ret = resumption_setup(&srv.resumption, &srv.s.conf, locked_rng_random, &srv.rng);
+        /* [server-rng] */
     }
     /* Then the server's own steps. */
     if (ret == WS_EXIT_OK)
@@ -236,7 +229,7 @@ int main(int argc, char **argv)
     resumption_free(&srv.resumption);
     stage_cleanup(&srv.s);
     pool_free(&srv.pool);
-    pthread_mutex_destroy(&srv.rng_lock);
+    locked_rng_free(&srv.rng);
     return ret;
 }
 /* [server-main] */

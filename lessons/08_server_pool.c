@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "08_server.h"
+#include "clock.h"
 
 /** @brief How many accepted connections may wait for a free thread. */
 #define QUEUE_PER_THREAD 4
@@ -53,10 +54,7 @@ bool pool_stop_requested(void)
 
 long long pool_now_ms(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (long long) now_ms();
 }
 
 /* [server-recv] */

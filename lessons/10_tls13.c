@@ -39,6 +39,7 @@
 #include <time.h>
 
 #include "record_decoder.h"
+#include "clock.h"
 #include "stages.h"
 
 #if COMPAT_HAVE_TLS13
@@ -146,13 +147,6 @@ static int read_server_choice(const struct wire_tap *tap, struct handshake_facts
 }
 /* [server-hello] */
 
-static double now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double) ts.tv_sec * 1000.0 + (double) ts.tv_nsec / 1e6;
-}
 
 /* [get-and-tickets] */
 /* Send a GET and read the whole answer. TLS 1.3 tickets arrive in here:

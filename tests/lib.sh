@@ -174,6 +174,11 @@ echo "# time limits x$(awk -v p="$(time_pct)" 'BEGIN { printf "%.2f", p / 100 }'
     "(calibration: $(cut -d' ' -f2 "$WS_CALIBRATION_FILE" 2>/dev/null || echo "${WS_TIME_SCALE:-?}") ms;" \
     "reference $WS_REFERENCE_MS ms)"
 
+# Every lesson and the server take their default --timeout (10 s) from here,
+# scaled too; a test that passes --timeout says what it needs itself.
+WORKSHOP_TIMEOUT_MS=$(scaled_ms 10000)
+export WORKSHOP_TIMEOUT_MS
+
 # wait_for_line FILE PATTERN [SECONDS]: wait until a line matches (grep -E);
 # SECONDS (default 10) is scaled to this machine.
 wait_for_line() {

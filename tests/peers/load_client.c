@@ -3,7 +3,7 @@
  * @file load_client.c
  * @brief Load generator for the lesson server: many TLS clients at once.
  *
- * Usage: load_client --port N [--clients N] [--requests N] [--ca FILE] [--abort] [--p256]
+ * Usage: load_client --port N [--clients N] [--requests N] [--ca FILE] [--timeout MS] [--abort] [--p256]
  *
  * Starts --clients threads (default 64); each makes --requests connections
  * (default 25) to localhost, one after the other, each with a full handshake
@@ -171,11 +171,16 @@ static int parse_args(int argc, char **argv, struct load *load, int *clients, in
             load->requests = atoi(value);
         else if (strcmp(argv[i], "--ca") == 0)
             load->o.ca_file = value;
+        else if (strcmp(argv[i], "--timeout") == 0)
+            load->o.timeout_ms = (unsigned) atoi(value);
         else
             return -1;
         i++;
     }
-    return (load->o.port == NULL || *clients < 1 || *clients > 1024 || load->requests < 1) ? -1 : 0;
+    return (load->o.port == NULL || *clients < 1 || *clients > 1024 || load->requests < 1 ||
+            load->o.timeout_ms < 1 || load->o.timeout_ms > 3600000)
+               ? -1
+               : 0;
 }
 
 /* Stages 01-03 once, for every thread; the generator goes behind the lock. */
@@ -209,7 +214,7 @@ int main(int argc, char **argv)
     load.o.timeout_ms = 30000;
     load.requests = 25;
     if (parse_args(argc, argv, &load, &clients, &p256_only) != 0) {
-        fprintf(stderr, "usage: %s --port N [--clients N] [--requests N] [--ca FILE] [--abort] [--p256]\n",
+        fprintf(stderr, "usage: %s --port N [--clients N] [--requests N] [--ca FILE] [--timeout MS] [--abort] [--p256]\n",
                 argv[0]);
         return 1;
     }
