@@ -19,7 +19,6 @@
  * Run it: `lessons/16_dtls_server`, then `lessons/15_dtls_client`, or
  * `openssl s_client -dtls1_2 -connect 127.0.0.1:4433 -CAfile certs/ca.pem`.
  */
-#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -62,20 +61,6 @@ struct dtls_server {
 };
 
 /* [server-peer-start] */
-/* What identifies a client on the network: its IP address, then its port. */
-static size_t transport_id(const struct sockaddr_storage *addr, unsigned char id[18])
-{
-    if (addr->ss_family == AF_INET6) {
-        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *) addr;
-
-        memcpy(id, &in6->sin6_addr, 16);
-        memcpy(id + 16, &in6->sin6_port, 2);
-        return 18;
-    }
-    memcpy(id, &((const struct sockaddr_in *) addr)->sin_addr, 4);
-    memcpy(id + 4, &((const struct sockaddr_in *) addr)->sin_port, 2);
-    return 6;
-}
 
 /* A ClientHello from a new address: a TLS context for it, on the shared
  * config; a slot that served an earlier client reuses its context. */
@@ -83,7 +68,7 @@ static int start_peer(void *ctx, struct peer *p)
 {
     struct dtls_server *srv = ctx;
     unsigned char cid[DTLS_CID_LEN] = {'s', (unsigned char) (p - srv->demux.peers), 0, 0};
-    unsigned char id[18];
+    unsigned char id[ADDRESS_MAX_BYTES];
     size_t id_len;
     int ret;
 
@@ -114,7 +99,7 @@ static int start_peer(void *ctx, struct peer *p)
     p->handshake_done = 0;
     p->requests = 0;
     /* The cookie is bound to this: the client's IP address and port. */
-    id_len = transport_id(&p->addr, id);
+    id_len = address_bytes(&p->addr, id);
     ret = mbedtls_ssl_set_client_transport_id(&p->ssl, id, id_len);
     if (ret != 0) {
         report_mbedtls_error("server", "mbedtls_ssl_set_client_transport_id", ret);
