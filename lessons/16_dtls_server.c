@@ -88,12 +88,13 @@ static int start_peer(void *ctx, struct peer *p)
         p->ssl_ready = 1;
     } else {
         ret = mbedtls_ssl_session_reset(&p->ssl); /* everything of the last client forgotten */
-        if (ret == 0)
-            ret = stage_dtls_set_cid(&p->ssl, &srv->o, cid) == WS_EXIT_OK ? 0 : -1;
         if (ret != 0) {
             report_mbedtls_error("server", "mbedtls_ssl_session_reset", ret);
             return WS_EXIT_SETUP;
         }
+        ret = stage_dtls_set_cid(&p->ssl, &srv->o, cid); /* says what failed itself */
+        if (ret != WS_EXIT_OK)
+            return ret;
         dtls_watch_init(&p->watch, p, demux_send, demux_recv_timeout);
     }
     p->handshake_done = 0;
