@@ -49,7 +49,9 @@ install_packages() {
     # A mirror that is mid-sync can fail one index; the install below still
     # works if what we need is listed, and fails loudly if not.
     "${sudo[@]}" apt-get update -q || echo "warning: apt-get update reported errors; trying the install anyway" >&2
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+    # Another apt (an automatic upgrade, say) may hold the lock for a while: wait for it.
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -q \
+        --no-install-recommends "${missing[@]}"
 }
 
 if [ "${SKIP_PACKAGES:-0}" != 1 ]; then

@@ -72,7 +72,7 @@ static void set_options(struct tls_pair *p, enum mem_side side, int suite, const
     memset(o, 0, sizeof(*o));
     o->program = "tls_bench";
     o->is_server = side == MEM_SERVER;
-    o->ciphersuites[0] = suite; /* one suite, so also one TLS version (lesson 03) */
+    o->ciphersuites[0] = suite; /* one suite, so also one TLS version (lesson 03); 0: the library's */
     memcpy(o->tls_groups, p->groups, sizeof(p->groups));
     o->debug_level = q->debug_level;
     o->require_client_cert = q->client_auth;
@@ -105,6 +105,11 @@ static int configure_extras(struct tls_pair *p, enum mem_side side)
     /* The debug family counts the messages with a callback of its own. */
     if (q->dbg != NULL)
         mbedtls_ssl_conf_dbg(conf, q->dbg, q->dbg_ctx);
+    if (q->tune != NULL) {
+        ret = q->tune(conf, side == MEM_CLIENT ? MBEDTLS_SSL_IS_CLIENT : MBEDTLS_SSL_IS_SERVER, q->tune_ctx);
+        if (ret != 0)
+            return fail(p, "the configuration's tuning", ret);
+    }
     if (q->key == NULL) {
         ret = mbedtls_ssl_conf_psk(conf, psk_key, sizeof(psk_key), (const unsigned char *) psk_identity,
                                    sizeof(psk_identity) - 1);
@@ -132,8 +137,7 @@ static int configure_extras(struct tls_pair *p, enum mem_side side)
     }
     if (q->resume == RESUME_TICKET) {
 #if defined(MBEDTLS_SSL_TICKET_C)
-        ret = mbedtls_ssl_ticket_setup(&p->ticket, mbedtls_ctr_drbg_random, &p->end[side].ctr_drbg,
-                                       MBEDTLS_CIPHER_AES_256_GCM, 86400);
+        ret = compat_ssl_ticket_setup(&p->ticket, compat_rng_random, &p->end[side].rng, 86400);
         if (ret != 0)
             return fail(p, "mbedtls_ssl_ticket_setup", ret);
         mbedtls_ssl_conf_session_tickets_cb(conf, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse,
@@ -564,8 +568,8 @@ int tls_pair_setup(struct tls_pair *p, const struct tls_pair_params *params, con
         return stage_failed(p, MEM_CLIENT);
     if (server_init != WS_EXIT_OK)
         return stage_failed(p, MEM_SERVER);
-    suite = mbedtls_ssl_get_ciphersuite_id(params->suite);
-    if (suite == 0) {
+    suite = params->suite != NULL ? mbedtls_ssl_get_ciphersuite_id(params->suite) : 0;
+    if (params->suite != NULL && suite == 0) {
         snprintf(p->error, sizeof(p->error), "%s is not in this library", params->suite);
         return -1;
     }

@@ -62,9 +62,19 @@ struct tls_key {
     const char *client_key;   /**< for client authentication */
 };
 
+/**
+ * @brief Changes a program makes to one end's configuration after lesson 03 built it (lesson 14
+ *        sets record sizes, suites and groups this way).
+ * @param conf     the configuration.
+ * @param endpoint MBEDTLS_SSL_IS_CLIENT or MBEDTLS_SSL_IS_SERVER.
+ * @param ctx      tls_pair_params.tune_ctx.
+ * @return 0, or the mbedTLS error of the call that failed.
+ */
+typedef int tls_pair_tune_fn(mbedtls_ssl_config *conf, int endpoint, void *ctx);
+
 /** @brief What to set up. */
 struct tls_pair_params {
-    const char *suite;         /**< mbedTLS cipher suite name */
+    const char *suite;         /**< mbedTLS cipher suite name; NULL: the library's list and versions */
     int tls13;                 /**< 1: TLS 1.3 only, 0: TLS 1.2 only */
     const struct tls_key *key; /**< NULL for pre-shared-key suites */
     enum tls_resume resume;    /**< resumption mode */
@@ -76,6 +86,8 @@ struct tls_pair_params {
     int debug_level;           /**< mbedTLS debug threshold (0: none), set by stage 03 */
     void (*dbg)(void *, int, const char *, int, const char *); /**< debug callback or NULL */
     void *dbg_ctx;                                             /**< its context */
+    tls_pair_tune_fn *tune; /**< called for each end after its configuration, or NULL */
+    void *tune_ctx;         /**< its last argument */
 };
 
 /** @brief What one handshake cost. */

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "record_decoder.h"
+#include "tls_names.h"
 
 static uint32_t get_be(const unsigned char *p, size_t n)
 {

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /**
  * @file locked_rng.c
- * @brief A CTR_DRBG shared by threads (see locked_rng.h).
+ * @brief A random generator shared by threads (see locked_rng.h).
  */
 #include "locked_rng.h"
 
-int locked_rng_init(struct locked_rng *rng, mbedtls_ctr_drbg_context *drbg)
+int locked_rng_init(struct locked_rng *rng, struct compat_rng *generator)
 {
-    rng->drbg = drbg;
+    rng->rng = generator;
     return pthread_mutex_init(&rng->lock, NULL);
 }
 
@@ -17,7 +17,7 @@ int locked_rng_random(void *ctx, unsigned char *out, size_t len)
     int ret;
 
     pthread_mutex_lock(&rng->lock);
-    ret = mbedtls_ctr_drbg_random(rng->drbg, out, len);
+    ret = compat_rng_random(rng->rng, out, len);
     pthread_mutex_unlock(&rng->lock);
     return ret;
 }

@@ -17,7 +17,7 @@
 #include <mbedtls/ssl_ciphersuites.h>
 
 #include "compat.h"
-#include "record_decoder.h"
+#include "tls_names.h"
 #include "report.h"
 
 #ifndef WORKSHOP_CERTS_DIR
@@ -159,6 +159,7 @@ static void usage(const struct options *o, const char *summary, const struct ext
         printf("  --require-client-cert ask every client for a certificate and verify it against --ca\n");
         printf("  --max-connections N   exit (status 0) after serving N connections\n");
         printf("  --threads N           connections served at once (default: 8)\n");
+        printf("  --event-loop          serve every client from one thread, non-blocking (lesson 13)\n");
     }
     if (g & OPTS_CERTS) {
         printf("  --ca FILE             trusted CA certificates, PEM (default: %s/ca.pem)\n", options_certs_dir());
@@ -200,6 +201,13 @@ static void usage(const struct options *o, const char *summary, const struct ext
                (g & OPTS_DTLS) ? "DTLS" : "TLS");
     if (g & OPTS_HTTP)
         printf("  --path PATH           path to request (default: /)\n");
+    /* lessons 13-14 */
+    if (g & OPTS_NONBLOCKING)
+        printf("  --connections N       TLS connections to drive at once, 1-%d (default: 8)\n",
+               OPTIONS_MAX_CONNECTIONS);
+    if (g & OPTS_SMALL_RAM)
+        printf("  --max-frag-len N      ask the server for records of at most N bytes: 512, 1024, 2048\n"
+               "                        or 4096 (the max_fragment_length extension; default: not asked)\n");
     for (; extra != NULL && extra->name != NULL; extra++)
         print_extra_option(extra); /* the program's own options */
     printf("  --debug N             mbedTLS debug level 0..4 (default: 0, nothing)\n");
@@ -239,7 +247,9 @@ int options_usage_error(const struct options *o, const char *fmt, ...)
 enum {
     OPT_HOST = 256, OPT_PORT, OPT_SERVERNAME, OPT_CA, OPT_CRL, OPT_CERT, OPT_KEY, OPT_CIPHERSUITE,
     OPT_DEBUG, OPT_DEBUG_FILE, OPT_TIMEOUT, OPT_PATH, OPT_BIND, OPT_REQUIRE_CLIENT_CERT,
-    OPT_MAX_CONNECTIONS, OPT_THREADS, OPT_TRACE, OPT_KEYLOG, OPT_GROUPS, OPT_MTU, OPT_HS_TIMEOUT, OPT_CID,
+    OPT_MAX_CONNECTIONS, OPT_THREADS, OPT_TRACE, OPT_KEYLOG, OPT_GROUPS,
+    OPT_EVENT_LOOP, OPT_CONNECTIONS, OPT_MAX_FRAG_LEN, /* lessons 13-14 */
+    OPT_MTU, OPT_HS_TIMEOUT, OPT_CID, /* lessons 15-16 */
     OPT_HELP,
     OPT_EXTRA = 512 /* a program's own options: OPT_EXTRA + their index */
 };
@@ -256,6 +266,10 @@ static unsigned option_group(int opt)
     case OPT_PATH: return OPTS_HTTP;
     case OPT_BIND: case OPT_REQUIRE_CLIENT_CERT: case OPT_MAX_CONNECTIONS: case OPT_THREADS:
         return OPTS_SERVER;
+    /* lessons 13-14 */
+    case OPT_EVENT_LOOP: return OPTS_SERVER;
+    case OPT_CONNECTIONS: return OPTS_NONBLOCKING;
+    case OPT_MAX_FRAG_LEN: return OPTS_SMALL_RAM;
     case OPT_MTU: case OPT_HS_TIMEOUT: case OPT_CID: return OPTS_DTLS;
     default: return 0;
     }
@@ -268,6 +282,8 @@ static const char *group_lesson(unsigned group)
     if (group & OPTS_CONFIG) return "03_config";
     if (group & OPTS_CONNECT) return "04_connect";
     if (group & OPTS_HTTP) return "06_read_write";
+    if (group & OPTS_NONBLOCKING) return "13_nonblocking";
+    if (group & OPTS_SMALL_RAM) return "14_small_ram";
     if (group & OPTS_DTLS) return "15_dtls_client";
     return "08_server";
 }
@@ -312,6 +328,10 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
         {"trace", no_argument, NULL, OPT_TRACE},
         {"keylog", required_argument, NULL, OPT_KEYLOG},
         {"groups", required_argument, NULL, OPT_GROUPS},
+        /* lessons 13-14 */
+        {"event-loop", no_argument, NULL, OPT_EVENT_LOOP},
+        {"connections", required_argument, NULL, OPT_CONNECTIONS},
+        {"max-frag-len", required_argument, NULL, OPT_MAX_FRAG_LEN},
         {"mtu", required_argument, NULL, OPT_MTU},
         {"hs-timeout", required_argument, NULL, OPT_HS_TIMEOUT},
         {"cid", no_argument, NULL, OPT_CID},
@@ -356,6 +376,7 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
     o->path = "/";
     o->bind_address = "127.0.0.1";
     o->threads = 8;
+    o->connections = 8;
     *done = 1;
     /* A slow board (or an emulator) can raise every program's default at
      * once; --timeout still wins. */
@@ -485,6 +506,20 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
             if (parse_number(optarg, 1, 256, &n) != 0)
                 return options_usage_error(o, "--threads '%s' must be from 1 to 256", optarg);
             o->threads = (int) n;
+            break;
+        /* lessons 13-14 */
+        case OPT_EVENT_LOOP: o->event_loop = 1; break;
+        case OPT_CONNECTIONS:
+            if (parse_number(optarg, 1, OPTIONS_MAX_CONNECTIONS, &n) != 0)
+                return options_usage_error(o, "--connections '%s' must be from 1 to %d", optarg,
+                                           OPTIONS_MAX_CONNECTIONS);
+            o->connections = (int) n;
+            break;
+        case OPT_MAX_FRAG_LEN:
+            /* The extension knows only these four sizes (RFC 6066). */
+            if (parse_number(optarg, 512, 4096, &n) != 0 || (n != 512 && n != 1024 && n != 2048 && n != 4096))
+                return options_usage_error(o, "--max-frag-len '%s' must be 512, 1024, 2048 or 4096", optarg);
+            o->max_frag_len = (unsigned) n;
             break;
         case OPT_MTU:
             /* mbedTLS needs room for the record and handshake headers. */

@@ -124,6 +124,11 @@ void report_verify_flags(const char *stage, uint32_t flags);
 
 /**
  * @brief mbedTLS's text for an error code, into a caller buffer.
+ *
+ * mbedtls_strerror(), except for what it cannot name: PSA status codes
+ * (`PSA_ERROR_*`, -128 to -255, which 3.x and 4.x pass on) and, in 4.0, the
+ * pk, pem and asn1 errors (their modules moved to TF-PSA-Crypto), which get
+ * the texts 2.28 and 3.6 print.
  * @param ret error code (negative).
  * @param buf output buffer.
  * @param len size of @p buf.

@@ -123,6 +123,20 @@ capture 06_read_write 06_read_write -- --port "$PORT"
 capture 06_not_found 06_read_write --path /nothing-here -- --port "$PORT"
 capture 07_cleanup 07_cleanup -- --port "$PORT"
 capture 10_tls13 10_tls13 -- --port "$PORT"
+# Lessons 13 and 14 (devices): several connections from one thread; what a
+# connection costs in RAM. Lesson 14's run ends with its tables, kept apart
+# too for the page's table section; the run with --max-frag-len is shown up
+# to its tables, which are those of the first run.
+capture 13_nonblocking 13_nonblocking --connections 3 -- --port "$PORT"
+capture 13_hello 13_nonblocking --connections 2 --path /hello -- --port "$PORT"
+capture 14_small_ram 14_small_ram -- --port "$PORT"
+sed -n '/^Both ends in this process/,/^\$ echo/p' "$outdir/14_small_ram.txt" | sed '$d' >"$outdir/14_table.txt"
+[ -s "$outdir/14_table.txt" ] || cp "$outdir/14_small_ram.txt" "$outdir/14_table.txt"
+capture 14_mfl 14_small_ram --max-frag-len 512 --path /hello -- --port "$PORT"
+if grep -q '^Both ends in this process' "$outdir/14_mfl.txt"; then
+    sed -i -e '/^Both ends in this process/,/^\$ echo/{/^\$ echo/!d}' \
+        -e 's/^\$ echo \$?$/(then the same tables as in the first run, measured again)\n&/' "$outdir/14_mfl.txt"
+fi
 
 # --- Lesson 09 and the tools it brings: --trace, --keylog, /hello -------------
 # One suite only, so the traced ClientHello fits on a page.
@@ -171,6 +185,8 @@ capture 02_missing_ca 02_load_certs --ca certs/no-such-file.pem
 capture 02_wrong_key 02_load_certs --cert certs/client-chain.pem --key certs/server-ecdsa.key
 capture 03_unknown_suite 03_config --ciphersuite TLS-NO-SUCH-SUITE
 capture 04_unknown_host 04_connect --host no-such-host.invalid
+capture 13_bad_connections 13_nonblocking --connections 0
+capture 14_bad_mfl 14_small_ram --max-frag-len 1000
 capture 05_unknown_ca 05_handshake --ca certs/bad/rogue-ca.pem -- --port "$PORT"
 capture 05_wrong_name 05_handshake --servername www.example.com -- --port "$PORT"
 # Its error line and verification flag, on their own (the debugging page).
@@ -217,6 +233,7 @@ stop_server
 start_server silent
 kill -STOP "$SERVER_PID"
 capture 05_timeout 05_handshake --timeout 500 -- --port "$PORT"
+capture 13_timeout 13_nonblocking --connections 2 --timeout 500 -- --port "$PORT"
 kill -CONT "$SERVER_PID"
 stop_server
 
@@ -249,6 +266,37 @@ capture 08_no_client_cert 05_handshake -- --port "$PORT"
 stop_server
 capture 08_help 08_server --help
 
+# --- Lesson 13: the event-loop server -------------------------------------------
+# Its own narration for three clients of lesson 13; it stops by itself.
+start_server event13 --event-loop --max-connections 3
+timeout 60 lessons/13_nonblocking --port "$PORT" --connections 3 >/dev/null 2>&1 </dev/null
+wait "$SERVER_PID"
+status=$?
+{
+    echo "\$ lessons/08_server --event-loop --max-connections 3"
+    cat "$scratch/event13.log"
+    echo "\$ echo \$?"
+    echo "$status"
+} | normalise "$PORT" >"$outdir/13_event_loop_server.txt"
+# 64 concurrent load clients, then the server's summary line.
+if [ -x tests/peers/load_client ]; then
+    start_server event64 --event-loop
+    timeout 300 tests/peers/load_client --port "$PORT" --clients 64 --requests 4 >"$scratch/load64.out" 2>&1 </dev/null
+    status=$?
+    stop_server
+    {
+        echo "\$ lessons/08_server --event-loop &"
+        echo "\$ tests/peers/load_client --port 4433 --clients 64 --requests 4"
+        cat "$scratch/load64.out"
+        echo "\$ echo \$?"
+        echo "$status"
+        echo "\$ kill -TERM %1   # the server's last lines:"
+        grep -E '^served [0-9]+ connection' "$scratch/event64.log"
+    } | normalise "$PORT" >"$outdir/13_event_loop_load.txt"
+else
+    echo "(not captured: tests/peers/load_client is not built; make check builds it)" >"$outdir/13_event_loop_load.txt"
+fi
+
 # --- Lesson 07: nothing left allocated (valgrind's verdict) --------------------
 start_server valgrind
 if command -v valgrind >/dev/null 2>&1; then
@@ -271,7 +319,8 @@ UDP_PORTS=1
 start_program dtls lessons/16_dtls_server --port 0
 dtls_port=$PORT dtls_pid=$SERVER_PID
 capture 15_dtls_client 15_dtls_client -- --port "$PORT"
-capture 15_dtls_trace 15_dtls_client --trace -- --port "$PORT"
+# One suite only, so that the traced ClientHello fits on a page.
+capture 15_dtls_trace 15_dtls_client --trace --ciphersuite TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256 -- --port "$PORT"
 capture 15_dtls_too_large 15_dtls_client --mtu 300 --size 1000 -- --port "$PORT"
 capture 15_dtls_rebind 15_dtls_client --rebind --hs-timeout 250,2000 --timeout 4000 -- --port "$PORT"
 capture 15_dtls_cid 15_dtls_client --cid --rebind -- --port "$PORT"

@@ -14,6 +14,9 @@
 # The whole pages directory is distributed, so adding a page is adding a file.
 EXTRA_DIST += docs/pages docs/capture.sh scripts/capture-lib.sh docs/screenshot.sh docs/workshop.css \
 	tests/docs_links.test
+# Lesson 14's tables of both mbedTLS releases, stored from real runs
+# (scripts/store-lesson14.sh; tests/lesson14.test checks them).
+EXTRA_DIST += docs/measured scripts/store-lesson14.sh
 TESTS += tests/docs_links.test
 CLEAN_LOCAL_DIRS += docs/html docs/out docs/screenshots
 PHONY_TARGETS += docs docs-check docs-screenshot docs-force
@@ -24,10 +27,12 @@ if HAVE_DOXYGEN
 check_DATA += docs/html/index.html
 
 # Run every lesson against a real lesson server and keep the transcripts
-# (lesson 09's mistakes also need tests/peers/hostile_server; the DTLS
-# lessons' failures tests/peers/hostile_dtls_server and hostile_datagrams).
-docs/out/capture.stamp: $(noinst_PROGRAMS) tests/peers/hostile_server tests/peers/hostile_datagrams \
-		tests/peers/hostile_dtls_server certs/pki.stamp $(srcdir)/docs/capture.sh \
+# (lesson 09's mistakes also need tests/peers/hostile_server, lesson 13's
+# event-loop server gets 64 clients from tests/peers/load_client; the DTLS
+# lessons' failures need tests/peers/hostile_dtls_server and hostile_datagrams).
+docs/out/capture.stamp: $(noinst_PROGRAMS) tests/peers/hostile_server tests/peers/load_client \
+		tests/peers/hostile_datagrams tests/peers/hostile_dtls_server certs/pki.stamp \
+		$(srcdir)/docs/capture.sh \
 		$(srcdir)/scripts/capture-lib.sh
 	$(AM_V_GEN)rm -rf docs/out && \
 	bash $(srcdir)/docs/capture.sh '$(abs_top_builddir)' docs/out >/dev/null && \

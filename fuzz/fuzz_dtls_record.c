@@ -6,7 +6,8 @@
  * Input format: the first byte is the connection ID length to assume (0 to 31, taken modulo 32);
  * the rest is the datagram. Every input goes through everything that reads datagrams from the
  * network: the record and fragment walk (common/dtls_record.c), the one-line description (the lossy
- * link's), the `--trace` lines (common/dtls_trace.c, printed to /dev/null), and the DTLS server's
+ * link's), the DTLS record decoder behind `--trace` (common/decoder/datagrams.c, silent and printing
+ * to /dev/null, either way and with a few datagrams in a row), and the DTLS server's
  * questions (is it a ClientHello, its cookie, a HelloVerifyRequest). The walk's promises are then
  * checked: every record and fragment lies inside the datagram, positions only move forward, and
  * the description is a terminated string of at most its buffer.
@@ -15,7 +16,7 @@
  * inputs the same way.
  */
 #include "dtls_record.h"
-#include "dtls_trace.h"
+#include "record_decoder.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,9 +71,17 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     dtls_describe_datagram(data, size, cid_len, line, sizeof(line));
     if (memchr(line, '\0', sizeof(line)) == NULL)
         abort();
-    if (sink != NULL) {
-        dtls_trace_datagram(sink, TLS_DIR_CLIENT_TO_SERVER, data, size, cid_len);
-        dtls_trace_datagram(sink, TLS_DIR_SERVER_TO_CLIENT, data, size, cid_len);
+    /* The decoder, silent and printing; the datagram both ways, and its two halves as two
+     * datagrams, so that fragments and retransmissions of one message meet. */
+    for (int printing = 0; printing < 2; printing++) {
+        struct record_decoder *d = record_decoder_new_dtls(printing ? sink : NULL, cid_len);
+
+        record_decoder_feed_datagram(d, TLS_DIR_CLIENT_TO_SERVER, data, size);
+        record_decoder_feed_datagram(d, TLS_DIR_SERVER_TO_CLIENT, data, size);
+        record_decoder_feed_datagram(d, TLS_DIR_CLIENT_TO_SERVER, data, size / 2);
+        record_decoder_feed_datagram(d, TLS_DIR_CLIENT_TO_SERVER, data + size / 2, size - size / 2);
+        record_decoder_feed_datagram(d, TLS_DIR_CLIENT_TO_SERVER, data, size);
+        record_decoder_free(d);
     }
     cookie = dtls_client_hello_cookie_len(data, size);
     if (cookie < -1 || cookie > 255 || (cookie >= 0 && !dtls_is_client_hello(data, size)))

@@ -14,23 +14,30 @@
 # of the rules below, and add seeds. fuzz/corpus is distributed as a whole.
 
 FUZZ_TARGETS = fuzz/fuzz_record_decoder fuzz/fuzz_http fuzz/fuzz_options
-fuzz_record_decoder_SOURCES_FUZZ = $(srcdir)/common/record_decoder.c
+# The decoder's layers and the name tables, as common/local.mk lists them (DECODER_FILES,
+# TLS_NAMES_TABLES; the rule compiles the .c files among them). The decoder asks mbedTLS's X.509
+# parser about certificates, so it links mbedTLS (not instrumented).
+fuzz_record_decoder_SOURCES_FUZZ = $(DECODER_FILES) common/tls_names.c common/tls_names.h \
+	common/record_decoder.h $(TLS_NAMES_TABLES)
+fuzz_record_decoder_LIBS_FUZZ = $(MBEDTLS_LIBS)
 fuzz_http_SOURCES_FUZZ = $(srcdir)/common/http.c
 fuzz_options_SOURCES_FUZZ = $(srcdir)/common/options.c $(srcdir)/common/report.c \
-	$(srcdir)/common/record_decoder.c
+	$(srcdir)/common/tls_names.c
 fuzz_options_LIBS_FUZZ = $(MBEDTLS_LIBS)
 
 # DTLS records in one datagram (issue 12): the record and fragment walk, the lossy link's
-# description, the --trace lines, the DTLS server's ClientHello and cookie questions.
+# description, the DTLS record decoder behind --trace, the DTLS server's ClientHello and cookie
+# questions. The decoder's files as for fuzz_record_decoder (it links mbedTLS the same way).
 FUZZ_TARGETS += fuzz/fuzz_dtls_record
-fuzz_dtls_record_SOURCES_FUZZ = $(srcdir)/common/dtls_record.c $(srcdir)/common/dtls_trace.c \
-	$(srcdir)/common/record_decoder.c
+fuzz_dtls_record_SOURCES_FUZZ = common/dtls_record.c common/dtls_record.h $(fuzz_record_decoder_SOURCES_FUZZ)
+fuzz_dtls_record_LIBS_FUZZ = $(MBEDTLS_LIBS)
 EXTRA_DIST += fuzz/fuzz_dtls_record.c
 if HAVE_LIBFUZZER
-fuzz/fuzz_dtls_record: $(srcdir)/fuzz/fuzz_dtls_record.c $(fuzz_dtls_record_SOURCES_FUZZ) \
-		$(srcdir)/common/dtls_record.h $(srcdir)/common/dtls_trace.h
+fuzz/fuzz_dtls_record: $(srcdir)/fuzz/fuzz_dtls_record.c $(fuzz_dtls_record_SOURCES_FUZZ)
 	@$(MKDIR_P) fuzz
-	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/fuzz/fuzz_dtls_record.c $(fuzz_dtls_record_SOURCES_FUZZ)
+	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/fuzz/fuzz_dtls_record.c \
+		`for f in $(fuzz_dtls_record_SOURCES_FUZZ); do case $$f in *.c) echo $(srcdir)/$$f;; esac; done` \
+		$(fuzz_dtls_record_LIBS_FUZZ)
 endif
 
 FUZZ_SECONDS = 60
@@ -44,11 +51,11 @@ CLEAN_LOCAL_DIRS += fuzz-artifacts
 PHONY_TARGETS += fuzz fuzz-smoke
 
 if HAVE_LIBFUZZER
-fuzz/fuzz_record_decoder: $(srcdir)/fuzz/fuzz_record_decoder.c $(fuzz_record_decoder_SOURCES_FUZZ) \
-		$(srcdir)/common/record_decoder.h
+fuzz/fuzz_record_decoder: $(srcdir)/fuzz/fuzz_record_decoder.c $(fuzz_record_decoder_SOURCES_FUZZ)
 	@$(MKDIR_P) fuzz
 	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/fuzz/fuzz_record_decoder.c \
-		$(fuzz_record_decoder_SOURCES_FUZZ)
+		`for f in $(fuzz_record_decoder_SOURCES_FUZZ); do case $$f in *.c) echo $(srcdir)/$$f;; esac; done` \
+		$(fuzz_record_decoder_LIBS_FUZZ)
 
 fuzz/fuzz_http: $(srcdir)/fuzz/fuzz_http.c $(fuzz_http_SOURCES_FUZZ) $(srcdir)/common/http.h
 	@$(MKDIR_P) fuzz

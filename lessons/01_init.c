@@ -7,8 +7,12 @@
  * - every mbedTLS object is a plain struct that must be `*_init()`ed before
  *   anything else touches it, and `*_free()`d at the end (lesson 07);
  * - why initialising *all* of them first makes cleanup safe from any point;
- * - TLS needs good randomness: an entropy source feeds a CTR_DRBG generator;
- * - mbedTLS 3.x needs psa_crypto_init() before TLS 1.3 can work.
+ * - mbedTLS 3.x needs psa_crypto_init() before TLS 1.3 can work;
+ * - TLS needs good randomness. The modern way (mbedTLS 4.x) is the PSA
+ *   generator: psa_crypto_init() seeds it and psa_generate_random() draws
+ *   from it. Code written for 2.28 and 3.6 still owns a generator of its
+ *   own: an entropy source feeding a CTR_DRBG. compat_rng_seed() (compat.h)
+ *   does whichever the library has.
  *
  * Run it: `lessons/01_init`
  */
@@ -19,9 +23,10 @@
 /* [init] */
 int stage_init(struct tls_session *s)
 {
-    /* A fixed, program-specific string mixed into the seed: it makes two
-     * different programs on the same machine diverge even if the OS gave them
-     * the same entropy. It is not a secret. */
+    /* A fixed, program-specific string mixed into the CTR_DRBG's seed: it
+     * makes two different programs on the same machine diverge even if the
+     * OS gave them the same entropy. It is not a secret. (4.x's PSA
+     * generator takes none.) */
     static const unsigned char personalization[] = "mbedtls-workshop";
     int ret;
 
@@ -29,8 +34,7 @@ int stage_init(struct tls_session *s)
     /* [init-contexts] */
     /* Put every context into a known, empty state first. After this, each
      * *_free() is safe to call, whichever later step fails. */
-    mbedtls_entropy_init(&s->entropy);
-    mbedtls_ctr_drbg_init(&s->ctr_drbg);
+    compat_rng_init(&s->rng); /* 2.28/3.6: mbedtls_entropy_init(), mbedtls_ctr_drbg_init() */
     mbedtls_x509_crt_init(&s->ca_chain);
     mbedtls_x509_crl_init(&s->crl);
     mbedtls_x509_crt_init(&s->own_cert);
@@ -48,19 +52,21 @@ int stage_init(struct tls_session *s)
         report_mbedtls_error("init", "psa_crypto_init", ret);
         return WS_EXIT_SETUP;
     }
-    narrate_ok(COMPAT_HAVE_TLS13 ? "needed for TLS 1.3" : "this mbedTLS build does not need it");
+    narrate_ok(COMPAT_PSA_PURPOSE);
     /* [init-psa] */
 
     /* [init-seed] */
+    /* 2.28/3.6: mbedtls_ctr_drbg_seed() from the entropy source. 4.x: PSA's
+     * own generator, already seeded by psa_crypto_init(), draws a first
+     * block with psa_generate_random(). */
     narrate_begin("Seeding the random number generator");
-    ret = mbedtls_ctr_drbg_seed(&s->ctr_drbg, mbedtls_entropy_func, &s->entropy, personalization,
-                                sizeof(personalization) - 1);
+    ret = compat_rng_seed(&s->rng, personalization, sizeof(personalization) - 1);
     if (ret != 0) {
         narrate_failed();
-        report_mbedtls_error("init", "mbedtls_ctr_drbg_seed", ret);
+        report_mbedtls_error("init", COMPAT_RNG_SEED_FUNCTION, ret);
         return WS_EXIT_SETUP;
     }
-    narrate_ok("CTR_DRBG seeded from the system's entropy sources");
+    narrate_ok(COMPAT_RNG_DESCRIPTION);
     /* [init-seed] */
     return WS_EXIT_OK;
 }

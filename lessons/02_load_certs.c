@@ -93,19 +93,18 @@ int stage_load_certs(struct tls_session *s, const struct options *o)
         return ret;
 
     narrate_begin("Loading our private key from %s", o->key_file);
-    ret = compat_pk_parse_keyfile(&s->own_key, o->key_file, &s->ctr_drbg);
+    ret = compat_pk_parse_keyfile(&s->own_key, o->key_file, &s->rng);
     if (ret != 0) {
         narrate_failed();
         report_mbedtls_error("load-certs", "mbedtls_pk_parse_keyfile", ret);
         return WS_EXIT_SETUP;
     }
-    narrate_ok("%s key, %u bits", mbedtls_pk_get_name(&s->own_key),
-               (unsigned) mbedtls_pk_get_bitlen(&s->own_key));
+    narrate_ok("%s key, %u bits", compat_pk_name(&s->own_key), (unsigned) mbedtls_pk_get_bitlen(&s->own_key));
 
     /* A key that does not belong to the certificate would only fail later,
      * during a handshake, with a far less helpful error. */
     narrate_begin("Checking that the key matches the certificate");
-    ret = compat_pk_check_pair(&s->own_cert.pk, &s->own_key, &s->ctr_drbg);
+    ret = compat_pk_check_pair(&s->own_cert.pk, &s->own_key, &s->rng);
     if (ret != 0) {
         narrate_failed();
         report_mbedtls_error("load-certs", "mbedtls_pk_check_pair", ret);

@@ -8,8 +8,9 @@
  * - start from mbedtls_ssl_config_defaults(), then tighten it:
  *   certificate verification *required* (the default for clients, but say it),
  *   TLS 1.2 as the minimum version (Debian's 2.28 would accept TLS 1.0);
- * - the config needs a random generator (mbedtls_ssl_conf_rng) and the
- *   trusted CAs (mbedtls_ssl_conf_ca_chain);
+ * - the config needs the trusted CAs (mbedtls_ssl_conf_ca_chain) and, in
+ *   2.28 and 3.6, a random generator (mbedtls_ssl_conf_rng; 4.x always uses
+ *   the PSA generator, so compat_conf_rng() does nothing there);
  * - the key exchange groups, in order of preference: X25519, then P-256 by
  *   default (mbedTLS 2.28 would otherwise prefer the slow secp521r1);
  * - optional: our own certificate, a restricted cipher suite list, a read
@@ -22,7 +23,7 @@
 
 #include <mbedtls/debug.h>
 
-#include "record_decoder.h"
+#include "tls_names.h"
 #include "stages.h"
 
 /* "x25519,secp256r1" into text, or "library default" for an empty list. */
@@ -72,7 +73,7 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
     /* [config-verify] */
 
     /* [config-rng-version] */
-    mbedtls_ssl_conf_rng(&s->conf, mbedtls_ctr_drbg_random, &s->ctr_drbg);
+    compat_conf_rng(&s->conf, compat_rng_random, &s->rng); /* mbedtls_ssl_conf_rng(), up to 3.6 */
     compat_conf_min_tls12(&s->conf);
     /* [config-rng-version] */
 
@@ -105,7 +106,7 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
 
     /* [config-options] */
     if (o->ciphersuites[0] != 0) {
-        mbedtls_ssl_conf_ciphersuites(&s->conf, o->ciphersuites); /* the list must outlive conf */
+        mbedtls_ssl_conf_ciphersuites(&s->conf, o->ciphersuites);   /* the list must outlive conf */
         compat_conf_versions_for_suites(&s->conf, o->ciphersuites); /* TLS 1.2 suites: no TLS 1.3 */
     }
     /* Reads give up after this long; it needs a recv callback with a
@@ -140,7 +141,8 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
     if (o->keylog_file != NULL) {
         if (!COMPAT_HAVE_KEY_EXPORT) {
             narrate_failed();
-            report_error("config", "--keylog needs an mbedTLS built with key export (MBEDTLS_SSL_EXPORT_KEYS)");
+            report_error("config",
+                         "--keylog needs an mbedTLS built with key export (MBEDTLS_SSL_EXPORT_KEYS)");
             return WS_EXIT_UNSUPPORTED;
         }
         if (keylog_open(&s->keylog, o->keylog_file) != 0) {

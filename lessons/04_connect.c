@@ -98,21 +98,24 @@ int stage_attach_debug_taps_over(struct tls_session *s, const struct options *o,
     /* --keylog with mbedTLS 3.x: the key export callback is per connection. */
     if (s->keylog.file != NULL)
         compat_ssl_key_export(&s->ssl, &s->keylog.export);
-    if (!o->trace && !s->watch_alerts)
+    if (!o->trace && !s->decode_always)
         return WS_EXIT_OK;
     /* --trace: put the tap between mbedTLS and the socket. It forwards every
      * call to mbedtls_net_send/mbedtls_net_recv_timeout and prints the TLS
-     * records it sees; without --trace it only watches (lesson 09 reads the
-     * alerts it saw). Trace lines then come between narration lines, so
-     * narration switches to whole lines. */
+     * records it sees; without --trace it only watches (lessons 09 and 10 ask
+     * its decoder what crossed the wire). Trace lines then come between
+     * narration lines, so narration switches to whole lines. */
     if (o->trace)
         narrate_set_thread_prefix("");
     if (trace_bio_init(&s->trace, inner, inner_send, inner_recv, 0, o->trace ? stdout : NULL, NULL) != 0) {
         report_error("connect", "cannot set up the trace tap: out of memory");
         return WS_EXIT_SETUP;
     }
-    if (o->datagram)
-        trace_bio_set_datagram(&s->trace, o->cid ? DTLS_CID_LEN : 0); /* DTLS: one datagram per call */
+    /* DTLS: every call carries one datagram, for a DTLS decoder. */
+    if (o->datagram && trace_bio_set_datagram(&s->trace, o->cid ? DTLS_CID_LEN : 0) != 0) {
+        report_error("connect", "cannot set up the trace tap: out of memory");
+        return WS_EXIT_SETUP;
+    }
     mbedtls_ssl_set_bio(&s->ssl, &s->trace, trace_bio_send, NULL, trace_bio_recv_timeout);
     return WS_EXIT_OK;
 }

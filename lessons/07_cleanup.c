@@ -9,7 +9,7 @@
  * - every `*_init()` from lesson 01 has a `*_free()`; free in reverse order
  *   of creation: the TLS context before the config it points to, the config
  *   before the certificates and keys it points to, the DRBG before the
- *   entropy source it draws from;
+ *   entropy source it draws from (2.28 and 3.6; 4.x has neither);
  * - because lesson 01 initialised everything first, this cleanup is safe
  *   whichever stage failed. Every earlier lesson ends by calling it.
  *
@@ -57,8 +57,7 @@ void stage_cleanup(struct tls_session *s)
     mbedtls_x509_crt_free(&s->own_cert);
     mbedtls_x509_crl_free(&s->crl);
     mbedtls_x509_crt_free(&s->ca_chain);
-    mbedtls_ctr_drbg_free(&s->ctr_drbg);
-    mbedtls_entropy_free(&s->entropy);
+    compat_rng_free(&s->rng); /* 2.28/3.6: the DRBG, then its entropy source */
     compat_psa_free();
     narrate_ok(NULL);
 }

@@ -31,17 +31,29 @@
 
 #include "08_server.h"
 #include "address.h"
-#include "locked_rng.h"
 
-/** @brief The server: what every connection thread shares. */
-struct server {
-    struct tls_session s;         /**< stages 01-03: RNG, certificates, config */
-    struct options o;             /**< command line */
-    mbedtls_net_context listener; /**< the listening socket */
-    struct locked_rng rng;        /**< the shared CTR_DRBG behind a lock (common/locked_rng.h) */
-    struct resumption resumption; /**< session cache and tickets (08_server_resumption.c) */
-    struct server_pool pool;      /**< connection threads and their queue (08_server_pool.c) */
-};
+/* [server-attach] */
+int server_attach(struct server *srv, struct connection *conn, mbedtls_ssl_context *ssl,
+                  struct trace_bio *tap, mbedtls_ssl_recv_timeout_t *recv, const char *prefix)
+{
+    if (stage_attach(ssl, &srv->s.conf, &conn->net, NULL) != WS_EXIT_OK)
+        return WS_EXIT_SETUP;
+    /* --keylog with mbedTLS 3.x: the key export callback is per connection. */
+    if (srv->s.keylog.file != NULL)
+        compat_ssl_key_export(ssl, &srv->s.keylog.export);
+    /* Replace lesson 04's receive callback with the server's own (the
+     * deadline-aware pool_recv() of 08_server_pool.c, or the event loop's,
+     * which never waits), behind a tap that decodes the records (lesson 09):
+     * silently, to remember the ClientHello for /hello, or printed with --trace. */
+    if (trace_bio_init(tap, conn, mbedtls_net_send, recv, 1, srv->o.trace ? stdout : NULL, prefix) != 0) {
+        /* Out of memory: serve the client anyway, just without a decoder
+         * (no trace lines, and /hello says it has nothing to show). */
+        report_error("server", "cannot decode this connection (out of memory); serving it undecoded");
+    }
+    mbedtls_ssl_set_bio(ssl, tap, trace_bio_send, NULL, trace_bio_recv_timeout);
+    return WS_EXIT_OK;
+}
+/* [server-attach] */
 
 /* [server-connection] */
 /* Everything one client gets: its own TLS context on the shared config.
@@ -58,20 +70,7 @@ static enum connection_outcome serve_connection(void *ctx, struct connection *co
     narrate_set_thread_prefix(prefix);
     mbedtls_ssl_init(&ssl);
     memset(&tap, 0, sizeof(tap));
-    if (stage_attach(&ssl, &srv->s.conf, &conn->net, NULL) == WS_EXIT_OK) {
-        /* --keylog with mbedTLS 3.x: the key export callback is per connection. */
-        if (srv->s.keylog.file != NULL)
-            compat_ssl_key_export(&ssl, &srv->s.keylog.export);
-        /* Replace lesson 04's receive callback with the deadline-aware one
-         * (pool_recv(), 08_server_pool.c), behind a tap that decodes the records (lesson 09): silently, to
-         * remember the ClientHello for /hello, or printed with --trace. */
-        if (trace_bio_init(&tap, conn, mbedtls_net_send, pool_recv, 1, srv->o.trace ? stdout : NULL,
-                           prefix) != 0) {
-            /* Out of memory: serve the client anyway, just without a decoder
-             * (no trace lines, and /hello says it has nothing to show). */
-            report_error("server", "cannot decode this connection (out of memory); serving it undecoded");
-        }
-        mbedtls_ssl_set_bio(&ssl, &tap, trace_bio_send, NULL, trace_bio_recv_timeout);
+    if (server_attach(srv, conn, &ssl, &tap, pool_recv, prefix) == WS_EXIT_OK) {
         if (stage_handshake(&ssl) == WS_EXIT_OK) {
             outcome = app_serve_request(&ssl, &tap);
             /* Say goodbye even after an error response. */
@@ -187,7 +186,7 @@ int main(int argc, char **argv)
         return ret;
     pool_catch_stop_signals();
     mbedtls_net_init(&srv.listener);
-    if (locked_rng_init(&srv.rng, &srv.s.ctr_drbg) != 0) {
+    if (locked_rng_init(&srv.rng, &srv.s.rng) != 0) {
         report_error("setup", "cannot create the random generator's lock");
         return WS_EXIT_SETUP;
     }
@@ -210,20 +209,27 @@ int main(int argc, char **argv)
         /* [server-rng] */
         /* Connection threads draw random numbers at the same time. mbedTLS's
          * CTR_DRBG is only safe for that when the library was built with
-         * MBEDTLS_THREADING_C, so the server always puts it behind a lock. */
-        mbedtls_ssl_conf_rng(&srv.s.conf, locked_rng_random, &srv.rng);
+         * MBEDTLS_THREADING_C, so the server always puts it behind a lock.
+         * (4.x has no generator of ours to lock: TLS uses PSA's, which locks
+         * itself, and compat_conf_rng() does nothing.) */
+        compat_conf_rng(&srv.s.conf, locked_rng_random, &srv.rng); /* mbedtls_ssl_conf_rng(), up to 3.6 */
         ret = resumption_setup(&srv.resumption, &srv.s.conf, locked_rng_random, &srv.rng);
         /* [server-rng] */
     }
     /* Then the server's own steps. */
     if (ret == WS_EXIT_OK)
         ret = server_listen(&srv);
-    if (ret == WS_EXIT_OK)
-        ret = pool_start(&srv.pool, srv.o.threads, srv.o.timeout_ms, serve_connection, &srv);
-    if (ret == WS_EXIT_OK)
-        ret = accept_loop(&srv);
-    pool_stop(&srv.pool);
-    pool_print_summary(&srv.pool);
+    if (ret == WS_EXIT_OK && srv.o.event_loop) {
+        /* Lesson 13: every client from this one thread (08_server_event_loop.c). */
+        ret = event_loop_run(&srv);
+    } else {
+        if (ret == WS_EXIT_OK)
+            ret = pool_start(&srv.pool, srv.o.threads, srv.o.timeout_ms, serve_connection, &srv);
+        if (ret == WS_EXIT_OK)
+            ret = accept_loop(&srv);
+        pool_stop(&srv.pool);
+        pool_print_summary(&srv.pool);
+    }
 
     mbedtls_net_free(&srv.listener);
     resumption_free(&srv.resumption);

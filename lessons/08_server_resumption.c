@@ -38,11 +38,12 @@ int resumption_setup(struct resumption *r, mbedtls_ssl_config *conf,
     mbedtls_ssl_conf_session_cache(conf, &r->cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
 #endif
 #if defined(MBEDTLS_SSL_TICKET_C)
-    /* The ticket key is drawn from the server's (locked) random generator.
+    /* The ticket key is drawn from the server's (locked) random generator
+     * (4.x: from PSA's, and the cipher is named the PSA way: compat.h).
      * AES-256-GCM is as strong as the strongest suite; tickets live a day.
      * With MBEDTLS_HAVE_TIME mbedTLS rotates the key (each lives two ticket
      * lifetimes), so a stolen key opens only the last few days of sessions. */
-    int ret = mbedtls_ssl_ticket_setup(&r->tickets, f_rng, p_rng, MBEDTLS_CIPHER_AES_256_GCM, 86400);
+    int ret = compat_ssl_ticket_setup(&r->tickets, f_rng, p_rng, 86400); /* mbedtls_ssl_ticket_setup() */
 
     if (ret != 0) {
         report_mbedtls_error("server", "mbedtls_ssl_ticket_setup", ret);

@@ -102,7 +102,7 @@ static const struct mistake_info mistakes[] = {
      "hangs up, a 3.x server sends an alert that a TLS 1.3 client meets on its first read "
      "(-0x7780, or -0x7180 when it cannot decrypt it). Give the client --cert and --key."},
     {"no-shared-suite", MISTAKE_NO_SHARED_SUITE, LESSON_SERVER,
-     "we offer only TLS-RSA-WITH-AES-128-GCM-SHA256, which a server with an ECDSA key cannot use",
+     "we offer only " COMPAT_RSA_ONLY_SUITE_NAME ", which a server with an ECDSA key cannot use",
      MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE, 0,
      "-0x7780 only says that the peer gave up; the alert it sent (handshake_failure) says why: "
      "nothing we offered was acceptable."},
@@ -117,7 +117,7 @@ static const struct mistake_info mistakes[] = {
 static int run_mistake(struct tls_session *s, const struct options *o, const struct mistake_info *m,
                        const char *port, int *as_expected)
 {
-    static const int rsa_only[] = {MBEDTLS_TLS_RSA_WITH_AES_128_GCM_SHA256, 0};
+    static const int rsa_only[] = {COMPAT_RSA_ONLY_SUITE, 0}; /* compat.h: 4.x has no RSA key exchange */
     struct options target = *o; /* the same options, aimed at this mistake's server */
     struct attempt_outcome out;
 
@@ -253,7 +253,7 @@ int main(int argc, char **argv)
     ret = stage_init(&s);
     /* Lesson 04 puts the tap in place even without --trace: it reports the
      * alerts that explain a failure. */
-    s.watch_alerts = 1;
+    s.decode_always = 1;
     if (ret == WS_EXIT_OK)
         ret = stage_load_certs(&s, &o);
     if (ret == WS_EXIT_OK)

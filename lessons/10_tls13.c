@@ -21,8 +21,9 @@
  *
  * The lesson makes three connections to the lesson server: TLS 1.2 for
  * comparison, a full TLS 1.3 handshake that earns a ticket, and a TLS 1.3
- * handshake resumed with that ticket. A small wire tap between mbedTLS and
- * the socket counts bytes and round trips; it only watches.
+ * handshake resumed with that ticket. Lesson 09's tap between mbedTLS and
+ * the socket, kept on (silent without --trace), counts bytes and round trips
+ * and reads what crossed in the clear; it only watches.
  *
  * With mbedTLS 2.28 (no TLS 1.3) the lesson says so and exits with 77.
  *
@@ -38,115 +39,48 @@
 #include <string.h>
 #include <time.h>
 
-#include "record_decoder.h"
 #include "clock.h"
 #include "stages.h"
 
 #if COMPAT_HAVE_TLS13
 
-/** @brief Server bytes kept per handshake: a certificate chain fits easily. */
-#define TAP_KEEP 16384
-
-/** @brief Watches one connection's bytes between mbedTLS and the socket. */
-struct wire_tap {
-    void *inner;                         /**< the next layer: the socket, or the --trace tap */
-    mbedtls_ssl_send_t *inner_send;      /**< its send function */
-    mbedtls_ssl_recv_timeout_t *inner_recv; /**< its receive function */
-    unsigned char from_server[TAP_KEEP]; /**< the first bytes the server sent */
-    size_t from_server_len;              /**< bytes kept in @p from_server */
-    size_t received, sent;               /**< totals, in both directions */
-    unsigned round_trips;                /**< times we waited for an answer to what we sent */
-    int sent_since_recv;                 /**< we sent something and await the reply */
-};
-
 /** @brief What one handshake looked like, for the comparison at the end. */
 struct handshake_facts {
-    char version[16];       /**< mbedtls_ssl_get_version() */
-    char suite[64];         /**< mbedtls_ssl_get_ciphersuite() */
-    unsigned round_trips;   /**< before the client could send data */
-    size_t server_bytes;    /**< what the server sent during the handshake */
-    int cert_in_clear;      /**< the server's certificate was readable on the wire */
-    const char *key_share;  /**< TLS 1.3 key exchange group from the ServerHello, NULL if none */
-    int psk_accepted;       /**< the ServerHello accepted our ticket */
-    double ms;              /**< wall-clock time of the handshake */
+    char version[16];      /**< mbedtls_ssl_get_version() */
+    char suite[64];        /**< mbedtls_ssl_get_ciphersuite() */
+    unsigned round_trips;  /**< before the client could send data */
+    size_t server_bytes;   /**< what the server sent during the handshake */
+    int cert_in_clear;     /**< the server's certificate was readable on the wire */
+    const char *key_share; /**< TLS 1.3 key exchange group from the ServerHello, NULL if none */
+    int psk_accepted;      /**< the ServerHello accepted our ticket */
+    double ms;             /**< wall-clock time of the handshake */
 };
 
-/* [tap] */
-/* The send and receive callbacks mbedTLS calls (lesson 04 installs the plain
- * mbedtls_net_* ones, or lesson 09's --trace tap). These count, then pass
- * everything on unchanged. */
-static int tap_send(void *ctx, const unsigned char *buf, size_t len)
+/* [wire-facts] */
+/* What crossed the wire, as the tap of lessons 04 and 09 saw it: its record
+ * decoder counts bytes and round trips and reads whatever travels in the
+ * clear. mbedTLS 3.6 has no "was this session resumed?" accessor, but the
+ * ServerHello (the server's first message, sent in the clear) lists the
+ * extensions the server accepted: key_share (TLS 1.3 only) carries the
+ * server's half of the key exchange, pre_shared_key means it accepted our
+ * ticket. A Certificate message in the clear is the server's certificate,
+ * readable by anyone on the path. */
+static void read_wire_facts(const struct trace_bio *tap, struct handshake_facts *f)
 {
-    struct wire_tap *tap = ctx;
-    int ret = tap->inner_send(tap->inner, buf, len);
+    const struct tls_wire_summary *wire = record_decoder_wire(tap->decoder);
+    const struct tls_server_choice *choice = record_decoder_server_choice(tap->decoder);
 
-    if (ret > 0) {
-        tap->sent += (size_t) ret;
-        tap->sent_since_recv = 1;
-    }
-    return ret;
-}
-
-static int tap_recv(void *ctx, unsigned char *buf, size_t len, uint32_t timeout)
-{
-    struct wire_tap *tap = ctx;
-    int ret = tap->inner_recv(tap->inner, buf, len, timeout);
-
-    if (ret > 0) {
-        size_t keep = TAP_KEEP - tap->from_server_len;
-
-        if (keep > (size_t) ret)
-            keep = (size_t) ret;
-        memcpy(tap->from_server + tap->from_server_len, buf, keep);
-        tap->from_server_len += keep;
-        tap->received += (size_t) ret;
-        /* Data after we spoke: one more round trip. */
-        if (tap->sent_since_recv)
-            tap->round_trips++;
-        tap->sent_since_recv = 0;
-    }
-    return ret;
-}
-/* [tap] */
-
-/* Does @p needle occur in @p hay? (memmem is not in C11.) */
-static int contains_bytes(const unsigned char *hay, size_t hay_len, const unsigned char *needle, size_t len)
-{
-    for (size_t i = 0; len > 0 && i + len <= hay_len; i++)
-        if (memcmp(hay + i, needle, len) == 0)
-            return 1;
-    return 0;
-}
-
-/* [server-hello] */
-/* mbedTLS 3.6 has no "was this session resumed?" accessor, so look at the
- * wire: the ServerHello (the server's first message, sent in the clear)
- * lists the extensions the server accepted. Lesson 09's record decoder,
- * made silent with a NULL stream, reads it from the bytes the tap kept:
- * key_share (TLS 1.3 only) carries the server's half of the key exchange,
- * pre_shared_key means it accepted our ticket. */
-static int read_server_choice(const struct wire_tap *tap, struct handshake_facts *f)
-{
-    struct record_decoder *decoder = record_decoder_new(NULL);
-    const struct tls_server_choice *choice;
-
-    if (decoder == NULL) {
-        report_error("tls13", "out of memory for the record decoder");
-        return WS_EXIT_SETUP;
-    }
-    record_decoder_feed(decoder, TLS_DIR_SERVER_TO_CLIENT, tap->from_server, tap->from_server_len);
-    choice = record_decoder_server_choice(decoder);
-    if (choice->present && choice->version == 0x0304 /* TLS 1.3 */ && choice->group != 0) {
+    f->round_trips = wire->round_trips;
+    f->server_bytes = wire->direction[TLS_DIR_SERVER_TO_CLIENT].bytes;
+    f->cert_in_clear = wire->direction[TLS_DIR_SERVER_TO_CLIENT].certificates_in_clear > 0;
+    if (choice->present && choice->version == TLS_VERSION_TLS1_3 && choice->group != 0) {
         const char *name = tls_group_name(choice->group);
 
         f->key_share = name != NULL ? name : "a group the decoder cannot name";
     }
     f->psk_accepted = choice->psk_accepted;
-    record_decoder_free(decoder);
-    return WS_EXIT_OK;
 }
-/* [server-hello] */
-
+/* [wire-facts] */
 
 /* [get-and-tickets] */
 /* Send a GET and read the whole answer. TLS 1.3 tickets arrive in here:
@@ -202,8 +136,8 @@ static int get_and_collect_tickets(mbedtls_ssl_context *ssl, const struct option
             /* As in lesson 06: a TCP close without close_notify could be a
              * truncation, so it is not a clean end. */
             narrate_failed();
-            report_error("tls13", "the server closed the connection without close_notify (%zu bytes received)",
-                         total);
+            report_error("tls13",
+                         "the server closed the connection without close_notify (%zu bytes received)", total);
             return WS_EXIT_IO;
         }
         if (!compat_ssl_should_retry(ret)) {
@@ -223,25 +157,16 @@ static int get_and_collect_tickets(mbedtls_ssl_context *ssl, const struct option
 static int one_connection(struct tls_session *s, const struct options *o, const mbedtls_ssl_session *resume,
                           mbedtls_ssl_session *ticket, int *tickets, struct handshake_facts *f)
 {
-    static struct wire_tap tap;
-    const mbedtls_x509_crt *peer;
     double start;
     int ret;
 
-    /* The previous connection freed these; make them fresh again. */
+    /* The previous connection freed these; make them fresh again. Lesson 04
+     * also puts the tap on the socket (run_lesson() asked for it). */
     mbedtls_net_init(&s->net);
     mbedtls_ssl_init(&s->ssl);
     ret = stage_connect(s, o);
     if (ret != WS_EXIT_OK)
         return ret;
-    memset(&tap, 0, sizeof(tap));
-    if (o->trace) {
-        /* Lesson 04 put the --trace tap on the socket: count on top of it. */
-        tap.inner = &s->trace, tap.inner_send = trace_bio_send, tap.inner_recv = trace_bio_recv_timeout;
-    } else {
-        tap.inner = &s->net, tap.inner_send = mbedtls_net_send, tap.inner_recv = mbedtls_net_recv_timeout;
-    }
-    mbedtls_ssl_set_bio(&s->ssl, &tap, tap_send, NULL, tap_recv);
 
     /* [set-session] */
     if (resume != NULL) {
@@ -265,20 +190,13 @@ static int one_connection(struct tls_session *s, const struct options *o, const 
 
     snprintf(f->version, sizeof(f->version), "%s", mbedtls_ssl_get_version(&s->ssl));
     snprintf(f->suite, sizeof(f->suite), "%s", mbedtls_ssl_get_ciphersuite(&s->ssl));
-    f->round_trips = tap.round_trips;
-    f->server_bytes = tap.received;
-    ret = read_server_choice(&tap, f);
-    /* Is the DER of the server's certificate readable in what it sent? */
-    peer = mbedtls_ssl_get_peer_cert(&s->ssl);
-    f->cert_in_clear = peer != NULL && contains_bytes(tap.from_server, tap.from_server_len, peer->raw.p,
-                                                      peer->raw.len);
+    read_wire_facts(&s->trace, f);
     narrate_info("%u round trip%s, %zu bytes from the server, %.1f ms; certificate %s on the wire%s%s",
                  f->round_trips, f->round_trips == 1 ? "" : "s", f->server_bytes, f->ms,
                  f->cert_in_clear ? "readable" : "not readable", f->key_share ? "; key share " : "",
                  f->key_share ? f->key_share : "");
 
-    if (ret == WS_EXIT_OK)
-        ret = get_and_collect_tickets(&s->ssl, o, ticket, tickets);
+    ret = get_and_collect_tickets(&s->ssl, o, ticket, tickets);
     if (stage_close_notify(&s->ssl) != WS_EXIT_OK && ret == WS_EXIT_OK)
         ret = WS_EXIT_IO;
     s->handshake_done = 0;
@@ -313,11 +231,14 @@ static int run_lesson(struct tls_session *s, const struct options *o)
      * (3.6.1 on; 3.6.0 lacks it and always signals). */
     if (!compat_conf_tls13_signal_tickets(&s->conf)) {
         report_error("tls13", "this mbedTLS cannot hand session tickets to the client "
-                     "(needs MBEDTLS_SSL_SESSION_TICKETS and MBEDTLS_SSL_CLI_C)");
+                              "(needs MBEDTLS_SSL_SESSION_TICKETS and MBEDTLS_SSL_CLI_C)");
         return WS_EXIT_UNSUPPORTED;
     }
     /* [tls13-signal-tickets] */
 
+    /* Keep lesson 04's tap on every connection, silent without --trace:
+     * read_wire_facts() asks its decoder what crossed the wire. */
+    s->decode_always = 1;
     memset(&tls12, 0, sizeof(tls12));
     memset(&full, 0, sizeof(full));
     memset(&resumed, 0, sizeof(resumed));
@@ -337,7 +258,7 @@ static int run_lesson(struct tls_session *s, const struct options *o)
     }
     if (ret == WS_EXIT_OK && tickets == 0) {
         report_error("tls13", "the server sent no session ticket: is it built with MBEDTLS_SSL_TICKET_C "
-                     "and session tickets enabled?");
+                              "and session tickets enabled?");
         ret = WS_EXIT_HANDSHAKE;
     }
     if (ret == WS_EXIT_OK) {
@@ -381,9 +302,9 @@ int main(int argc, char **argv)
 {
     struct options o;
     int done;
-    int ret = options_parse(argc, argv, OPTS_CERTS | OPTS_CONFIG | OPTS_CONNECT,
-                            "Lesson 10: TLS 1.3 next to TLS 1.2, and resumption with a session ticket.", &o,
-                            &done);
+    int ret =
+        options_parse(argc, argv, OPTS_CERTS | OPTS_CONFIG | OPTS_CONNECT,
+                      "Lesson 10: TLS 1.3 next to TLS 1.2, and resumption with a session ticket.", &o, &done);
 
     if (done)
         return ret;

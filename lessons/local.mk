@@ -22,7 +22,7 @@ noinst_PROGRAMS += lessons/07_cleanup
 # The server lesson, and the machinery it uses, a file each (read them in this order).
 noinst_PROGRAMS += lessons/08_server
 lessons_08_server_SOURCES = lessons/08_server.c lessons/08_server.h lessons/08_server_pool.c \
-	lessons/08_server_app.c lessons/08_server_resumption.c
+	lessons/08_server_app.c lessons/08_server_resumption.c lessons/08_server_event_loop.c
 
 # DTLS over UDP: the client (its watch on datagrams and timers is in
 # liblessons.a, 15_dtls_watch.c), and the server with its demultiplexer.

@@ -17,8 +17,6 @@
 
 #include <stddef.h>
 
-#include <mbedtls/ctr_drbg.h>
-#include <mbedtls/entropy.h>
 #include <mbedtls/net_sockets.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
@@ -41,26 +39,25 @@
 /** @brief Everything one TLS endpoint owns, in the order the stages create it. */
 struct tls_session {
     /* 01_init */
-    mbedtls_entropy_context entropy;   /**< gathers unpredictable bits from the OS */
-    mbedtls_ctr_drbg_context ctr_drbg; /**< the random generator every stage draws from */
+    struct compat_rng rng; /**< the random generator every stage draws from (compat.h) */
     /* 02_load_certs */
-    mbedtls_x509_crt ca_chain;         /**< certificates we trust to sign the peer's */
-    mbedtls_x509_crl crl;              /**< revoked certificates (optional) */
-    mbedtls_x509_crt own_cert;         /**< our certificate chain, if we have one */
-    mbedtls_pk_context own_key;        /**< its private key */
+    mbedtls_x509_crt ca_chain;  /**< certificates we trust to sign the peer's */
+    mbedtls_x509_crl crl;       /**< revoked certificates (optional) */
+    mbedtls_x509_crt own_cert;  /**< our certificate chain, if we have one */
+    mbedtls_pk_context own_key; /**< its private key */
     /* 03_config */
-    mbedtls_ssl_config conf;           /**< settings shared by every connection */
+    mbedtls_ssl_config conf;                       /**< settings shared by every connection */
     compat_group_t groups[OPTIONS_MAX_GROUPS + 1]; /**< the key exchange groups conf points to */
-    struct debug_sink debug;           /**< where --debug lines go */
-    struct keylog keylog;              /**< where --keylog secrets go (opened by lesson 03) */
+    struct debug_sink debug;                       /**< where --debug lines go */
+    struct keylog keylog;                          /**< where --keylog secrets go (opened by lesson 03) */
     /* 04_connect */
-    mbedtls_net_context net;           /**< the TCP socket */
-    mbedtls_ssl_context ssl;           /**< one TLS connection over it */
-    struct trace_bio trace;            /**< the --trace tap between them (put in place by lesson 04) */
-    int watch_alerts;                  /**< keep the tap without --trace too, silent (lesson 09 reads alerts) */
-    int have_crl;                      /**< a CRL was loaded */
-    int debug_open;                    /**< @p debug needs closing */
-    int handshake_done;                /**< close_notify is worth sending */
+    mbedtls_net_context net; /**< the TCP socket */
+    mbedtls_ssl_context ssl; /**< one TLS connection over it */
+    struct trace_bio trace;  /**< the --trace tap between them (put in place by lesson 04) */
+    int decode_always;       /**< keep the tap without --trace too, silent (lessons 09, 10 ask it) */
+    int have_crl;            /**< a CRL was loaded */
+    int debug_open;          /**< @p debug needs closing */
+    int handshake_done;      /**< close_notify is worth sending */
 };
 
 /** @brief The client stages, in order; a lesson runs every stage up to its own. */
@@ -95,7 +92,7 @@ int lesson_main(int argc, char **argv, enum stage last, const char *summary);
  */
 int stage_prepare(struct tls_session *s, const struct options *o, int endpoint);
 
-/** @brief Stage 01 (01_init.c): initialise every context, start PSA, seed the DRBG. */
+/** @brief Stage 01 (01_init.c): initialise every context, start PSA, ready the random generator. */
 int stage_init(struct tls_session *s);
 
 /** @brief Stage 02 (02_load_certs.c): load trusted CAs, the CRL, our certificate and key. */
@@ -126,7 +123,7 @@ int stage_connect_tcp(mbedtls_net_context *net, const char *host, const char *po
  *
  * With `--keylog` on mbedTLS 3.x, hooks the key export into this connection
  * (2.28 exports through the configuration, set up in lesson 03). With
- * `--trace`, or when @p s->watch_alerts is set, puts the trace tap between
+ * `--trace`, or when @p s->decode_always is set, puts the trace tap between
  * @p s->ssl and @p s->net; it prints only with `--trace`.
  * @param s the session, connected and attached.
  * @param o the options.
@@ -195,6 +192,20 @@ int stage_handshake(mbedtls_ssl_context *ssl);
  * @return WS_EXIT_OK or WS_EXIT_HANDSHAKE.
  */
 int stage_handshake_ret(mbedtls_ssl_context *ssl, int *mbedtls_ret);
+
+/**
+ * @brief The second half of stage 05 (05_handshake.c): report how a handshake
+ *        ended and, after a successful one, the peer's certificate.
+ *
+ * stage_handshake_ret() runs the handshake loop, then this. Programs that
+ * drive the handshake themselves, one non-blocking step at a time (lesson
+ * 13), call narrate_begin() and then this once mbedtls_ssl_handshake() has
+ * returned 0 or an error.
+ * @param ssl the TLS context.
+ * @param ret what mbedtls_ssl_handshake() returned last (0 or an error).
+ * @return WS_EXIT_OK or WS_EXIT_HANDSHAKE.
+ */
+int stage_handshake_outcome(mbedtls_ssl_context *ssl, int ret);
 
 /**
  * @brief Write all of @p len bytes (stage 06), retrying partial writes.

@@ -11,11 +11,18 @@
 #                                   (PREFIX/usr/include, PREFIX/usr/lib/<triplet>,
 #                                   as scripts/fetch-mbedtls.sh makes);
 #   --with-mbedtls=system           (the default) pkg-config when mbedtls.pc is
-#                                   installed (3.x), else the compiler's
+#                                   installed (3.x, 4.x), else the compiler's
 #                                   default paths (Debian 12's 2.28 has no .pc).
+# A library directory outside the linker's default ones gets an rpath, so the
+# programs run with the libraries they were linked with.
 #
-# Supported: 2.28.x and 3.6.x. 4.x is accepted with a warning (not ported
-# yet); 3.0-3.5 and anything older than 2.28 are refused.
+# Supported: 2.28.x, 3.6.x and 4.0 or later (4.x: libmbedtls, libmbedx509 and
+# TF-PSA-Crypto's libtfpsacrypto, found through the .pc files or in the
+# prefix); 3.0-3.5 and anything older than 2.28 are refused.
+#
+# The headers come in with -isystem instead of -I: 4.x's own headers trip
+# the workshop's -Wundef (pk.h tests MBEDTLS_ECDSA_MAX_LEN, which it may not
+# define), and warnings about a library's headers are not ours to fix.
 #
 # Substitutes MBEDTLS_CFLAGS, MBEDTLS_LIBS, MBEDTLS_VERSION, mbedtls_libdir
 # (the directory the linker takes libmbedtls from: m4/ws_bench.m4 takes the
@@ -99,12 +106,27 @@ AS_IF([test -n "$MBEDTLS_CFLAGS$MBEDTLS_LIBS"], [
   mbedtls_libdir=`$PKG_CONFIG --variable=libdir mbedtls`
   ws_mbedtls_where=`$PKG_CONFIG --variable=includedir mbedtls`
   mbedtls_found="pkg-config (mbedtls.pc `$PKG_CONFIG --modversion mbedtls`)"
+  # A .pc file from PKG_CONFIG_PATH (such as a 4.x built into /opt) names a
+  # directory the dynamic linker does not search: run with what we linked.
+  AS_CASE([$mbedtls_libdir],
+    [""|/lib|/lib64|/usr/lib|/usr/lib64|/lib/$ws_triplet|/usr/lib/$ws_triplet], [],
+    [MBEDTLS_LIBS="-Wl,--disable-new-dtags,-rpath,$mbedtls_libdir $MBEDTLS_LIBS"])
 ], [
   MBEDTLS_CFLAGS=
   MBEDTLS_LIBS="-lmbedtls -lmbedx509 -lmbedcrypto"
   mbedtls_found="the compiler's default paths (no mbedtls.pc, as with Debian 12's 2.28)"
 ])
 AC_MSG_RESULT([$mbedtls_found])
+
+# Library headers as system headers (see the top of this file).
+ws_cflags=
+for ws_word in $MBEDTLS_CFLAGS; do
+  AS_CASE([$ws_word],
+    [-I], [ws_word=-isystem],
+    [-I*], [ws_word="-isystem `echo "$ws_word" | sed -e 's/^-I//'`"])
+  ws_cflags="${ws_cflags:+$ws_cflags }$ws_word"
+done
+MBEDTLS_CFLAGS=$ws_cflags
 
 # Where the linker takes libmbedtls from: the first -L directory that has
 # it, a libmbedtls.a named directly, or the compiler's own search path.
@@ -139,9 +161,8 @@ MBEDTLS_VERSION="$mbedtls_major.$mbedtls_minor.$mbedtls_patch"
 AC_MSG_RESULT([$MBEDTLS_VERSION])
 AS_IF([test "$mbedtls_major" -eq 2 && test "$mbedtls_minor" -eq 28], [],
   [test "$mbedtls_major" -eq 3 && test "$mbedtls_minor" -ge 6], [],
-  [test "$mbedtls_major" -ge 4],
-  [AC_MSG_WARN([mbedTLS $MBEDTLS_VERSION: 4.x is accepted but the workshop is not ported to it yet (see docs, "mbedTLS 2.28 -> 3.6 -> 4.x")])],
-  [AC_MSG_ERROR([mbedTLS $MBEDTLS_VERSION (headers in $ws_mbedtls_where) is not supported: use 2.28.x or 3.6.x (4.x accepted, not yet ported)])])
+  [test "$mbedtls_major" -ge 4], [],
+  [AC_MSG_ERROR([mbedTLS $MBEDTLS_VERSION (headers in $ws_mbedtls_where) is not supported: the workshop supports 2.28.x, 3.6.x and 4.0 or later])])
 
 # A link test with headers every release has (4.x made ctr_drbg.h private: a
 # test including it would silently take an older copy from /usr/include).

@@ -15,6 +15,8 @@
 #     06 with --trace and --keylog, and a few failing runs (wrong host name,
 #     nobody listening, a missing file, a usage error) for the error paths;
 #   - tests/peers/load_client, 4 clients x 2 requests, against it;
+#   - lessons/08_server --event-loop (lesson 13), with lesson 13 and the load
+#     client against it and a half-finished handshake when SIGTERM comes;
 #   - lessons/16_dtls_server under memcheck, and lesson 15 against it (plain,
 #     with --trace and --keylog, moving to a new port, a request too large for
 #     its MTU) and hostile datagrams, until it stops after its sessions;
@@ -231,6 +233,40 @@ verdict 08_server 0 "$status"
 if ! grep -q '(stopped by a signal)' "$logs/08_server.out"; then
     echo "FAILED  08_server printed no summary after SIGTERM"
     failures=$((failures + 1))
+fi
+
+# --- the single-threaded server (lesson 13), stopped mid-handshake ---------
+"${memcheck[@]}" --log-file="$logs/08_server_event_loop.valgrind" "$top_builddir/lessons/08_server" \
+    --port 0 --event-loop --timeout 20000 >"$logs/08_server_event_loop.out" 2>"$logs/08_server_event_loop.err" &
+server_pid=$!
+port=$(listening_port "$logs/08_server_event_loop.out" 600)
+if [ -n "$port" ]; then
+    answered=4
+    timeout 120 "$top_builddir/lessons/13_nonblocking" --port "$port" --connections 4 >"$logs/13_event_loop.out" 2>&1
+    if [ -x "$top_builddir/tests/peers/load_client" ]; then
+        timeout 120 "$top_builddir/tests/peers/load_client" --port "$port" --clients 4 --requests 2 \
+            >"$logs/load_event_loop.out" 2>&1
+        answered=12
+    fi
+    if [ -x "$top_builddir/tests/peers/hostile_client" ]; then
+        "$top_builddir/tests/peers/hostile_client" half "$port" >"$logs/half.out" 2>&1 &
+        idle_pid=$!
+        sleep 2
+    fi
+    kill -TERM "$server_pid"
+    wait "$server_pid"
+    status=$?
+    server_pid=""
+    verdict 08_server_event_loop 0 "$status"
+    if ! grep -qE "^served [0-9]+ connections: $answered answered with 200 OK" "$logs/08_server_event_loop.out"; then
+        echo "FAILED  08_server --event-loop did not answer every client: $(grep '^served' "$logs/08_server_event_loop.out")"
+        failures=$((failures + 1))
+    fi
+else
+    echo "FAILED  08_server --event-loop did not start under valgrind"
+    failures=$((failures + 1))
+    kill "$server_pid" 2>/dev/null
+    server_pid=""
 fi
 
 echo "check-valgrind: $runs runs under memcheck, $failures failed; logs in $logs"

@@ -2,11 +2,14 @@
 # SPDX-License-Identifier: Apache-2.0
 # The lesson tour: start the lesson server on a free loopback port, run
 # lessons 01-07 against it in order, each narrating its stage, then lesson 10
-# (TLS 1.2 next to TLS 1.3, and a resumed TLS 1.3 session), then stop the
-# server cleanly. Without TLS 1.3 (mbedTLS 2.28) lesson 10 says so and the
-# tour goes on. Then the same over UDP: the DTLS server (lesson 16) in the
-# background, the DTLS client (lesson 15) against it, and that server
-# stopped too. Usage: scripts/tour.sh BUILD_DIR   (or: make tour)
+# (TLS 1.2 next to TLS 1.3, and a resumed TLS 1.3 session), lesson 13
+# (eight connections from one thread) and lesson 14 (what a connection costs
+# in RAM), then stop the server cleanly. Without TLS 1.3 (mbedTLS 2.28)
+# lesson 10 says so and the tour goes on; so does lesson 14 without the
+# static mbedTLS libraries it counts heap with. Then the same over UDP: the
+# DTLS server (lesson 16) in the background, the DTLS client (lesson 15)
+# against it, and that server stopped too. Usage: scripts/tour.sh BUILD_DIR
+# (or: make tour)
 set -u
 
 build=${1:?usage: tour.sh BUILD_DIR}
@@ -54,7 +57,9 @@ start_server 08_server
 
 status=0
 skipped=""
-for lesson in 01_init 02_load_certs 03_config 04_connect 05_handshake 06_read_write 07_cleanup 10_tls13; do
+no_heap=""
+for lesson in 01_init 02_load_certs 03_config 04_connect 05_handshake 06_read_write 07_cleanup 10_tls13 \
+    13_nonblocking 14_small_ram; do
     case $lesson in
         01_init | 02_load_certs | 03_config) args=() ;;
         *) args=(--port "$port") ;;
@@ -65,6 +70,9 @@ for lesson in 01_init 02_load_certs 03_config 04_connect 05_handshake 06_read_wr
     if [ "$rc" -eq 77 ] && [ "$lesson" = 10_tls13 ]; then
         echo "(lesson 10 skipped: this mbedTLS has no TLS 1.3)"
         skipped=" except lesson 10, which needs TLS 1.3 (mbedTLS 3.6)"
+    elif [ "$rc" -eq 77 ] && [ "$lesson" = 14_small_ram ]; then
+        echo "(lesson 14 skipped: this build cannot count heap, it has no static mbedTLS libraries)"
+        no_heap=" (lesson 14 could not count heap: no static mbedTLS libraries)"
     elif [ "$rc" -ne 0 ]; then
         echo "$lesson exited with status $rc" >&2
         status=1
@@ -115,12 +123,14 @@ That is the tour, as the server saw it: lessons 01-03 never touch the
 network; lesson 04 connects and hangs up before any handshake; lesson 05
 completes the handshake and stops there; lessons 06 and 07 send GET / and
 get 200 OK$tls13
-Each lesson goes one stage further than the one before. Lessons 15 and 16
-then did it all again over UDP: the DTLS server answered the first
-ClientHello with a cookie, the client came back with it, and one request
-got one reply.
+Lesson 13 fetches it eight times at once from one thread, and lesson 14
+measures what a connection costs in RAM. Each lesson up to 07 goes one
+stage further than the one before.
+Lessons 15 and 16 then did it over UDP: the DTLS server answered the first
+ClientHello with a cookie, the client came back with it, and one request got
+one reply.
 
-Tour complete: every lesson ran$skipped. Next: make check
+Tour complete: every lesson ran$skipped.$no_heap Next: make check
 EOF
 fi
 exit "$status"

@@ -33,7 +33,7 @@
 #include <unistd.h>
 
 #include "dtls_record.h"
-#include "record_decoder.h"
+#include "tls_names.h"
 
 static int wait_ms = 500;
 

@@ -46,7 +46,7 @@
 /** @brief What every client thread shares. */
 struct load {
     struct tls_session s;     /**< stages 01-03: RNG, CA, the shared configuration */
-    struct locked_rng rng;    /**< s.ctr_drbg behind a lock, for all threads */
+    struct locked_rng rng;    /**< s.rng behind a lock, for all threads */
     struct options o;         /**< what the stages were told */
     int requests;             /**< connections per client */
     int abort_early;          /**< reset right after sending the request */
@@ -190,11 +190,11 @@ static int prepare(struct load *load)
         fprintf(stderr, "load: setup failed: %s\n", report_first_error());
         return WS_EXIT_SETUP;
     }
-    if (locked_rng_init(&load->rng, &load->s.ctr_drbg) != 0) {
+    if (locked_rng_init(&load->rng, &load->s.rng) != 0) {
         fprintf(stderr, "load: setup failed: cannot create the random generator's lock\n");
         return WS_EXIT_SETUP;
     }
-    mbedtls_ssl_conf_rng(&load->s.conf, locked_rng_random, &load->rng);
+    compat_conf_rng(&load->s.conf, locked_rng_random, &load->rng);
     return WS_EXIT_OK;
 }
 
