@@ -870,7 +870,7 @@ static inline void compat_ssl_key_export(mbedtls_ssl_context *ssl, struct compat
  * 2.28 only has an earlier draft's format, and Debian's 2.28 is built
  * without it: `--cid` then exits 77.
  */
-#if defined(MBEDTLS_SSL_DTLS_CONNECTION_ID) && MBEDTLS_VERSION_NUMBER >= 0x03000000 && \
+#if defined(MBEDTLS_SSL_DTLS_CONNECTION_ID) && MBEDTLS_VERSION_NUMBER >= 0x03000000 &&                       \
     (!defined(MBEDTLS_SSL_DTLS_CONNECTION_ID_COMPAT) || MBEDTLS_SSL_DTLS_CONNECTION_ID_COMPAT == 0)
 #define COMPAT_HAVE_DTLS_CID 1
 #else

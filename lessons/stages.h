@@ -258,10 +258,10 @@ struct dtls_watch {
 #if defined(MBEDTLS_TIMING_C)
     mbedtls_timing_delay_context timer; /**< mbedTLS's own timer */
 #endif
-    struct dtls_timer own_timer; /**< the workshop's: without MBEDTLS_TIMING_C, or on a virtual clock */
-    int use_own_timer;           /**< use @p own_timer */
-    void *inner;                            /**< the transport underneath (a socket) */
-    mbedtls_ssl_send_t *inner_send;         /**< its send function */
+    struct dtls_timer own_timer;    /**< the workshop's: without MBEDTLS_TIMING_C, or on a virtual clock */
+    int use_own_timer;              /**< use @p own_timer */
+    void *inner;                    /**< the transport underneath (a socket) */
+    mbedtls_ssl_send_t *inner_send; /**< its send function */
     mbedtls_ssl_recv_timeout_t *inner_recv; /**< its receive function */
     int handshaking;                        /**< narrate timer expiries (only while the handshake runs) */
     uint32_t armed_ms;                      /**< the final delay of the running timer, 0 = none */
