@@ -174,6 +174,9 @@ static int accept_loop(struct server *srv)
 }
 /* [server-accept] */
 
+/* main() is left out where another program compiles this file to call serve_connection()
+ * (fuzz/tls_server_end.c). */
+#if !defined(LESSON_LIBRARY)
 /* [server-main] */
 int main(int argc, char **argv)
 {
@@ -239,3 +242,4 @@ int main(int argc, char **argv)
     return ret;
 }
 /* [server-main] */
+#endif
