@@ -11,6 +11,8 @@
 #                    raw AEAD bound it cannot beat dashed, in the same colour
 #   where            where a handshake's CPU time goes, per side
 #   debug            handshake CPU time by debug level
+#   dtls-loss        DTLS handshake completion time against packet loss
+#   dtls-loss-bytes  DTLS bytes sent again against packet loss
 #
 # Every axis starts at zero, so that bars and lines compare as ratios. With
 # repetitions the figures are medians and the error bars one standard
@@ -223,6 +225,57 @@ set yrange [0:*]
 set key outside right top vertical Left reverse
 plot 'debug.dat' using 1:2 with linespoints lw 2 lc rgb '#009E73' title 'discarding sink', \
      '' using 1:3 with linespoints lw 2 lc rgb '#CC79A7' title 'formatting sink to /dev/null'
+GNUPLOT
+    )
+done
+
+# --- DTLS under loss (only when the run has the dtls-loss family) -----------------
+# One series per suite, the median solid and the 90th percentile dashed, in
+# the same colour, against the share of datagrams lost.
+have_loss=$(jq '[.[] | select(.name | startswith("dtls-loss/"))] | length' "$summary")
+[ "$have_loss" -gt 0 ] || exit 0
+: >"$data/dtls-loss.dat"
+loss_series=()
+while IFS= read -r base; do
+    jq -r --arg b "$base" '[.[] | select(.name | startswith("dtls-loss/" + $b + "/loss-"))] | sort_by(.loss_percent)[]
+       | "\(.loss_percent)\t\(.completion_ms_median / 1000)\t\(.completion_ms_p90 / 1000)\t\(.resent_bytes_median)\t\(.resent_bytes_p90)"' \
+        "$summary" >>"$data/dtls-loss.dat"
+    printf '\n\n' >>"$data/dtls-loss.dat"
+    loss_series+=("$base")
+done < <(jq -r '[.[] | select(.name | startswith("dtls-loss/")) | .name | sub("^dtls-loss/"; "") | sub("/loss-[0-9]+$"; "")] | unique[]' "$summary")
+time_lines="" bytes_lines=""
+for i in "${!loss_series[@]}"; do
+    colour=$(aead_colour "$(echo "${loss_series[$i]}" | sed -E 's/.*(AES-?128-?GCM|CHACHA20-?POLY1305|AES-?128-?CCM-?8|AES-?256-?GCM).*/\1/')")
+    time_lines="$time_lines'dtls-loss.dat' index $i using 1:2 with linespoints lw 2 lc rgb '$colour' title '${loss_series[$i]}, median', "
+    time_lines="$time_lines'dtls-loss.dat' index $i using 1:3 with linespoints lw 1 dt 2 lc rgb '$colour' title '${loss_series[$i]}, 90th percentile', "
+    bytes_lines="$bytes_lines'dtls-loss.dat' index $i using 1:4 with linespoints lw 2 lc rgb '$colour' title '${loss_series[$i]}, median', "
+    bytes_lines="$bytes_lines'dtls-loss.dat' index $i using 1:5 with linespoints lw 1 dt 2 lc rgb '$colour' title '${loss_series[$i]}, 90th percentile', "
+done
+delay=$(jq -r '.context.dtls_loss_link_delay_ms // "?"' "$result")
+for term in "$png_term" "svg size 1100,@H@ dynamic font 'DejaVu Sans,12'"; do
+    case $term in svg*) ext=svg ;; *) ext=png ;; esac
+    (
+        cd "$data"
+        gnuplot <<GNUPLOT
+set terminal ${term//@H@/650}
+set datafile separator "\t"
+set grid ytics noxtics
+set border 3
+set tics nomirror
+set key outside right top vertical Left reverse noenhanced
+set style data linespoints
+set xlabel "datagrams lost (%)"
+set xtics (0, 5, 10, 20, 30)
+set xrange [-1:31]
+set yrange [0:*]
+set output "../dtls-loss.$ext"
+set title "DTLS 1.2 handshake completion time against packet loss, s (one-way delay $delay ms; dashed: 90th percentile)" noenhanced
+set ylabel "seconds until both sides are done"
+plot ${time_lines%, }
+set output "../dtls-loss-bytes.$ext"
+set title "DTLS 1.2 bytes sent again against packet loss (both sides; dashed: 90th percentile)" noenhanced
+set ylabel "bytes"
+plot ${bytes_lines%, }
 GNUPLOT
     )
 done

@@ -17,14 +17,15 @@
 # is part of libcommon whether or not the benchmarks are built.
 check_PROGRAMS += tests/test_mem_transport
 TESTS += tests/test_mem_transport tests/bench_smoke.test tests/bench_report.test tests/bench_massif.test \
-	tests/bench_docs.test
+	tests/bench_docs.test tests/bench_dtls.test
 
 EXTRA_DIST += bench/run.sh bench/report.sh bench/compare.sh bench/callgrind.sh bench/normalize.jq \
 	bench/charts.sh bench/recommend.jq \
 	bench/docs_section.sh \
 	bench/testdata/sample.json bench/testdata/sample-b.json \
 	bench/testdata/summary.md bench/testdata/callgrind.md \
-	tests/bench_smoke.test tests/bench_report.test tests/bench_massif.test tests/bench_docs.test
+	tests/bench_smoke.test tests/bench_report.test tests/bench_massif.test tests/bench_docs.test \
+	tests/bench_dtls.test
 CLEAN_LOCAL_DIRS += bench/results
 PHONY_TARGETS += bench bench-quick bench-callgrind
 

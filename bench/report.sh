@@ -6,7 +6,8 @@
 # Writes OUTDIR/report.md and, when gnuplot is installed, OUTDIR/*.png and
 # OUTDIR/*.svg (bench/charts.sh: handshake CPU, peak heap and bytes per suite
 # and side, throughput against record size with the raw AEAD bound, where the
-# time goes, the cost of each debug level). It also checks the targets of issue #4 and prints
+# time goes, the cost of each debug level and, when the run has them, the DTLS
+# handshake's completion time and resent bytes against packet loss). It also checks the targets of issue #4 and prints
 # each with its measured value and PASS or MISS (also in OUTDIR/targets.tsv).
 #
 # Rates use CPU time (as Google Benchmark's bytes_per_second does): on a
@@ -164,6 +165,64 @@ fi
        | "| \($p[1]) | \($p[2]) | \(.real_us|floor) | \((.client_cpu_us + .server_cpu_us)|floor) | \(.debug_lines|round) | \(.debug_bytes|round) |"'
 } >>"$report"
 
+# --- DTLS ---------------------------------------------------------------------------
+# Only when the run has DTLS rows (the stored 2.28 sample has none).
+have_dtls=$(q '[.[] | select(.name | startswith("handshake/dtls1.2/"))] | length')
+have_loss=$(q '[.[] | select(.name | startswith("dtls-loss/"))] | length')
+# The context names what the DTLS rows ran with.
+dtls_context() {
+    jq -r '.context | "retransmission timeouts \(.dtls_hs_timeout_min_ms // "?") ms doubling up to \(.dtls_hs_timeout_max_ms // "?") ms, MTU \(.dtls_mtu // "?") bytes, cookies \(.dtls_cookies // "?")"' "$result"
+}
+if [ "$have_dtls" -gt 0 ]; then
+    {
+        echo
+        echo "## DTLS handshakes"
+        echo
+        echo "DTLS 1.2 (lessons 15 and 16) over the in-memory datagram link: $(dtls_context)."
+        echo "Flights alternate, client first: 1 ClientHello, 2 HelloVerifyRequest, 3 ClientHello with the"
+        echo "cookie, 4 the server's hello to ServerHelloDone, 5 the client's key exchange to Finished, 6 the"
+        echo "server's ChangeCipherSpec and Finished. Each flight cell is bytes (datagrams)."
+        echo
+        echo "| benchmark | client CPU us | server CPU us | datagrams C->S | datagrams S->C | flight 1 | flight 2 | flight 3 | flight 4 | flight 5 | flight 6 |"
+        echo "|---|---|---|---|---|---|---|---|---|---|---|"
+        q '.[] | select(.name | startswith("handshake/dtls1.2/")) as $r
+           | [$r.name, ($r.client_cpu_us|floor), ($r.server_cpu_us|floor), ($r.datagrams_c2s|round), ($r.datagrams_s2c|round)]
+             + [range(1; 7) | tostring | if $r["flight" + . + "_datagrams"] then "\($r["flight" + . + "_bytes"]|round) (\($r["flight" + . + "_datagrams"]|round))" else "-" end]
+           | map(tostring) | "| " + join(" | ") + " |"'
+    } >>"$report"
+fi
+# The loss table, for report.md and summary.md alike.
+loss_table() {
+    echo "| suite / key | loss | completion ms, median | p90 | bytes sent again, median | p90 | timers fired, median | p90 | failed |"
+    echo "|---|---|---|---|---|---|---|---|---|"
+    q '[.[] | select(.name | startswith("dtls-loss/"))]
+       | sort_by((.name | sub("/loss-[0-9]+$"; "")), .loss_percent)[]
+       | [(.name | sub("^dtls-loss/"; "") | sub("/loss-[0-9]+$"; "")), "\(.loss_percent|round) %",
+          (.completion_ms_median|round), (.completion_ms_p90|round), (.resent_bytes_median|round), (.resent_bytes_p90|round),
+          (.timer_expiries_median|round), (.timer_expiries_p90|round), "\(.failed|round) of \((.failed + .handshakes)|round)"]
+       | map(tostring) | "| " + join(" | ") + " |"'
+}
+loss_intro() {
+    jq -r '.context | "Each row is \(.dtls_loss_seeds // "?") full DTLS 1.2 handshakes, one per seed (the same seeds at every level),
+over an in-memory link with a one-way delay of \(.dtls_loss_link_delay_ms // "?") ms that loses that share of the datagrams,
+each one independently. The link and the retransmission timers run on a virtual clock: the times are
+what the link and mbedTLS'"'"'s timers make them, not the machine, so they repeat exactly for a given
+mbedTLS version and seed count."' "$result"
+    echo "Timers: $(dtls_context). A handshake fails when a flight is still unanswered after the"
+    echo "longest wait. Bytes sent again count every record a side had already sent (a repeated"
+    echo "handshake fragment, ChangeCipherSpec or Finished); timers fired counts both sides."
+}
+if [ "$have_loss" -gt 0 ]; then
+    {
+        echo
+        echo "## DTLS under packet loss"
+        echo
+        loss_intro
+        echo
+        loss_table
+    } >>"$report"
+fi
+
 # --- Where the time goes -------------------------------------------------------
 # op NAME: CPU microseconds of one breakdown operation.
 op() {
@@ -264,6 +323,13 @@ load average at the start \(.load_avg[0] // "?")."' "$result"
     echo "|---|---|"
     q '.[] | select(.name | test("^(throughput|cipher)/.*/16384$")) | select(.cpu_us > 0)
        | "| \(.name) | \(16384 / .cpu_us * 10 | round / 10) |"'
+    if [ "$have_loss" -gt 0 ]; then
+        echo
+        echo "DTLS 1.2 handshakes under packet loss (lessons 15 and 16)."
+        loss_intro
+        echo
+        loss_table
+    fi
 } >"$out/summary.md"
 
 # --- Failures ------------------------------------------------------------------
@@ -287,7 +353,7 @@ if command -v gnuplot >/dev/null; then
         echo
         echo "## Charts"
         echo
-        for c in handshake-cpu handshake-heap handshake-bytes throughput where debug; do
+        for c in handshake-cpu handshake-heap handshake-bytes throughput where debug dtls-loss dtls-loss-bytes; do
             [ -f "$out/$c.png" ] || continue
             echo "![$c]($c.png) ([SVG]($c.svg))"
             echo

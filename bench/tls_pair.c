@@ -77,6 +77,10 @@ static void set_options(struct tls_pair *p, enum mem_side side, int suite, const
     o->debug_level = q->debug_level;
     o->require_client_cert = q->client_auth;
     o->servername = side == MEM_CLIENT ? "localhost" : NULL; /* the name in the certificates */
+    o->datagram = q->dtls; /* lesson 03 then picks MBEDTLS_SSL_TRANSPORT_DATAGRAM */
+    o->hs_timeout_min = TLS_PAIR_DTLS_HS_MIN_MS;
+    o->hs_timeout_max = TLS_PAIR_DTLS_HS_MAX_MS;
+    o->mtu = TLS_PAIR_DTLS_MTU;
     if (key == NULL)
         return; /* pre-shared key: no certificates at all */
     snprintf(f->ca, sizeof(f->ca), "%s/ca.pem", certs);
@@ -167,7 +171,29 @@ static int prepare_end(struct tls_pair *p, enum mem_side side, int suite, const 
     if (stage_config(s, &p->opts[side], side == MEM_CLIENT ? MBEDTLS_SSL_IS_CLIENT : MBEDTLS_SSL_IS_SERVER) !=
         WS_EXIT_OK)
         return stage_failed(p, side);
+    /* DTLS: lesson 15's timeouts and replay protection, lesson 16's cookies. */
+    if (p->params.dtls && (stage_dtls_config(s, &p->opts[side]) != WS_EXIT_OK ||
+                           (side == MEM_SERVER && stage_dtls_cookies(s, &p->cookies) != WS_EXIT_OK)))
+        return stage_failed(p, side);
     return configure_extras(p, side);
+}
+
+/* DTLS: lesson 15's watch in front of the transport, on its virtual clock;
+ * the server also needs the client's "address", which its cookies are
+ * made for (lesson 16 gives the IP address and port). */
+static void dtls_prepare_side(struct tls_pair *p, enum mem_side side)
+{
+    dtls_watch_init(&p->watch[side], &p->transport.end[side], mem_transport_send, mem_transport_recv_timeout);
+    dtls_watch_use_clock(&p->watch[side], mem_transport_now, &p->transport);
+    p->watch[side].handshaking = 1; /* count the timers that fire (narration is off) */
+}
+
+static int dtls_set_client_address(struct tls_pair *p)
+{
+    static const unsigned char address[] = "in-memory client";
+    int ret = mbedtls_ssl_set_client_transport_id(&p->end[MEM_SERVER].ssl, address, sizeof(address) - 1);
+
+    return ret == 0 ? 0 : fail(p, "mbedtls_ssl_set_client_transport_id", ret);
 }
 
 /* Lesson 04's attach, with the in-memory transport instead of a socket.
@@ -179,10 +205,36 @@ static int attach(struct tls_pair *p, enum mem_side side)
     int ret;
 
     heap_set_side(heap_side_of(side));
-    ret = stage_attach_bio(&s->ssl, &s->conf, p->opts[side].servername, &p->transport.end[side],
-                           mem_transport_send, mem_transport_recv, NULL);
+    if (p->params.dtls) {
+        static const unsigned char cid[DTLS_CID_LEN] = {'b', 'n', 'c', 'h'}; /* unused: no --cid */
+
+        dtls_prepare_side(p, side);
+        ret = stage_dtls_attach(&s->ssl, &s->conf, &p->opts[side], &p->watch[side], p->opts[side].servername,
+                                cid); /* lesson 15, through the watch */
+    } else {
+        ret = stage_attach_bio(&s->ssl, &s->conf, p->opts[side].servername, &p->transport.end[side],
+                               mem_transport_send, mem_transport_recv, NULL);
+    }
     heap_set_side(HEAP_OTHER);
-    return ret == WS_EXIT_OK ? 0 : stage_failed(p, side);
+    if (ret != WS_EXIT_OK)
+        return stage_failed(p, side);
+    return p->params.dtls && side == MEM_SERVER ? dtls_set_client_address(p) : 0;
+}
+
+/* DTLS: lesson 16's answer to MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED. A
+ * HelloVerifyRequest with a cookie went out, and the server forgets the
+ * client until it comes back with the cookie: reset the context, and name
+ * the client's address again. */
+static int dtls_forget_client(struct tls_pair *p)
+{
+    int ret;
+
+    heap_set_side(HEAP_SERVER);
+    ret = mbedtls_ssl_session_reset(&p->end[MEM_SERVER].ssl);
+    heap_set_side(HEAP_OTHER);
+    if (ret != 0)
+        return fail(p, "mbedtls_ssl_session_reset (after the HelloVerifyRequest)", ret);
+    return dtls_set_client_address(p);
 }
 
 /* [handshake-step] */
@@ -204,11 +256,82 @@ static int step(struct tls_pair *p, enum mem_side side, int *done)
     heap_set_side(HEAP_OTHER);
     if (ret == 0)
         done[side] = 1;
+    else if (ret == MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED && side == MEM_SERVER && p->params.dtls)
+        return dtls_forget_client(p);
     else if (!compat_ssl_should_retry(ret))
         return fail(
             p, side == MEM_CLIENT ? "mbedtls_ssl_handshake (client)" : "mbedtls_ssl_handshake (server)", ret);
     return 0;
 }
+
+/* [dtls-step] */
+/* DTLS: a side that has finished its handshake still reads, because the
+ * peer may resend its last flight (its copy of ours was lost), and mbedTLS
+ * answers that by resending its own last flight from mbedtls_ssl_read(). */
+static int dtls_step(struct tls_pair *p, enum mem_side side, int *done)
+{
+    unsigned char byte;
+    double start;
+    int ret;
+
+    if (!done[side])
+        return step(p, side, done);
+    heap_set_side(heap_side_of(side));
+    start = thread_cpu_ns();
+    ret = mbedtls_ssl_read(&p->end[side].ssl, &byte, 1);
+    p->cost.cpu_ns[side] += thread_cpu_ns() - start;
+    heap_set_side(HEAP_OTHER);
+    if (ret >= 0) {
+        snprintf(p->error, sizeof(p->error), "unexpected data after the handshake");
+        return -1;
+    }
+    return compat_ssl_should_retry(ret) ? 0 : fail(p, "mbedtls_ssl_read (after the handshake)", ret);
+}
+
+/* Something happened on the link: a datagram sent or taken. */
+static unsigned long link_activity(const struct tls_pair *p)
+{
+    const struct mem_datagrams *g = &p->transport.dgram;
+
+    return g->sent[0] + g->sent[1] + g->delivered[0] + g->delivered[1];
+}
+
+/* Both sides step until neither can do anything; then the virtual clock
+ * jumps to the next event (a datagram arriving, a retransmission timer
+ * firing), and they step again. No real time passes. */
+static int run_dtls_handshake(struct tls_pair *p)
+{
+    int done[2] = {0, 0};
+
+    for (long rounds = 0; !(done[MEM_CLIENT] && done[MEM_SERVER]); rounds++) {
+        unsigned long before = link_activity(p);
+        double next;
+
+        if (rounds == 100000) {
+            snprintf(p->error, sizeof(p->error), "handshake made no progress");
+            return -1;
+        }
+        if (dtls_step(p, MEM_CLIENT, done) != 0 || dtls_step(p, MEM_SERVER, done) != 0)
+            return -1;
+        if (link_activity(p) != before || (done[MEM_CLIENT] && done[MEM_SERVER]))
+            continue;
+        next = mem_transport_next_arrival(&p->transport);
+        for (int side = 0; side < 2; side++) {
+            double deadline = dtls_watch_deadline(&p->watch[side]);
+
+            if (deadline >= 0 && (next < 0 || deadline < next))
+                next = deadline;
+        }
+        if (next < 0) {
+            snprintf(p->error, sizeof(p->error), "handshake stuck: no datagram on its way, no timer running");
+            return -1;
+        }
+        mem_transport_advance(&p->transport, next);
+    }
+    p->cost.completion_ms = mem_transport_now(&p->transport);
+    return 0;
+}
+/* [dtls-step] */
 
 static void begin_cost(struct tls_pair *p)
 {
@@ -220,6 +343,9 @@ static void begin_cost(struct tls_pair *p)
 static int run_handshake(struct tls_pair *p)
 {
     int done[2] = {0, 0};
+
+    if (p->params.dtls)
+        return run_dtls_handshake(p);
     /* In memory every round makes progress; over TCP a side may find
      * nothing to read yet and simply spin, so allow many rounds. */
     long rounds = p->params.tcp ? 10000000L : 100L;
@@ -244,6 +370,13 @@ static void end_cost(struct tls_pair *p)
         p->cost.held_bytes[side] = (double) h.current;
         p->cost.wire_bytes[side] = (double) p->transport.bytes[side];
         p->cost.flights[side] = (double) p->transport.flights[side];
+        p->cost.datagrams[side] = (double) p->transport.dgram.sent[side];
+        p->cost.resent_bytes[side] = (double) p->transport.dgram.resent_bytes[side];
+        p->cost.timer_expiries += (double) p->watch[side].expiries;
+    }
+    for (int f = 0; f < MEM_MAX_FLIGHTS; f++) {
+        p->cost.flight_bytes[f] = (double) p->transport.dgram.flight_bytes[f];
+        p->cost.flight_datagrams[f] = (double) p->transport.dgram.flight_datagrams[f];
     }
     p->cost.total_peak_bytes = (double) heap_get_total().peak;
 }
@@ -260,7 +393,11 @@ int tls_pair_reset(struct tls_pair *p)
         heap_set_side(HEAP_OTHER);
         if (ret != 0)
             return fail(p, "mbedtls_ssl_session_reset", ret);
+        if (p->params.dtls)
+            dtls_prepare_side(p, (enum mem_side) side); /* a fresh watch: counters, timer */
     }
+    if (p->params.dtls && dtls_set_client_address(p) != 0)
+        return -1;
     if (p->params.resume != RESUME_NONE) {
 #if defined(MBEDTLS_SSL_CLI_C)
         heap_set_side(HEAP_CLIENT);
@@ -387,6 +524,7 @@ static void init_extras(struct tls_pair *p)
     mbedtls_ssl_ticket_init(&p->ticket);
 #endif
     mbedtls_ssl_session_init(&p->saved);
+    mbedtls_ssl_cookie_init(&p->cookies);
     mem_transport_init(&p->transport);
 }
 
@@ -462,6 +600,8 @@ int tls_pair_setup(struct tls_pair *p, const struct tls_pair_params *params, con
     p->groups[2] = 0;
     if (prepare_end(p, MEM_CLIENT, suite, certs) != 0 || prepare_end(p, MEM_SERVER, suite, certs) != 0)
         return -1;
+    if (params->dtls)
+        mem_transport_use_datagrams(&p->transport, &params->link);
     if (params->tcp && mem_transport_open_tcp(&p->transport) != 0) {
         snprintf(p->error, sizeof(p->error), "cannot open a loopback TCP connection");
         return -1;
@@ -471,9 +611,18 @@ int tls_pair_setup(struct tls_pair *p, const struct tls_pair_params *params, con
     return tls_pair_reset(p);
 }
 
+void tls_pair_reseed(struct tls_pair *p, uint64_t seed)
+{
+    struct lossy_params link = p->params.link;
+
+    link.seed = seed;
+    mem_transport_use_datagrams(&p->transport, &link);
+}
+
 void tls_pair_free(struct tls_pair *p)
 {
     mbedtls_ssl_session_free(&p->saved);
+    mbedtls_ssl_cookie_free(&p->cookies);
 #if defined(MBEDTLS_SSL_TICKET_C)
     mbedtls_ssl_ticket_free(&p->ticket);
 #endif

@@ -335,6 +335,30 @@ static inline int compat_ssl_ticket_setup(mbedtls_ssl_ticket_context *ctx,
 }
 #endif
 
+#if defined(MBEDTLS_SSL_COOKIE_C)
+#include <mbedtls/ssl_cookie.h>
+/**
+ * @brief Set up the key of DTLS HelloVerifyRequest cookies.
+ *
+ * 2.28/3.6 draw the key from @p f_rng; 4.x from the PSA generator, and takes
+ * no random callback.
+ * @param ctx   an initialised cookie context.
+ * @param f_rng the random callback (ignored on 4.x).
+ * @param p_rng its context.
+ * @return 0 or an mbedTLS error.
+ */
+static inline int compat_ssl_cookie_setup(mbedtls_ssl_cookie_ctx *ctx,
+                                          int (*f_rng)(void *, unsigned char *, size_t), void *p_rng)
+{
+#if COMPAT_HAVE_LEGACY_CRYPTO
+    return mbedtls_ssl_cookie_setup(ctx, f_rng, p_rng);
+#else
+    (void) f_rng, (void) p_rng;
+    return mbedtls_ssl_cookie_setup(ctx);
+#endif
+}
+#endif
+
 /**
  * @brief Refuse anything older than TLS 1.2.
  *
@@ -861,6 +885,21 @@ static inline void compat_ssl_key_export(mbedtls_ssl_context *ssl, struct compat
 #else
 #define COMPAT_RSA_ONLY_SUITE MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 /**< the suite's id */
 #define COMPAT_RSA_ONLY_SUITE_NAME "TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256"  /**< its mbedTLS name */
+#endif
+
+/**
+ * @brief DTLS connection IDs (RFC 9146): 3.x with MBEDTLS_SSL_DTLS_CONNECTION_ID
+ *        (on in Debian's 3.6), in the RFC's record format
+ *        (MBEDTLS_SSL_DTLS_CONNECTION_ID_COMPAT 0, the default).
+ *
+ * 2.28 only has an earlier draft's format, and Debian's 2.28 is built
+ * without it: `--cid` then exits 77.
+ */
+#if defined(MBEDTLS_SSL_DTLS_CONNECTION_ID) && MBEDTLS_VERSION_NUMBER >= 0x03000000 &&                       \
+    (!defined(MBEDTLS_SSL_DTLS_CONNECTION_ID_COMPAT) || MBEDTLS_SSL_DTLS_CONNECTION_ID_COMPAT == 0)
+#define COMPAT_HAVE_DTLS_CID 1
+#else
+#define COMPAT_HAVE_DTLS_CID 0
 #endif
 
 #endif /* WORKSHOP_COMPAT_H */

@@ -95,7 +95,8 @@ const char *explain_error(int ret)
     case MBEDTLS_ERR_NET_CONN_RESET:
         return "the peer reset the TCP connection: it crashed, refused us, or was not a TLS server.";
     case MBEDTLS_ERR_NET_RECV_FAILED:
-        return "reading from the socket failed (the connection broke).";
+        return "reading from the socket failed (the connection broke; over UDP, an ICMP error came back, "
+               "such as port unreachable).";
     case MBEDTLS_ERR_NET_CONNECT_FAILED:
         return "nothing accepted the TCP connection: is the server running on that host and port?";
     case MBEDTLS_ERR_NET_UNKNOWN_HOST:
@@ -104,7 +105,8 @@ const char *explain_error(int ret)
         return "a record failed its integrity check: it was corrupted, or the two sides use different "
                "keys (e.g. an alert protected with keys the reader has already replaced).";
     case MBEDTLS_ERR_SSL_TIMEOUT:
-        return "the peer went silent for longer than the read timeout.";
+        return "the peer went silent for longer than the read timeout (DTLS: past the handshake's last "
+               "retransmission).";
     case MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY:
         return "the peer closed the connection properly (close_notify).";
     case MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE:

@@ -7,10 +7,13 @@ common_libcommon_a_SOURCES = \
 	common/clock.c common/clock.h \
 	common/compat.h \
 	common/debug_log.c common/debug_log.h \
+	common/dtls_record.c common/dtls_record.h \
+	common/dtls_timer.c common/dtls_timer.h \
 	common/explain.c common/explain.h \
 	common/http.c common/http.h \
 	common/keylog.c common/keylog.h \
 	common/locked_rng.c common/locked_rng.h \
+	common/lossy.c common/lossy.h \
 	common/mem_transport.c common/mem_transport.h \
 	common/options.c common/options.h \
 	common/record_decoder.h $(DECODER_FILES) \
@@ -22,6 +25,7 @@ common_libcommon_a_SOURCES = \
 # the registry tables it names numbers with: data, one file per registry (common/tls_names.h).
 # The fuzz target (fuzz/local.mk) compiles the same lists.
 DECODER_FILES = \
+	common/decoder/datagrams.c \
 	common/decoder/decoder.h \
 	common/decoder/extensions.c \
 	common/decoder/handshake.c \

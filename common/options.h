@@ -28,11 +28,15 @@ enum option_groups {
                                --event-loop */
     /* lessons 13-14 */
     OPTS_NONBLOCKING = 1 << 5, /**< --connections (lesson 13) */
-    OPTS_SMALL_RAM = 1 << 6    /**< --max-frag-len (lesson 14) */
+    OPTS_SMALL_RAM = 1 << 6,   /**< --max-frag-len (lesson 14) */
+    OPTS_DTLS = 1 << 7         /**< DTLS over UDP (lessons 15, 16): --mtu, --hs-timeout, --cid */
 };
 
 /** @brief Longest --host or --servername (a DNS name has at most 253 characters). */
 #define OPTIONS_MAX_NAME 255
+
+/** @brief Smallest --mtu other than 0: room for a record, a handshake fragment header and some bytes. */
+#define OPTIONS_MIN_MTU 128
 
 /** @brief Longest --path (the lesson server accepts paths of up to 511 bytes). */
 #define OPTIONS_MAX_PATH 511
@@ -43,6 +47,11 @@ enum option_groups {
 /** @brief Longest --groups list. */
 #define OPTIONS_MAX_GROUPS 8
 
+/** @brief The DTLS handshake's first retransmission timeout unless --hs-timeout says otherwise (ms). */
+#define OPTIONS_DEFAULT_HS_TIMEOUT_MIN 1000
+
+/** @brief The DTLS handshake's longest retransmission timeout unless --hs-timeout says otherwise (ms). */
+#define OPTIONS_DEFAULT_HS_TIMEOUT_MAX 8000
 /** @brief Most --connections (lesson 13). */
 #define OPTIONS_MAX_CONNECTIONS 256
 
@@ -71,6 +80,12 @@ struct options {
     const char *port;             /**< TCP port (client: connect to; server: listen on, "0" = any free) */
     const char *servername;       /**< name to verify and send as SNI; defaults to host */
     int trace;                    /**< --trace: print every TLS record crossing the connection */
+    /* DTLS (lessons 15, 16) */
+    int datagram;                 /**< DTLS over UDP instead of TLS over TCP (programs with OPTS_DTLS) */
+    unsigned mtu;                 /**< --mtu: largest datagram to send, 0 = no limit of our own */
+    unsigned hs_timeout_min;      /**< --hs-timeout: first retransmission timeout (ms) */
+    unsigned hs_timeout_max;      /**< --hs-timeout: the handshake gives up after this timeout (ms) */
+    int cid;                      /**< --cid: use a DTLS connection ID (RFC 9146) */
     /* stage 06: HTTP */
     const char *path;             /**< path to GET */
     /* server */

@@ -126,6 +126,29 @@ struct record_decoder;
 struct record_decoder *record_decoder_new(FILE *out);
 
 /**
+ * @brief Create a decoder for one DTLS 1.2 connection, fed a datagram at a time.
+ *
+ * Each record line adds the record's epoch (0 before ChangeCipherSpec, then 1: encrypted) and
+ * sequence number; handshake messages are reassembled from their fragments, and a retransmitted
+ * one (the same message_seq again) is named, not decoded twice. The ClientHello shows its cookie,
+ * and the HelloVerifyRequest is decoded.
+ * @param out     As for record_decoder_new().
+ * @param cid_len The length of connection IDs in tls12_cid records (RFC 9146), 0 without.
+ * @return A new decoder, or NULL when memory is exhausted.
+ */
+struct record_decoder *record_decoder_new_dtls(FILE *out, size_t cid_len);
+
+/**
+ * @brief Hand a DTLS decoder one whole datagram that crossed the wire.
+ * @param d    A decoder from record_decoder_new_dtls(); NULL is ignored.
+ * @param dir  Which way it travelled.
+ * @param data The datagram; may be NULL when len is 0.
+ * @param len  Its length.
+ */
+void record_decoder_feed_datagram(struct record_decoder *d, enum tls_direction dir, const unsigned char *data,
+                                  size_t len);
+
+/**
  * @brief Hand the decoder bytes that crossed the wire.
  *
  * Any split is fine: one record over many calls or many records in one call. Complete records are

@@ -61,11 +61,24 @@ static void flush_lines(struct trace_bio *tap)
     }
 }
 
-/* Show bytes that crossed the wire to the decoder. */
+/* Show bytes that crossed the wire to the decoder: over DTLS each call's
+ * bytes are one whole datagram. */
 static void observe(struct trace_bio *tap, enum tls_direction dir, const unsigned char *buf, size_t len)
 {
-    record_decoder_feed(tap->decoder, dir, buf, len);
+    if (tap->datagram)
+        record_decoder_feed_datagram(tap->decoder, dir, buf, len);
+    else
+        record_decoder_feed(tap->decoder, dir, buf, len);
     flush_lines(tap);
+}
+
+int trace_bio_set_datagram(struct trace_bio *tap, size_t cid_len)
+{
+    /* A DTLS decoder instead of the TLS one (nothing has been fed yet). */
+    record_decoder_free(tap->decoder);
+    tap->decoder = record_decoder_new_dtls(tap->lines, cid_len);
+    tap->datagram = 1;
+    return tap->decoder != NULL ? 0 : -1;
 }
 
 int trace_bio_send(void *ctx, const unsigned char *buf, size_t len)

@@ -39,6 +39,7 @@ struct trace_bio {
     char *lines_buf;                        /**< that stream's buffer */
     size_t lines_size;                      /**< its current size */
     size_t lines_done;                      /**< bytes of it already printed */
+    int datagram;                           /**< DTLS: every send and receive is one datagram */
 };
 
 /**
@@ -54,6 +55,16 @@ struct trace_bio {
  */
 int trace_bio_init(struct trace_bio *tap, void *inner, mbedtls_ssl_send_t *inner_send,
                    mbedtls_ssl_recv_timeout_t *inner_recv, int is_server, FILE *out, const char *prefix);
+
+/**
+ * @brief Read the bytes as DTLS datagrams: each send and each receive is one whole datagram
+ *        of DTLS records, for a DTLS decoder (record_decoder_new_dtls()). Call right after
+ *        trace_bio_init(), before any byte crosses the tap.
+ * @param tap     the tap.
+ * @param cid_len the length of the connection IDs in the records (0 without a connection ID).
+ * @return 0, or -1 when memory is exhausted (the tap then passes datagrams through undecoded).
+ */
+int trace_bio_set_datagram(struct trace_bio *tap, size_t cid_len);
 
 /**
  * @brief The send callback for mbedtls_ssl_set_bio(); @p ctx is the struct trace_bio.

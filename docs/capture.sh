@@ -37,9 +37,41 @@ normalise() {
     for pair in $OTHER_PORTS; do
         others+=(-e "s/\\<${pair%%:*}\\>/${pair#*:}/g")
     done
+    # The TLS server's connection tags: every client port is <port>. (The
+    # DTLS captures number them instead, see client_ports.)
+    [ "${UDP_PORTS:-0}" = 1 ] || others+=(-e 's/^\(\[#[0-9]* [0-9.]*\):[0-9]*\]/\1:<port>]/')
     sed -e "s/\\<$1\\>/4433/g" "${others[@]}" \
-        -e 's|^\(  \. Binding to tcp/[^/]*/\)0\.\.\.|\14433...|' \
-        -e 's/^\(\[#[0-9]* [0-9.]*\):[0-9]*\]/\1:<port>]/'
+        -e 's|^\(  \. Binding to \(tcp\|udp\)/[^/]*/\)0\.\.\.|\14433...|' | client_ports
+}
+
+# log_lines NAME: how many lines $scratch/NAME.log has so far.
+log_lines() {
+    wc -l <"$scratch/$1.log"
+}
+
+# client_ports: with UDP_PORTS=1 (the DTLS captures), every other port of
+# 127.0.0.1 is a client's, a new one each run: the first shown as <port>,
+# the next ones as <port 2>, <port 3>... in order of appearance, so that a
+# client that moves to a new port still reads as a move.
+client_ports() {
+    if [ "${UDP_PORTS:-0}" != 1 ]; then
+        cat
+        return
+    fi
+    awk '{
+        out = ""
+        while (match($0, /127\.0\.0\.1:[0-9]+/)) {
+            p = substr($0, RSTART + 10, RLENGTH - 10)
+            if (p != "4433" && p != "4434") {
+                if (!(p in name))
+                    name[p] = ++n == 1 ? "<port>" : "<port " n ">"
+                p = name[p]
+            }
+            out = out substr($0, 1, RSTART - 1) "127.0.0.1:" p
+            $0 = substr($0, RSTART + RLENGTH)
+        }
+        print out $0
+    }'
 }
 
 # capture NAME SHOWN_ARGS -- EXTRA_ARGS: run lessons/PROGRAM with the shown
@@ -336,12 +368,93 @@ if [ -f "$scratch/06_records_228.raw" ]; then
 fi
 stop_server
 
+# --- Lessons 15 and 16: DTLS over UDP --------------------------------------------
+# The DTLS server on a free port (shown as 4433); clients' ports are shown as
+# <port>, <port 2>... (client_ports above); the lossy link's port as 4434.
+UDP_PORTS=1
+start_program dtls lessons/16_dtls_server --port 0
+dtls_port=$PORT dtls_pid=$SERVER_PID
+capture 15_dtls_client 15_dtls_client -- --port "$PORT"
+# One suite only, so that the traced ClientHello fits on a page.
+capture 15_dtls_trace 15_dtls_client --trace --ciphersuite TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256 -- --port "$PORT"
+capture 15_dtls_too_large 15_dtls_client --mtu 300 --size 1000 -- --port "$PORT"
+capture 15_dtls_rebind 15_dtls_client --rebind --hs-timeout 250,2000 --timeout 4000 -- --port "$PORT"
+capture 15_dtls_cid 15_dtls_client --cid --rebind -- --port "$PORT"
+capture 15_help 15_dtls_client --help
+
+# Through the lossy link: 20 % loss, 50 ms each way, seed 1. With that seed
+# the link drops the client's second datagram (the ClientHello that carries
+# the cookie) whatever the timing, since the fates are drawn per datagram.
+start_program link tools/lossy_link --to "127.0.0.1:$dtls_port" --drop 0.2 --delay 50ms --seed 1
+link_port=$PORT link_pid=$SERVER_PID
+PORT=$dtls_port
+OTHER_PORTS="$link_port:4434"
+before=$(log_lines dtls)
+capture 15_dtls_lossy 15_dtls_client --port 4434 -- --port "$link_port"
+SERVER_PID=$link_pid
+stop_server
+{
+    echo "\$ tools/lossy_link --to 127.0.0.1:4433 --listen 127.0.0.1:4434 --drop 0.2 --delay 50ms --seed 1"
+    cat "$scratch/link.log"
+} | normalise "$PORT" >"$outdir/15_dtls_lossy_link.txt"
+# What the server saw of it (the link's port, not the client's, is its address).
+sed -n "$((before + 1)),\$p" "$scratch/dtls.log" | normalise "$PORT" >"$outdir/15_dtls_lossy_server.txt"
+OTHER_PORTS=""
+
+# Nothing listening (ICMP), nothing answering (a link that drops everything).
+start_program gone_dtls lessons/16_dtls_server --port 0
+stop_server
+capture 15_dtls_refused 15_dtls_client -- --port "$PORT"
+start_program void tools/lossy_link --to "127.0.0.1:$PORT" --drop 1
+capture 15_dtls_silent 15_dtls_client --hs-timeout 250,1000 -- --port "$PORT"
+stop_server
+# A server that stops after its first answer, one that rejects every cookie.
+start_program mute tests/peers/hostile_dtls_server mute
+capture 15_dtls_mute 15_dtls_client --hs-timeout 250,1000 -- --port "$PORT"
+stop_server
+start_program reject tests/peers/hostile_dtls_server reject-cookie
+capture 15_dtls_reject 15_dtls_client -- --port "$PORT"
+stop_server
+
+# Lesson 16's own run: two clients, the second one moving to a new port
+# (with a connection ID where this mbedTLS has them), then it stops.
+start_program dtls16 lessons/16_dtls_server --port 0 --max-connections 2
+timeout 60 lessons/15_dtls_client --port "$PORT" >/dev/null 2>&1 </dev/null
+if grep -q "connection IDs of" "$scratch/dtls16.log"; then
+    timeout 60 lessons/15_dtls_client --port "$PORT" --cid --rebind >/dev/null 2>&1 </dev/null
+else
+    timeout 60 lessons/15_dtls_client --port "$PORT" >/dev/null 2>&1 </dev/null
+fi
+wait "$SERVER_PID"
+status=$?
+{
+    echo "\$ lessons/16_dtls_server --max-connections 2"
+    cat "$scratch/dtls16.log"
+    echo "\$ echo \$?"
+    echo "$status"
+} | normalise "$PORT" >"$outdir/16_dtls_server.txt"
+capture 16_help 16_dtls_server --help
+
+# Hostile datagrams against a fresh server: what it logs, and that it goes on.
+start_program hostile lessons/16_dtls_server --port 0 --max-connections 1
+before=$(log_lines hostile)
+tests/peers/hostile_datagrams garbage "$PORT" 3 >/dev/null 2>&1 </dev/null
+tests/peers/hostile_datagrams oversized "$PORT" >/dev/null 2>&1 </dev/null
+tests/peers/hostile_datagrams no-cookie "$PORT" >/dev/null 2>&1 </dev/null
+tests/peers/hostile_datagrams bad-cookie "$PORT" >/dev/null 2>&1 </dev/null
+timeout 60 lessons/15_dtls_client --port "$PORT" >/dev/null 2>&1 </dev/null
+wait "$SERVER_PID"
+sed -n "$((before + 1)),\$p" "$scratch/hostile.log" | normalise "$PORT" >"$outdir/16_dtls_hostile.txt"
+SERVER_PID=$dtls_pid
+stop_server
+UDP_PORTS=0
+
 # --- The exercises' solutions ---------------------------------------------------
 # shellcheck source=capture-exercises.sh
 . "$(dirname "$0")/capture-exercises.sh"
 
 # --- Every error line any capture produced (the errors page) -------------------
-for f in "$outdir"/0*.txt; do
+for f in "$outdir"/[01]*.txt; do
     case $f in *_228.txt) ;; *) cat "$f" ;; esac
 done | grep -E '^(\[#[0-9]+ [^]]*\] )?[a-z-]+: ' | sed 's/^\[#[^]]*\] //' \
     | sort -u >"$outdir/errors_seen.txt"

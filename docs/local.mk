@@ -86,9 +86,11 @@ endif
 
 # Run every lesson against a real lesson server and keep the transcripts
 # (lesson 09's mistakes also need tests/peers/hostile_server, lesson 13's
-# event-loop server gets 64 clients from tests/peers/load_client), then the
-# exercises' solutions (docs/capture-exercises.sh, sourced by capture.sh).
-docs/out/capture.stamp: $(noinst_PROGRAMS) tests/peers/hostile_server tests/peers/load_client certs/pki.stamp \
+# event-loop server gets 64 clients from tests/peers/load_client; the DTLS
+# lessons' failures need tests/peers/hostile_dtls_server and hostile_datagrams),
+# then the exercises' solutions (docs/capture-exercises.sh, sourced by capture.sh).
+docs/out/capture.stamp: $(noinst_PROGRAMS) tests/peers/hostile_server tests/peers/load_client \
+		tests/peers/hostile_datagrams tests/peers/hostile_dtls_server certs/pki.stamp \
 		$(srcdir)/docs/capture.sh \
 		$(srcdir)/docs/capture-exercises.sh $(srcdir)/scripts/capture-lib.sh $(DOCS_VARIANTS) \
 		docs/compare-2.28/stamp

@@ -65,6 +65,22 @@ FUZZ_LINK = $(CLANG) $(AM_CPPFLAGS) $(FUZZ_CFLAGS) -o $@
 FUZZ_HEADER_FILES = $(srcdir)/common/*.h $(srcdir)/common/decoder/*.h $(srcdir)/common/tls_names/*.def \
 	$(srcdir)/lessons/*.h $(srcdir)/fuzz/*.h
 
+# DTLS records in one datagram (issue 12): the record and fragment walk, the lossy link's
+# description, the DTLS record decoder behind --trace, the DTLS server's ClientHello and cookie
+# questions; tests/test_dtls replays fuzz/corpus/dtls_record through it. With the decoder's files,
+# as fuzz_record_decoder (it links mbedTLS the same way).
+FUZZ_TARGETS += fuzz/fuzz_dtls_record
+FUZZ_DIST += fuzz/fuzz_dtls_record.c
+fuzz_dtls_record_SOURCES_FUZZ = $(srcdir)/common/dtls_record.c
+fuzz_dtls_record_LIBS_FUZZ = $(MBEDTLS_LIBS)
+if HAVE_LIBFUZZER
+fuzz/fuzz_dtls_record: $(srcdir)/fuzz/fuzz_dtls_record.c $(fuzz_dtls_record_SOURCES_FUZZ) $(FUZZ_DECODER_DEPS) \
+		$(FUZZ_HEADER_FILES)
+	@$(MKDIR_P) fuzz
+	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/fuzz/fuzz_dtls_record.c $(fuzz_dtls_record_SOURCES_FUZZ) $(FUZZ_DECODER_C) \
+		$(fuzz_dtls_record_LIBS_FUZZ)
+endif
+
 # The seeds of the TLS targets: real conversations between the lessons' client and the lesson
 # server, recorded by this build (fuzz/tls_capture.h). Built with the rest, so that every
 # compiler keeps it working; `make fuzz` runs it.

@@ -49,9 +49,13 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
     int ret;
 
     /* [config-defaults] */
-    narrate_begin("Setting up the TLS configuration for a %s", is_client ? "client" : "server");
-    ret = mbedtls_ssl_config_defaults(&s->conf, endpoint, MBEDTLS_SSL_TRANSPORT_STREAM,
-                                      MBEDTLS_SSL_PRESET_DEFAULT);
+    /* TLS runs over a stream (TCP); DTLS, the same protocol made to survive
+     * lost and reordered datagrams, over UDP (lessons 15 and 16). */
+    narrate_begin("Setting up the %s configuration for a %s", o->datagram ? "DTLS" : "TLS",
+                  is_client ? "client" : "server");
+    ret = mbedtls_ssl_config_defaults(
+        &s->conf, endpoint, o->datagram ? MBEDTLS_SSL_TRANSPORT_DATAGRAM : MBEDTLS_SSL_TRANSPORT_STREAM,
+        MBEDTLS_SSL_PRESET_DEFAULT);
     if (ret != 0) {
         narrate_failed();
         report_mbedtls_error("config", "mbedtls_ssl_config_defaults", ret);
@@ -154,8 +158,8 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
     }
     /* [config-keylog] */
 
-    narrate_ok("verify peer: %s, minimum TLS 1.2, %s cipher suites, groups %s",
-               authmode == MBEDTLS_SSL_VERIFY_REQUIRED ? "required" : "no",
+    narrate_ok("verify peer: %s, minimum %s 1.2, %s cipher suites, groups %s",
+               authmode == MBEDTLS_SSL_VERIFY_REQUIRED ? "required" : "no", o->datagram ? "DTLS" : "TLS",
                o->ciphersuites[0] != 0 ? "restricted" : "default",
                describe_groups(o->tls_groups, groups_text, sizeof(groups_text)));
     return WS_EXIT_OK;

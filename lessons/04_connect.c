@@ -98,6 +98,12 @@ int stage_connect(struct tls_session *s, const struct options *o)
 /* [debug-taps] */
 int stage_attach_debug_taps(struct tls_session *s, const struct options *o)
 {
+    return stage_attach_debug_taps_over(s, o, &s->net, mbedtls_net_send, mbedtls_net_recv_timeout);
+}
+
+int stage_attach_debug_taps_over(struct tls_session *s, const struct options *o, void *inner,
+                                 mbedtls_ssl_send_t *inner_send, mbedtls_ssl_recv_timeout_t *inner_recv)
+{
     /* --keylog with mbedTLS 3.x: the key export callback is per connection. */
     if (s->keylog.file != NULL)
         compat_ssl_key_export(&s->ssl, &s->keylog.export);
@@ -110,8 +116,12 @@ int stage_attach_debug_taps(struct tls_session *s, const struct options *o)
      * narration lines, so narration switches to whole lines. */
     if (o->trace)
         narrate_set_thread_prefix("");
-    if (trace_bio_init(&s->trace, &s->net, mbedtls_net_send, mbedtls_net_recv_timeout, 0,
-                       o->trace ? stdout : NULL, NULL) != 0) {
+    if (trace_bio_init(&s->trace, inner, inner_send, inner_recv, 0, o->trace ? stdout : NULL, NULL) != 0) {
+        report_error("connect", "cannot set up the trace tap: out of memory");
+        return WS_EXIT_SETUP;
+    }
+    /* DTLS: every call carries one datagram, for a DTLS decoder. */
+    if (o->datagram && trace_bio_set_datagram(&s->trace, o->cid ? DTLS_CID_LEN : 0) != 0) {
         report_error("connect", "cannot set up the trace tap: out of memory");
         return WS_EXIT_SETUP;
     }

@@ -6,7 +6,10 @@
 # (eight connections from one thread) and lesson 14 (what a connection costs
 # in RAM), then stop the server cleanly. Without TLS 1.3 (mbedTLS 2.28)
 # lesson 10 says so and the tour goes on; so does lesson 14 without the
-# static mbedTLS libraries it counts heap with. Usage: scripts/tour.sh BUILD_DIR   (or: make tour)
+# static mbedTLS libraries it counts heap with. Then the same over UDP: the
+# DTLS server (lesson 16) in the background, the DTLS client (lesson 15)
+# against it, and that server stopped too. Usage: scripts/tour.sh BUILD_DIR
+# (or: make tour)
 set -u
 
 build=${1:?usage: tour.sh BUILD_DIR}
@@ -30,20 +33,27 @@ banner() {
     printf '\n=== %s ===\n' "$*"
 }
 
+# start_server PROGRAM: start a lesson server on a free port in the
+# background; sets server_pid and port, shows its narration.
+start_server() {
+    : >"$log"
+    "$lessons/$1" --port 0 >"$log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 100); do
+        grep -q '^listening on ' "$log" && break
+        sleep 0.1
+    done
+    port=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$log")
+    if [ -z "$port" ]; then
+        echo "the lesson server $1 did not start:" >&2
+        cat "$log" >&2
+        exit 1
+    fi
+    sed 's/^/    server| /' "$log"
+}
+
 banner "08_server: the lesson server, in the background"
-"$lessons/08_server" --port 0 >"$log" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do
-    grep -q '^listening on ' "$log" && break
-    sleep 0.1
-done
-port=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$log")
-if [ -z "$port" ]; then
-    echo "the lesson server did not start:" >&2
-    cat "$log" >&2
-    exit 1
-fi
-sed 's/^/    server| /' "$log"
+start_server 08_server
 
 status=0
 skipped=""
@@ -80,6 +90,27 @@ if [ "$rc" -ne 0 ]; then
     echo "the lesson server exited with status $rc" >&2
     status=1
 fi
+
+banner "16_dtls_server: the DTLS server (UDP), in the background"
+start_server 16_dtls_server
+banner "15_dtls_client --port $port"
+"$lessons/15_dtls_client" --port "$port"
+rc=$?
+if [ "$rc" -ne 0 ]; then
+    echo "15_dtls_client exited with status $rc" >&2
+    status=1
+fi
+banner "stopping the DTLS server (SIGTERM)"
+kill -TERM "$server_pid"
+wait "$server_pid"
+rc=$?
+server_pid=""
+# Its lines about the client, then its summary and cleanup.
+sed -n '/^listening on /,$p' "$log" | sed '1d; s/^/    server| /'
+if [ "$rc" -ne 0 ]; then
+    echo "the DTLS server exited with status $rc" >&2
+    status=1
+fi
 if [ "$status" -eq 0 ]; then
     tls13="."
     if [ -z "$skipped" ]; then
@@ -95,6 +126,9 @@ get 200 OK$tls13
 Lesson 13 fetches it eight times at once from one thread, and lesson 14
 measures what a connection costs in RAM. Each lesson up to 07 goes one
 stage further than the one before.
+Lessons 15 and 16 then did it over UDP: the DTLS server answered the first
+ClientHello with a cookie, the client came back with it, and one request got
+one reply.
 
 Tour complete: every lesson ran$skipped.$no_heap Next: make check
 EOF

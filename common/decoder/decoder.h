@@ -8,6 +8,7 @@
  * | file            | layer |
  * |-----------------|-------|
  * | records.c       | records: framing per direction, plaintext or encrypted, non-TLS streams |
+ * | datagrams.c     | DTLS records: each datagram's records, their epoch and sequence number |
  * | handshake.c     | handshake messages: reassembly across records, one decoder per message type |
  * | hellos.c        | ClientHello and ServerHello: what the client offers, what the server picks |
  * | extensions.c    | the extensions inside hellos and other messages |
@@ -39,7 +40,7 @@
 #define MAX_PLAINTEXT_BODY 16384
 /** Largest record body allowed on the wire: 2^14 plaintext plus 2048 of expansion (TLS 1.2). */
 #define MAX_RECORD_BODY (16384 + 2048)
-/** The longest record header of any record layer variant (TLS: 5 bytes; DTLS will need 13). */
+/** The longest record header of any stream record layer variant (TLS: 5 bytes). */
 #define MAX_RECORD_HEADER 5
 /** Handshake messages above this size are skipped instead of reassembled. */
 #define MAX_HANDSHAKE_MSG (64 * 1024)
@@ -49,9 +50,9 @@
 #define WRAP_COLUMN 100
 
 /**
- * How one record layer frames its records (records.c). The decoder reads records through this
- * table only, so a variant is one more instance of it: TLS (`tls_records`) is the one there is;
- * DTLS is the one to come (records.c says how to add it).
+ * How one record layer frames the records of a byte stream (records.c). The decoder reads a stream's
+ * records through this table only, so a variant is one more instance of it: TLS (`tls_records`) is
+ * the one there is. DTLS, fed a datagram at a time, reads its headers in datagrams.c.
  */
 struct record_layer {
     const char *name;  /**< "TLS" */
@@ -113,6 +114,14 @@ struct direction_state {
     unsigned char preview[PREVIEW_MAX];
     size_t preview_len;
     unsigned long long ignored; /* bytes not decoded after giving up */
+    /* DTLS: the message being reassembled from fragments (its body in hs), see handshake.c */
+    unsigned char *hs_have;         /* one bit per body byte received */
+    int dtls_active;                /* a message is being reassembled */
+    uint16_t dtls_msg_seq;          /* its message_seq */
+    uint8_t dtls_type;              /* its type */
+    size_t dtls_len;                /* its length */
+    unsigned dtls_fragments;        /* fragments of it received */
+    unsigned char dtls_decoded[32]; /* one bit per message_seq decoded (0-255), to spot resends */
 };
 
 /** The decoder of one connection (opaque to its users). */
@@ -129,6 +138,8 @@ struct record_decoder {
     struct tls_client_hello hello;    /* what lessons query: see record_decoder.h */
     struct tls_server_choice choice;
     struct tls_wire_summary wire;
+    int dtls;       /* DTLS: fed a datagram at a time (datagrams.c) */
+    size_t cid_len; /* DTLS: the length of connection IDs in tls12_cid records */
 };
 
 /* ---- text.c: the printer ---- */
@@ -201,6 +212,12 @@ void list_u16(const struct record_decoder *d, int depth, const char *label, stru
 /** handshake.c: add one plaintext handshake record's body to the direction's reassembly buffer,
  *  decoding each message as soon as it is complete. */
 void handshake_append(struct record_decoder *d, struct direction_state *s, const unsigned char *p, size_t n);
+/** handshake.c, DTLS: place one handshake fragment of a plaintext record (type, total length,
+ *  message_seq, offset, fragment) in the direction's reassembly buffer; decode the message once every
+ *  byte of it is there. A retransmitted message (message_seq already decoded) is only named. */
+void handshake_append_fragment(struct record_decoder *d, struct direction_state *s, uint8_t type,
+                               uint32_t msg_len, uint16_t msg_seq, uint32_t offset, const unsigned char *frag,
+                               uint32_t frag_len);
 /** handshake.c: forget a partly reassembled message (say so if there was one). */
 void handshake_drop_partial(struct record_decoder *d, struct direction_state *s, const char *why);
 

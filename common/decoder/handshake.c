@@ -9,10 +9,11 @@
  * a larger message is skipped, with a line saying so. decode_handshake() then prints the message.
  * The hellos have a file of their own (hellos.c), the extensions too (extensions.c).
  *
- * DTLS (to come) frames handshake messages differently: a 12-byte header that adds message_seq,
- * fragment_offset and fragment_length, fragments that may arrive out of order or twice. Its
- * reassembly would place each fragment at its offset in the same buffer and hand the complete
- * message to decode_handshake(), which stays as it is.
+ * DTLS frames handshake messages differently: a 12-byte header that adds message_seq,
+ * fragment_offset and fragment_length, and fragments may arrive out of order or twice.
+ * handshake_append_fragment() places each fragment at its offset in the same buffer, keeps one bit
+ * per byte received, and hands the complete message to decode_handshake(), as TLS does. A message
+ * whose message_seq was decoded already is a retransmission: it is named, not decoded again.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -362,6 +363,19 @@ static void decode_handshake(struct record_decoder *d, unsigned type, const unsi
         rd_report_malformed(d, 2, "EncryptedExtensions", &r);
         break;
     }
+    case TLS_HS_HelloVerifyRequest: {
+        struct reader cookie;
+        char hex[8];
+
+        /* DTLS: server_version, cookie<0..2^8-1>. The client sends its ClientHello again with it. */
+        if (rd_uint(&r, "server_version", 2, &v) && rd_vec(&r, "cookie", 1, &cookie))
+            decoder_emit(d, 1, "HelloVerifyRequest, %zu bytes: %s, a %zu-byte cookie to send back", len,
+                         name_or_hex(tls_version_name((uint16_t) v), v, hex, sizeof hex), cookie.left);
+        else
+            decoder_emit(d, 1, "HelloVerifyRequest, %zu bytes", len);
+        rd_report_malformed(d, 2, "HelloVerifyRequest", &r);
+        break;
+    }
     case TLS_HS_HelloRequest:
     case TLS_HS_ServerHelloDone:
     case TLS_HS_EndOfEarlyData:
@@ -510,4 +524,83 @@ void handshake_append(struct record_decoder *d, struct direction_state *s, const
     } else if (s->hs_skip > 0) {
         decoder_emit(d, 1, "(%zu bytes of the skipped message still to come)", s->hs_skip);
     }
+}
+
+/* DTLS: the bit of body byte i in the reassembly bitmap. */
+static int have_byte(const struct direction_state *s, size_t i)
+{
+    return (s->hs_have[i / 8] >> (i % 8)) & 1;
+}
+
+/* DTLS: start reassembling message msg_seq of type and length len. */
+static int start_message(struct record_decoder *d, struct direction_state *s, uint8_t type, uint32_t len,
+                         uint16_t msg_seq)
+{
+    unsigned char *have;
+
+    if (s->dtls_active)
+        decoder_emit(d, 1, "%s, message %u: set aside incomplete, message %u came before the rest",
+                     handshake_label(s->dtls_type), (unsigned) s->dtls_msg_seq, (unsigned) msg_seq);
+    s->dtls_active = 0;
+    if (len > MAX_HANDSHAKE_MSG || !handshake_reserve(s, len ? len : 1)) {
+        decoder_emit(d, 1, "%s, message %u, %lu bytes: %s, skipped", handshake_label(type),
+                     (unsigned) msg_seq, (unsigned long) len,
+                     len > MAX_HANDSHAKE_MSG ? "handshake message too large" : "out of memory");
+        return 0;
+    }
+    have = realloc(s->hs_have, len / 8 + 1);
+    if (have == NULL) {
+        decoder_emit(d, 1, "out of memory: handshake data dropped");
+        return 0;
+    }
+    s->hs_have = have;
+    memset(s->hs_have, 0, len / 8 + 1);
+    s->dtls_active = 1;
+    s->dtls_msg_seq = msg_seq;
+    s->dtls_type = type;
+    s->dtls_len = len;
+    s->dtls_fragments = 0;
+    return 1;
+}
+
+void handshake_append_fragment(struct record_decoder *d, struct direction_state *s, uint8_t type,
+                               uint32_t msg_len, uint16_t msg_seq, uint32_t offset, const unsigned char *frag,
+                               uint32_t frag_len)
+{
+    size_t missing = 0;
+
+    /* The message_seq of a message already decoded: the sender sent its flight again. */
+    if (msg_seq < 8 * sizeof(s->dtls_decoded) && (s->dtls_decoded[msg_seq / 8] >> (msg_seq % 8)) & 1) {
+        decoder_emit(d, 1, "%s, message %u: sent again (a retransmission), decoded above",
+                     handshake_label(type), (unsigned) msg_seq);
+        return;
+    }
+    if (!s->dtls_active || s->dtls_msg_seq != msg_seq) {
+        if (!start_message(d, s, type, msg_len, msg_seq))
+            return;
+    } else if (s->dtls_type != type || s->dtls_len != msg_len) {
+        decoder_emit(d, 1, "malformed: a fragment of message %u says %s of %lu bytes, earlier ones %s of %zu",
+                     (unsigned) msg_seq, handshake_label(type), (unsigned long) msg_len,
+                     handshake_label(s->dtls_type), s->dtls_len);
+        return;
+    }
+    memcpy(s->hs + offset, frag, frag_len); /* dtls_record.c checked offset + frag_len <= msg_len */
+    for (size_t i = offset; i < (size_t) offset + frag_len; i++)
+        s->hs_have[i / 8] |= (unsigned char) (1u << (i % 8));
+    s->dtls_fragments++;
+    for (size_t i = 0; i < s->dtls_len; i++)
+        missing += !have_byte(s, i);
+    if (missing > 0) {
+        decoder_emit(d, 1, "%s, message %u: bytes %lu-%lu of %zu (a fragment; %zu still missing)",
+                     handshake_label(type), (unsigned) msg_seq, (unsigned long) offset,
+                     (unsigned long) offset + frag_len, s->dtls_len, missing);
+        return;
+    }
+    s->dtls_active = 0;
+    if (msg_seq < 8 * sizeof(s->dtls_decoded))
+        s->dtls_decoded[msg_seq / 8] |= (unsigned char) (1u << (msg_seq % 8));
+    if (s->dtls_fragments > 1)
+        decoder_emit(d, 1, "%s, message %u: reassembled from %u fragments", handshake_label(type),
+                     (unsigned) msg_seq, s->dtls_fragments);
+    decode_handshake(d, type, s->hs, s->dtls_len);
 }

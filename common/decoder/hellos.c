@@ -31,7 +31,7 @@ static void print_random(const struct record_decoder *d, const unsigned char *he
 void decode_client_hello(struct record_decoder *d, const unsigned char *body, size_t len)
 {
     struct tls_client_hello ch;
-    struct reader r, session_id, suites, compression, exts;
+    struct reader r, session_id, cookie, suites, compression, exts;
     uint32_t version;
     const unsigned char *hello_random;
     int has_extensions;
@@ -42,9 +42,11 @@ void decode_client_hello(struct record_decoder *d, const unsigned char *body, si
     memset(&ch, 0, sizeof ch);
     rd_init(&r, body, len);
     rd_init(&exts, NULL, 0);
+    rd_init(&cookie, NULL, 0);
+    /* DTLS adds cookie<0..2^8-1> after the session id (RFC 6347, section 4.2.1). */
     if (!rd_uint(&r, "legacy_version", 2, &version) || !rd_take(&r, "random", 32, &hello_random) ||
-        !rd_vec(&r, "session_id", 1, &session_id) || !rd_vec(&r, "cipher_suites", 2, &suites) ||
-        !rd_vec(&r, "compression_methods", 1, &compression) ||
+        !rd_vec(&r, "session_id", 1, &session_id) || (d->dtls && !rd_vec(&r, "cookie", 1, &cookie)) ||
+        !rd_vec(&r, "cipher_suites", 2, &suites) || !rd_vec(&r, "compression_methods", 1, &compression) ||
         (r.left > 0 && !rd_vec(&r, "extensions", 2, &exts))) {
         decoder_emit(d, 1, "ClientHello, %zu bytes", len);
         rd_report_malformed(d, 2, "ClientHello", &r);
@@ -95,6 +97,10 @@ void decode_client_hello(struct record_decoder *d, const unsigned char *body, si
                  name_or_hex(tls_version_name(ch.legacy_version), ch.legacy_version, hex, sizeof hex),
                  session_id.left, compression.left, compression.left == 1 ? "" : "s");
     print_random(d, hello_random, "the key log names the connection by it");
+    if (d->dtls && cookie.left == 0)
+        decoder_emit(d, 2, "no cookie: a server with cookies answers with a HelloVerifyRequest");
+    else if (d->dtls)
+        decoder_emit(d, 2, "cookie %zu bytes: the one the server's HelloVerifyRequest gave", cookie.left);
     if (session_id.left > 32) {
         decoder_emit(d, 2, "malformed ClientHello: session id longer than 32 bytes");
     }

@@ -9,19 +9,12 @@
  * record; while the direction is in plaintext it reads alerts and change_cipher_spec itself and hands
  * handshake bytes to handshake.c. After the keys change only type and size are visible.
  *
- * Record layer variants. The framing is read only through a struct record_layer (decoder.h):
- * header length, a plausibility check per header byte, body length and version. TLS is
- * `tls_records` below. Adding DTLS (RFC 9147) means:
- *  1. a `dtls_records` instance: a 13-byte header (type, version 0xFEFD/0xFEFC, epoch(2),
- *     sequence_number(6), length(2)), versions 0xFE.. as plausible, and MAX_RECORD_HEADER raised to
- *     13 in decoder.h;
- *  2. a constructor that picks it, e.g. record_decoder_new_dtls(FILE *out) in record_decoder.h;
- *  3. DTLS 1.3's unified header (first byte 001xxxxx), which has a variable length: the plausibility
- *     hook sees the first byte and body_length() then reads the length at its place;
- *  4. the epoch of each record (0: plaintext) to know whether it is protected, rather than the
- *     direction's change_cipher_spec;
- *  5. handshake fragments: see handshake.c.
- * Datagrams also arrive whole, so a DTLS feed call is one datagram holding one or more records.
+ * Record layer variants. The framing of a byte stream is read only through a struct record_layer
+ * (decoder.h): header length, a plausibility check per header byte, body length and version. TLS is
+ * `tls_records` below. DTLS needs no stream framing: datagrams arrive whole, each holding whole
+ * records, so it has a feed of its own (datagrams.c, record_decoder_feed_datagram()), which reads
+ * the 13-byte DTLS header (with its epoch, which says whether a record is protected) and hands
+ * handshake fragments to handshake.c; the layers above are shared.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -349,10 +342,16 @@ void record_decoder_free(struct record_decoder *d)
         if (s->hs_len > 0) {
             decoder_emit(d, 0, "stream ended inside a handshake message (%zu bytes buffered)", s->hs_len);
         }
+        if (s->dtls_active) {
+            decoder_emit(d, 0, "connection ended with message %u (%s) incomplete", (unsigned) s->dtls_msg_seq,
+                         tls_handshake_type_name(s->dtls_type) != NULL ? tls_handshake_type_name(s->dtls_type)
+                                                                       : "unknown");
+        }
         if (s->ignored > 0) {
             decoder_emit(d, 0, "%llu further bytes ignored", s->ignored);
         }
         free(s->hs);
+        free(s->hs_have);
     }
     free(d);
 }
