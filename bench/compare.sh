@@ -6,6 +6,8 @@
 # For every benchmark in both files: wall time (median when there were
 # repetitions), CPU time, client+server peak heap for handshakes, and the
 # ratio B / A of each. A ratio above 1 means B took longer (or used more).
+# Results of the microcontroller lab (mcu/lab.sh) get a second table with
+# the figures per side: flash, peak heap, stack and instructions.
 # Benchmarks found in only one file are listed after the table.
 set -eu
 
@@ -33,6 +35,23 @@ jq -n -r --slurpfile a <(jq -f "$here/normalize.jq" "$1") --slurpfile b <(jq -f 
   ($a[0] | map({key: .name, value: .}) | from_entries) as $A
   | $b[0][] | select($A[.name] != null) | . as $B | $A[.name] as $X
   | "| \(.name) | \(num($X.real_us)) | \(num($B.real_us)) | \(ratio($X.real_us; $B.real_us)) | \(num($X.cpu_us)) | \(num($B.cpu_us)) | \(ratio($X.cpu_us; $B.cpu_us)) | \(num($X | heap)) | \(num($B | heap)) | \(ratio($X | heap; $B | heap)) |"'
+# The microcontroller lab's figures (mcu/lab.sh), per side, when both files
+# have them: mbedTLS's flash, peak heap, stack and instructions.
+if jq -e -n --slurpfile a <(jq -f "$here/normalize.jq" "$1") --slurpfile b <(jq -f "$here/normalize.jq" "$2") \
+    '[$a[0][], $b[0][] | select(.client_instructions != null)] | length > 0' >/dev/null; then
+    echo
+    echo "| benchmark | side | A flash | B flash | B/A | A peak heap | B peak heap | B/A | A stack | B stack | B/A | A instructions | B instructions | B/A |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    jq -n -r --slurpfile a <(jq -f "$here/normalize.jq" "$1") --slurpfile b <(jq -f "$here/normalize.jq" "$2") '
+      def ratio(x; y): if x != null and y != null and x != 0 then ((y / x) * 1000 | round / 1000) else "-" end;
+      def num(x): if x == null then "-" else x end;
+      ($a[0] | map({key: .name, value: .}) | from_entries) as $A
+      | $b[0][] | select(.client_instructions != null and $A[.name] != null) | . as $B | $A[.name] as $X
+      | ["client", "server"][] as $s
+      | [$X[$s + "_flash"], $B[$s + "_flash"], $X[$s + "_peak_heap"], $B[$s + "_peak_heap"],
+         $X[$s + "_stack"], $B[$s + "_stack"], $X[$s + "_instructions"], $B[$s + "_instructions"]] as $v
+      | "| \($B.name) | \($s) | \(num($v[0])) | \(num($v[1])) | \(ratio($v[0]; $v[1])) | \(num($v[2])) | \(num($v[3])) | \(ratio($v[2]; $v[3])) | \(num($v[4])) | \(num($v[5])) | \(ratio($v[4]; $v[5])) | \(num($v[6])) | \(num($v[7])) | \(ratio($v[6]; $v[7])) |"'
+fi
 only=$(jq -n -r --slurpfile a <(jq -f "$here/normalize.jq" "$1") --slurpfile b <(jq -f "$here/normalize.jq" "$2") '
   ([$a[0][].name]) as $an | ([$b[0][].name]) as $bn
   | (($an - $bn) | map("- only in A: " + .)) + (($bn - $an) | map("- only in B: " + .)) | .[]')

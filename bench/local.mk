@@ -17,13 +17,15 @@
 # is part of libcommon whether or not the benchmarks are built.
 check_PROGRAMS += tests/test_mem_transport
 TESTS += tests/test_mem_transport tests/bench_smoke.test tests/bench_report.test tests/bench_massif.test \
-	tests/bench_docs.test
+	tests/bench_docs.test tests/bench_dtls.test
 
 EXTRA_DIST += bench/run.sh bench/report.sh bench/compare.sh bench/callgrind.sh bench/normalize.jq \
+	bench/charts.sh bench/recommend.jq \
 	bench/docs_section.sh \
 	bench/testdata/sample.json bench/testdata/sample-b.json \
 	bench/testdata/summary.md bench/testdata/callgrind.md \
-	tests/bench_smoke.test tests/bench_report.test tests/bench_massif.test tests/bench_docs.test
+	tests/bench_smoke.test tests/bench_report.test tests/bench_massif.test tests/bench_docs.test \
+	tests/bench_dtls.test
 CLEAN_LOCAL_DIRS += bench/results
 PHONY_TARGETS += bench bench-quick bench-callgrind
 
@@ -55,7 +57,8 @@ bench-callgrind: bench/tls_bench certs/pki.stamp
 # only when the binary or the scripts change. About 20 s on 2 cores; its
 # output goes to bench/results/docs-quick.log.
 bench/results/docs/this-build.md: bench/tls_bench certs/pki.stamp $(srcdir)/bench/run.sh \
-		$(srcdir)/bench/report.sh $(srcdir)/bench/normalize.jq $(srcdir)/bench/docs_section.sh
+		$(srcdir)/bench/report.sh $(srcdir)/bench/normalize.jq $(srcdir)/bench/docs_section.sh \
+		$(srcdir)/bench/charts.sh $(srcdir)/bench/recommend.jq
 	$(AM_V_GEN)mkdir -p bench/results && \
 	if command -v jq >/dev/null; then \
 	  bash $(srcdir)/bench/run.sh quick bench/tls_bench bench/results >bench/results/docs-quick.log 2>&1 || \

@@ -4,9 +4,10 @@
 # a tls_bench result file.
 #
 # Writes OUTDIR/report.md and, when gnuplot is installed, OUTDIR/*.png and
-# OUTDIR/*.svg: handshake CPU per suite (client / server), handshake peak heap
-# per suite, throughput against record size with the raw AEAD bound, and the
-# cost of each debug level. It also checks the targets of issue #4 and prints
+# OUTDIR/*.svg (bench/charts.sh: handshake CPU, peak heap and bytes per suite
+# and side, throughput against record size with the raw AEAD bound, where the
+# time goes, the cost of each debug level and, when the run has them, the DTLS
+# handshake's completion time and resent bytes against packet loss). It also checks the targets of issue #4 and prints
 # each with its measured value and PASS or MISS (also in OUTDIR/targets.tsv).
 #
 # Rates use CPU time (as Google Benchmark's bytes_per_second does): on a
@@ -104,7 +105,7 @@ if [ -n "$cv" ] && [ "${reps:-0}" -ge 9 ]; then
     target "handshake CV over $reps repetitions, wall time ($reference)" "$(fmt "$cv" 4)" 0.03 max
     target "handshake CV over $reps repetitions, CPU time" "$(fmt "$(value "$reference" cv_cpu)" 4)" 0.03 max
 else
-    target "handshake CV over 9 repetitions (run with --benchmark_repetitions=9)" "" 0.03 max
+    target 'handshake CV over 9 repetitions (run with `--benchmark_repetitions=9`)' "" 0.03 max
 fi
 # overhead_target KIND SHIM_US BARE_US: the same handshakes through the shim
 # and in a plain loop.
@@ -164,6 +165,64 @@ fi
        | "| \($p[1]) | \($p[2]) | \(.real_us|floor) | \((.client_cpu_us + .server_cpu_us)|floor) | \(.debug_lines|round) | \(.debug_bytes|round) |"'
 } >>"$report"
 
+# --- DTLS ---------------------------------------------------------------------------
+# Only when the run has DTLS rows (the stored 2.28 sample has none).
+have_dtls=$(q '[.[] | select(.name | startswith("handshake/dtls1.2/"))] | length')
+have_loss=$(q '[.[] | select(.name | startswith("dtls-loss/"))] | length')
+# The context names what the DTLS rows ran with.
+dtls_context() {
+    jq -r '.context | "retransmission timeouts \(.dtls_hs_timeout_min_ms // "?") ms doubling up to \(.dtls_hs_timeout_max_ms // "?") ms, MTU \(.dtls_mtu // "?") bytes, cookies \(.dtls_cookies // "?")"' "$result"
+}
+if [ "$have_dtls" -gt 0 ]; then
+    {
+        echo
+        echo "## DTLS handshakes"
+        echo
+        echo "DTLS 1.2 (lessons 15 and 16) over the in-memory datagram link: $(dtls_context)."
+        echo "Flights alternate, client first: 1 ClientHello, 2 HelloVerifyRequest, 3 ClientHello with the"
+        echo "cookie, 4 the server's hello to ServerHelloDone, 5 the client's key exchange to Finished, 6 the"
+        echo "server's ChangeCipherSpec and Finished. Each flight cell is bytes (datagrams)."
+        echo
+        echo "| benchmark | client CPU us | server CPU us | datagrams C->S | datagrams S->C | flight 1 | flight 2 | flight 3 | flight 4 | flight 5 | flight 6 |"
+        echo "|---|---|---|---|---|---|---|---|---|---|---|"
+        q '.[] | select(.name | startswith("handshake/dtls1.2/")) as $r
+           | [$r.name, ($r.client_cpu_us|floor), ($r.server_cpu_us|floor), ($r.datagrams_c2s|round), ($r.datagrams_s2c|round)]
+             + [range(1; 7) | tostring | if $r["flight" + . + "_datagrams"] then "\($r["flight" + . + "_bytes"]|round) (\($r["flight" + . + "_datagrams"]|round))" else "-" end]
+           | map(tostring) | "| " + join(" | ") + " |"'
+    } >>"$report"
+fi
+# The loss table, for report.md and summary.md alike.
+loss_table() {
+    echo "| suite / key | loss | completion ms, median | p90 | bytes sent again, median | p90 | timers fired, median | p90 | failed |"
+    echo "|---|---|---|---|---|---|---|---|---|"
+    q '[.[] | select(.name | startswith("dtls-loss/"))]
+       | sort_by((.name | sub("/loss-[0-9]+$"; "")), .loss_percent)[]
+       | [(.name | sub("^dtls-loss/"; "") | sub("/loss-[0-9]+$"; "")), "\(.loss_percent|round) %",
+          (.completion_ms_median|round), (.completion_ms_p90|round), (.resent_bytes_median|round), (.resent_bytes_p90|round),
+          (.timer_expiries_median|round), (.timer_expiries_p90|round), "\(.failed|round) of \((.failed + .handshakes)|round)"]
+       | map(tostring) | "| " + join(" | ") + " |"'
+}
+loss_intro() {
+    jq -r '.context | "Each row is \(.dtls_loss_seeds // "?") full DTLS 1.2 handshakes, one per seed (the same seeds at every level),
+over an in-memory link with a one-way delay of \(.dtls_loss_link_delay_ms // "?") ms that loses that share of the datagrams,
+each one independently. The link and the retransmission timers run on a virtual clock: the times are
+what the link and mbedTLS'"'"'s timers make them, not the machine, so they repeat exactly for a given
+mbedTLS version and seed count."' "$result"
+    echo "Timers: $(dtls_context). A handshake fails when a flight is still unanswered after the"
+    echo "longest wait. Bytes sent again count every record a side had already sent (a repeated"
+    echo "handshake fragment, ChangeCipherSpec or Finished); timers fired counts both sides."
+}
+if [ "$have_loss" -gt 0 ]; then
+    {
+        echo
+        echo "## DTLS under packet loss"
+        echo
+        loss_intro
+        echo
+        loss_table
+    } >>"$report"
+fi
+
 # --- Where the time goes -------------------------------------------------------
 # op NAME: CPU microseconds of one breakdown operation.
 op() {
@@ -197,9 +256,12 @@ ROWS
     echo
     echo "| side | operation | count | us each | us total |"
     echo "|---|---|---|---|---|"
-    echo "$rows" | awk -F'|' -v c="$client" -v s="$server" '
-        { t = $3 * $4; sum[$1] += t; printf "| %s | %s | %s | %.1f | %.1f |\n", $1, $2, $3, $4, t }
+    echo "$rows" | awk -F'|' -v c="$client" -v s="$server" -v tsv="$out/where.tsv" -v suite="$suite" -v key="$key" '
+        { t = $3 * $4; sum[$1] += t; printf "| %s | %s | %s | %.1f | %.1f |\n", $1, $2, $3, $4, t
+          printf "%s\t%s\t%s\t%s\t%.1f\n", suite, key, $1, $2, t >>tsv }
         END {
+            printf "%s\t%s\tclient\trest\t%.1f\n", suite, key, c - sum["client"] >>tsv
+            printf "%s\t%s\tserver\trest\t%.1f\n", suite, key, s - sum["server"] >>tsv
             printf "| client | **sum of the parts** | | | %.1f |\n", sum["client"]
             printf "| client | **measured handshake (CPU)** | | | %.1f |\n", c
             printf "| client | rest (record layer, key derivation, messages, allocation) | | | %.1f (%.0f %%) |\n", c - sum["client"], 100 * (c - sum["client"]) / c
@@ -208,6 +270,7 @@ ROWS
             printf "| server | rest (record layer, key derivation, messages, allocation) | | | %.1f (%.0f %%) |\n", s - sum["server"], 100 * (s - sum["server"]) / s
         }'
 }
+: >"$out/where.tsv"
 {
     echo
     echo "## Where the time goes"
@@ -216,6 +279,19 @@ ROWS
     echo "TLS 1.2 handshake without client authentication."
     where ECDHE-ECDSA-AES128-GCM-SHA256 ecdsa-p256
     where ECDHE-RSA-AES128-GCM-SHA256 rsa2048
+} >>"$report"
+
+# --- What to pick ----------------------------------------------------------------------
+# OUTDIR/recommendations.md: per use case, the best suite of this very run
+# (bench/recommend.jq computes it).
+jq -r -f "$here/recommend.jq" "$summary" >"$out/recommendations.md"
+{
+    echo
+    echo "## What to pick"
+    echo
+    echo "Computed from this run's medians (bench/recommend.jq)."
+    echo
+    cat "$out/recommendations.md"
 } >>"$report"
 
 # --- Summary for the docs ------------------------------------------------------------
@@ -247,6 +323,13 @@ load average at the start \(.load_avg[0] // "?")."' "$result"
     echo "|---|---|"
     q '.[] | select(.name | test("^(throughput|cipher)/.*/16384$")) | select(.cpu_us > 0)
        | "| \(.name) | \(16384 / .cpu_us * 10 | round / 10) |"'
+    if [ "$have_loss" -gt 0 ]; then
+        echo
+        echo "DTLS 1.2 handshakes under packet loss (lessons 15 and 16)."
+        loss_intro
+        echo
+        loss_table
+    fi
 } >"$out/summary.md"
 
 # --- Failures ------------------------------------------------------------------
@@ -263,88 +346,15 @@ if [ -n "$failed" ]; then
 fi
 
 # --- Charts ----------------------------------------------------------------------
+# bench/charts.sh draws them (gnuplot); this links them from the report.
 if command -v gnuplot >/dev/null; then
-    q '.[] | select(.name | test("^handshake/[^/]+/[^/]+/[^/]+$"))
-       | "\(.name | sub("^handshake/"; ""))\t\(.client_cpu_us/1000)\t\(.server_cpu_us/1000)\t\(.client_peak_heap/1024)\t\(.server_peak_heap/1024)"' \
-        >"$out/handshake.dat"
-    : >"$out/throughput.dat"
-    series=()
-    for base in throughput/tls1.2/ECDHE-ECDSA-AES128-GCM-SHA256 cipher/AES-128-GCM \
-        throughput/tls1.2/ECDHE-ECDSA-CHACHA20-POLY1305 cipher/CHACHA20-POLY1305 \
-        throughput/tls1.2/ECDHE-ECDSA-AES128-CCM-8 cipher/AES-128-CCM-8 \
-        throughput/tls1.2/ECDHE-ECDSA-AES256-GCM-SHA384 cipher/AES-256-GCM \
-        throughput/tls1.3/TLS_AES_128_GCM_SHA256; do
-        rows=$(jq -r --arg b "$base/" '.[] | select(.name | startswith($b)) | select(.cpu_us > 0)
-              | (.name | ltrimstr($b) | tonumber) as $s | "\($s)\t\($s / .cpu_us)"' "$summary" | sort -n)
-        [ -n "$rows" ] || continue
-        printf '%s\n\n\n' "$rows" >>"$out/throughput.dat"
-        series+=("$base")
-    done
-    q '.[] | select(.name | startswith("debug/")) | (.name | split("/")) as $p
-       | "\($p[1])\t\($p[2])\t\((.client_cpu_us + .server_cpu_us)/1000)"' >"$out/debug-raw.dat"
-    awk -F'\t' '{ v[$1, $2] = $3; l[$1] = 1 } END { for (k in l) printf "%s\t%s\t%s\n", k, v[k, "discard"], v[k, "format"] }' \
-        "$out/debug-raw.dat" | sort -n >"$out/debug.dat"
-    plot_lines=""
-    for i in "${!series[@]}"; do
-        style="lw 2"
-        case ${series[$i]} in cipher/*) style="lw 1 dt 2" ;; esac
-        plot_lines="$plot_lines'throughput.dat' index $i using 1:2 with linespoints $style title '${series[$i]}', "
-    done
-    # pngcairo draws better; gnuplot builds without cairo only have png.
-    png_term="pngcairo size 1100,650"
-    gnuplot -e "set terminal pngcairo" 2>/dev/null || png_term="png size 1100,650"
-    for term in "$png_term" "svg size 1100,650 dynamic"; do
-        case $term in svg*) ext=svg ;; *) ext=png ;; esac
-        (
-            cd "$out"
-            gnuplot <<GNUPLOT
-set terminal $term
-set datafile separator "\t"
-set key outside right
-set grid y
-set style data histograms
-set style histogram rowstacked
-set style fill solid 0.8 border -1
-set boxwidth 0.75
-set xtics rotate by -40 font ",8" noenhanced
-set output "handshake-cpu.$ext"
-set title "Handshake CPU time per side (ms, median)"
-set ylabel "ms"
-plot 'handshake.dat' using 2:xtic(1) title 'client', '' using 3 title 'server'
-set output "handshake-heap.$ext"
-set style histogram clustered gap 1
-set title "Handshake peak heap per side (KiB)"
-set ylabel "KiB"
-plot 'handshake.dat' using 4:xtic(1) title 'client', '' using 5 title 'server'
-set output "throughput.$ext"
-set style data linespoints
-set logscale x 2
-set xtics norotate font ",10"
-set xtics (256, 1024, 4096, 16384)
-set xrange [200:20000]
-set key below
-set title "Throughput vs record size (MB/s, CPU time); dashed: raw AEAD bound"
-set xlabel "record bytes"
-set ylabel "MB/s"
-set key noenhanced
-plot ${plot_lines%, }
-unset logscale x
-set autoscale x
-set xtics 1
-set yrange [0:*]
-set output "debug.$ext"
-set title "Handshake CPU by debug level (ms, both sides)"
-set xlabel "debug level"
-set ylabel "ms"
-plot 'debug.dat' using 1:2 with linespoints lw 2 title 'discarding sink', '' using 1:3 with linespoints lw 2 title 'formatting sink to /dev/null'
-GNUPLOT
-        )
-    done
+    bash "$here/charts.sh" "$result" "$out"
     {
         echo
         echo "## Charts"
         echo
-        for c in handshake-cpu handshake-heap throughput debug; do
+        for c in handshake-cpu handshake-heap handshake-bytes throughput where debug dtls-loss dtls-loss-bytes; do
+            [ -f "$out/$c.png" ] || continue
             echo "![$c]($c.png) ([SVG]($c.svg))"
             echo
         done

@@ -37,6 +37,8 @@ void shim_register(const char *name, shim_fn fn, void *arg, int flags)
         b->UseManualTime();
     if (flags & SHIM_ONE_ITERATION)
         b->Iterations(1);
+    if (flags & SHIM_ONE_REPETITION)
+        b->Repetitions(1);
 }
 
 int shim_keep_running(shim_state *state)

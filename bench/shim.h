@@ -34,7 +34,8 @@ enum shim_counter_kind {
 enum shim_flags {
     SHIM_MANUAL_TIME = 1,   /**< the body reports its own time (shim_set_iteration_time) */
     SHIM_ONE_ITERATION = 2, /**< run the body for exactly one iteration */
-    SHIM_MICROSECONDS = 4   /**< show times in microseconds (default nanoseconds) */
+    SHIM_MICROSECONDS = 4,  /**< show times in microseconds (default nanoseconds) */
+    SHIM_ONE_REPETITION = 8 /**< run once whatever --benchmark_repetitions says (repeatable figures) */
 };
 
 /**

@@ -8,7 +8,12 @@
  * Benchmark, so the usual `--benchmark_filter`, `--benchmark_repetitions`,
  * `--benchmark_out=FILE --benchmark_out_format=json` all work. Names:
  *
- * - `handshake/<version>/<suite>/<key>[/cold|/resume-cache|/resume-ticket|/client-auth]`
+ * - `handshake/<version>/<suite>/<key>[/cold|/resume-cache|/resume-ticket|/client-auth]`, with
+ *   `dtls1.2` rows (lessons 15 and 16 over the in-memory datagram link) that also count
+ *   datagrams and the bytes and datagrams of each flight
+ * - `dtls-loss/<suite>/<key>/loss-<percent>` (one run of many handshakes over a link that loses
+ *   that share of datagrams, each with its own seed, on a virtual clock: the median and 90th
+ *   percentile of the completion time and of the bytes sent again)
  * - `throughput/<version>/<suite>/<record bytes>`
  * - `cipher/<aead>/<bytes>` (encrypt then decrypt, as the record layer does:
  *   the bound for throughput; with the API this version's record layer
@@ -27,6 +32,7 @@
  *   Google Benchmark (for callgrind) and print its counters.
  * - `--ws_heap_probe`: one cold handshake between two massif snapshots
  *   (tests/bench_massif.test).
+ * - `--ws_loss_seeds=N`: handshakes (seeds) per dtls-loss benchmark (default 200).
  */
 #if defined(HAVE_CONFIG_H)
 #include <config.h>
@@ -184,12 +190,17 @@ struct bench {
     int debug_format; /* 0: discarding sink, 1: formatting sink to /dev/null */
     enum breakdown_op op;
     const struct tls_key *key;
+    double loss; /* dtls-loss: the share of datagrams lost */
 };
 
 #define MAX_BENCHES 400
 static struct bench benches[MAX_BENCHES];
 static size_t n_benches;
 static const char *certs_dir = WORKSHOP_CERTS_DIR;
+static int loss_seeds = 200;
+/* The dtls-loss link: one-way delay (a 100 ms round trip) and the loss levels. */
+#define LOSS_LINK_DELAY_MS 50
+static const int loss_percents[] = {0, 5, 10, 20, 30};
 static int use_tcp;
 static char absent[512];
 
@@ -245,6 +256,24 @@ static double mono_ns(void)
 /* ------------------------------------------------------------------------ */
 /* Handshakes                                                               */
 
+/* DTLS: datagrams each way, and each flight's bytes and datagrams (a full
+ * DTLS 1.2 handshake with its cookie exchange is six flights). */
+static void report_dtls_costs(struct run *r, const struct tls_cost *sum)
+{
+    char name[32];
+
+    run_counter(r, "datagrams_c2s", sum->datagrams[MEM_CLIENT], SHIM_AVG_PER_ITERATION);
+    run_counter(r, "datagrams_s2c", sum->datagrams[MEM_SERVER], SHIM_AVG_PER_ITERATION);
+    for (int f = 0; f < MEM_MAX_FLIGHTS; f++) {
+        if (sum->flight_datagrams[f] == 0)
+            continue;
+        snprintf(name, sizeof(name), "flight%d_bytes", f + 1);
+        run_counter(r, name, sum->flight_bytes[f], SHIM_AVG_PER_ITERATION);
+        snprintf(name, sizeof(name), "flight%d_datagrams", f + 1);
+        run_counter(r, name, sum->flight_datagrams[f], SHIM_AVG_PER_ITERATION);
+    }
+}
+
 static void report_costs(struct run *r, const struct tls_cost *sum, const struct tls_cost *max)
 {
     run_counter(r, "client_cpu_us", sum->cpu_ns[MEM_CLIENT] / 1e3, SHIM_AVG_PER_ITERATION);
@@ -264,10 +293,16 @@ static void add_cost(struct tls_cost *sum, struct tls_cost *max, const struct tl
         sum->cpu_ns[s] += c->cpu_ns[s];
         sum->wire_bytes[s] += c->wire_bytes[s];
         sum->flights[s] += c->flights[s];
+        sum->datagrams[s] += c->datagrams[s];
+        sum->resent_bytes[s] += c->resent_bytes[s];
         if (c->peak_bytes[s] > max->peak_bytes[s])
             max->peak_bytes[s] = c->peak_bytes[s];
         if (c->held_bytes[s] > max->held_bytes[s])
             max->held_bytes[s] = c->held_bytes[s];
+    }
+    for (int f = 0; f < MEM_MAX_FLIGHTS; f++) {
+        sum->flight_bytes[f] += c->flight_bytes[f];
+        sum->flight_datagrams[f] += c->flight_datagrams[f];
     }
 }
 
@@ -299,6 +334,8 @@ static int handshake_loop(struct run *r, const struct bench *b, struct tls_pair 
         add_cost(&sum, &max, &p->cost);
     }
     report_costs(r, &sum, &max);
+    if (b->params.dtls)
+        report_dtls_costs(r, &sum);
     if (r->gb != NULL)
         shim_set_label(r->gb, b->label);
     return 0;
@@ -366,6 +403,92 @@ static void body_overhead(struct run *r, const struct bench *b)
     tls_pair_free(p);
     free(p);
 }
+
+/* ------------------------------------------------------------------------ */
+/* DTLS under packet loss                                                   */
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *) a, y = *(const double *) b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* The q-quantile of n sorted values, by nearest rank (0.5: the median). */
+static double quantile(const double *sorted, int n, double q)
+{
+    int rank = (int) (q * n + 0.999999);
+
+    if (n == 0)
+        return 0;
+    return sorted[rank < 1 ? 0 : rank > n ? n - 1 : rank - 1];
+}
+
+static void report_spread(struct run *r, const char *name, double *values, int n)
+{
+    char counter[64];
+
+    qsort(values, (size_t) n, sizeof(values[0]), compare_doubles);
+    snprintf(counter, sizeof(counter), "%s_median", name);
+    run_counter(r, counter, quantile(values, n, 0.5), SHIM_PLAIN);
+    snprintf(counter, sizeof(counter), "%s_p90", name);
+    run_counter(r, counter, quantile(values, n, 0.9), SHIM_PLAIN);
+}
+
+/* [dtls-loss] */
+/* One handshake per seed over a link that loses b->loss of the datagrams
+ * (each its own fate, drawn from the seed), on the transport's virtual
+ * clock: the time until both sides are done, as the link and the timers
+ * would make it, and the bytes sent again. The seeds are the same at every
+ * loss level. */
+static void body_dtls_loss(struct run *r, const struct bench *b)
+{
+    struct tls_pair *p = malloc(sizeof(*p));
+    double *completion = calloc((size_t) loss_seeds, sizeof(double));
+    double *resent = calloc((size_t) loss_seeds, sizeof(double));
+    double *expiries = calloc((size_t) loss_seeds, sizeof(double));
+    int n = 0, failed = 0;
+
+    if (p == NULL || completion == NULL || resent == NULL || expiries == NULL) {
+        run_error(r, b->name, "out of memory");
+    } else if (tls_pair_setup(p, &b->params, certs_dir) != 0) {
+        run_error(r, b->name, p->error);
+    } else {
+        p->params.link.drop = b->loss; /* the setup handshake ran on a perfect link */
+        while (run_keep(r)) {
+            n = failed = 0;
+            for (int seed = 1; seed <= loss_seeds; seed++) {
+                tls_pair_reseed(p, (uint64_t) seed);
+                if (tls_pair_reset(p) != 0) {
+                    run_error(r, b->name, p->error);
+                    break;
+                }
+                if (tls_pair_handshake(p) != 0) {
+                    failed++; /* gave up after the last retransmission */
+                    continue;
+                }
+                completion[n] = p->cost.completion_ms;
+                resent[n] = p->cost.resent_bytes[MEM_CLIENT] + p->cost.resent_bytes[MEM_SERVER];
+                expiries[n++] = p->cost.timer_expiries;
+            }
+        }
+        report_spread(r, "completion_ms", completion, n);
+        report_spread(r, "resent_bytes", resent, n);
+        report_spread(r, "timer_expiries", expiries, n);
+        run_counter(r, "handshakes", n, SHIM_PLAIN);
+        run_counter(r, "failed", failed, SHIM_PLAIN);
+        run_counter(r, "loss_percent", b->loss * 100, SHIM_PLAIN);
+        if (r->gb != NULL)
+            shim_set_label(r->gb, b->label);
+    }
+    if (p != NULL)
+        tls_pair_free(p);
+    free(p);
+    free(completion);
+    free(resent);
+    free(expiries);
+}
+/* [dtls-loss] */
 
 /* ------------------------------------------------------------------------ */
 /* Debug levels                                                             */
@@ -881,6 +1004,44 @@ static const struct suite *first_tls13_suite(void)
     return NULL;
 }
 
+/* DTLS 1.2 (lessons 15 and 16) over the in-memory datagram link: a full
+ * handshake with the primary key of the suite's family, and for the
+ * reference suite and the constrained devices' favourite (PSK with CCM-8)
+ * the loss family. */
+static void register_dtls(const struct suite *s)
+{
+#if defined(MBEDTLS_SSL_PROTO_DTLS)
+    static char labels[N_SUITES][96];
+    const size_t i = (size_t) (s - suites);
+    const struct tls_key *key = s->keys == KEYS_PSK   ? NULL
+                                : s->keys == KEYS_RSA ? &rsa_keys[0]
+                                                      : &ecdsa_keys[0];
+    struct bench *b;
+
+    snprintf(labels[i], sizeof(labels[i]), "group=%s transport=mem-datagrams", s->group);
+    b = add(body_handshake, SHIM_MICROSECONDS, "handshake/dtls1.2/%s/%s", s->name, key ? key->label : "psk");
+    b->params.suite = s->mbedtls;
+    b->params.key = key;
+    b->params.dtls = 1;
+    b->label = labels[i];
+    if (strcmp(s->name, "ECDHE-ECDSA-AES128-GCM-SHA256") != 0 && strcmp(s->name, "PSK-AES128-CCM-8") != 0)
+        return;
+    for (size_t l = 0; l < sizeof(loss_percents) / sizeof(loss_percents[0]); l++) {
+        /* Its figures come from the virtual clock and fixed seeds: one run says it all. */
+        b = add(body_dtls_loss, SHIM_MICROSECONDS | SHIM_ONE_ITERATION | SHIM_ONE_REPETITION,
+                "dtls-loss/%s/%s/loss-%d", s->name, key ? key->label : "psk", loss_percents[l]);
+        b->params.suite = s->mbedtls;
+        b->params.key = key;
+        b->params.dtls = 1;
+        b->params.link.delay_ms = LOSS_LINK_DELAY_MS;
+        b->loss = loss_percents[l] / 100.0;
+        b->label = labels[i];
+    }
+#else
+    (void) s;
+#endif
+}
+
 static void register_handshakes(const struct suite *s, const char *version)
 {
     static const struct {
@@ -1007,6 +1168,8 @@ static void register_all(void)
             continue;
         }
         register_handshakes(s, version);
+        if (!s->tls13)
+            register_dtls(s);
         for (size_t j = 0; j < sizeof(record_sizes) / sizeof(record_sizes[0]); j++) {
             snprintf(bytes, sizeof(bytes), "%zu", record_sizes[j]);
             b = add(body_throughput, 0, "throughput/%s/%s/%s", version, s->name, bytes);
@@ -1168,6 +1331,22 @@ static void add_context(void)
     shim_add_context("transport", use_tcp ? "tcp-loopback" : "memory");
     shim_add_context("heap_accounting", heap_accounting_available() ? "wrap-calloc-free" : "unavailable");
     shim_add_context("suites_absent", absent[0] ? absent : "none");
+    /* What the DTLS rows ran with (bench/tls_pair.h, lessons 15 and 16). */
+    snprintf(text, sizeof(text), "%d", TLS_PAIR_DTLS_HS_MIN_MS);
+    shim_add_context("dtls_hs_timeout_min_ms", text);
+    snprintf(text, sizeof(text), "%d", TLS_PAIR_DTLS_HS_MAX_MS);
+    shim_add_context("dtls_hs_timeout_max_ms", text);
+    snprintf(text, sizeof(text), "%d", TLS_PAIR_DTLS_MTU);
+    shim_add_context("dtls_mtu", text);
+    shim_add_context("dtls_cookies", "yes (HelloVerifyRequest, lesson 16)");
+    snprintf(text, sizeof(text), "%d", LOSS_LINK_DELAY_MS);
+    shim_add_context("dtls_loss_link_delay_ms", text);
+    snprintf(text, sizeof(text), "%d", loss_seeds);
+    shim_add_context("dtls_loss_seeds", text);
+    shim_add_context("dtls_loss_model",
+                     "each datagram lost independently, seeds 1..dtls_loss_seeds (common/lossy.c)");
+    shim_add_context("dtls_loss_clock",
+                     "virtual: the link's delay and the retransmission timers, no real waiting");
     /* What a 4.x run measures differently, so that a comparison with 2.28
      * or 3.6 knows why rows are missing or computed another way. */
     shim_add_context("suites_absent_reason",
@@ -1276,7 +1455,13 @@ int main(int argc, char **argv)
             bare = a + 10;
         else if (strncmp(a, "--ws_iterations=", 16) == 0)
             iterations = strtol(a + 16, NULL, 10);
-        else if (strncmp(a, "--ws_heap_probe", 15) == 0)
+        else if (strncmp(a, "--ws_loss_seeds=", 16) == 0) {
+            loss_seeds = (int) strtol(a + 16, NULL, 10);
+            if (loss_seeds < 1 || loss_seeds > 100000) {
+                fprintf(stderr, "tls_bench: --ws_loss_seeds must be from 1 to 100000\n");
+                return 1;
+            }
+        } else if (strncmp(a, "--ws_heap_probe", 15) == 0)
             probe = a[15] == '=' ? a + 16 : "";
         else if (strncmp(a, "--ws_", 5) == 0) {
             fprintf(stderr, "tls_bench: unknown option %s\n", a);

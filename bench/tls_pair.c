@@ -14,17 +14,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <mbedtls/error.h>
-
 #include "clock.h"
 #include "heap.h"
 #include "record_decoder.h"
 
 const char *const tls_pair_group_name = "secp256r1";
 
+#if COMPAT_HAVE_PSK
 /* The pre-shared key of the PSK suites: a benchmark value, not a secret. */
 static const unsigned char psk_key[16] = "workshop-psk-key";
 static const char psk_identity[] = "workshop";
+#endif
 
 static const char *const side_name[2] = {"client", "server"};
 
@@ -38,8 +38,8 @@ static int fail(struct tls_pair *p, const char *function, int ret)
 {
     char text[120];
 
-    mbedtls_strerror(ret, text, sizeof(text));
-    snprintf(p->error, sizeof(p->error), "%.120s failed: -0x%04X %.70s", function, (unsigned) -ret, text);
+    snprintf(p->error, sizeof(p->error), "%.120s failed: -0x%04X %.70s", function, (unsigned) -ret,
+             error_text(ret, text, sizeof(text)));
     return -1;
 }
 
@@ -72,11 +72,15 @@ static void set_options(struct tls_pair *p, enum mem_side side, int suite, const
     memset(o, 0, sizeof(*o));
     o->program = "tls_bench";
     o->is_server = side == MEM_SERVER;
-    o->ciphersuites[0] = suite; /* one suite, so also one TLS version (lesson 03) */
+    o->ciphersuites[0] = suite; /* one suite, so also one TLS version (lesson 03); 0: the library's */
     memcpy(o->tls_groups, p->groups, sizeof(p->groups));
     o->debug_level = q->debug_level;
     o->require_client_cert = q->client_auth;
     o->servername = side == MEM_CLIENT ? "localhost" : NULL; /* the name in the certificates */
+    o->datagram = q->dtls; /* lesson 03 then picks MBEDTLS_SSL_TRANSPORT_DATAGRAM */
+    o->hs_timeout_min = TLS_PAIR_DTLS_HS_MIN_MS;
+    o->hs_timeout_max = TLS_PAIR_DTLS_HS_MAX_MS;
+    o->mtu = TLS_PAIR_DTLS_MTU;
     if (key == NULL)
         return; /* pre-shared key: no certificates at all */
     snprintf(f->ca, sizeof(f->ca), "%s/ca.pem", certs);
@@ -101,7 +105,13 @@ static int configure_extras(struct tls_pair *p, enum mem_side side)
     /* The debug family counts the messages with a callback of its own. */
     if (q->dbg != NULL)
         mbedtls_ssl_conf_dbg(conf, q->dbg, q->dbg_ctx);
+    if (q->tune != NULL) {
+        ret = q->tune(conf, side == MEM_CLIENT ? MBEDTLS_SSL_IS_CLIENT : MBEDTLS_SSL_IS_SERVER, q->tune_ctx);
+        if (ret != 0)
+            return fail(p, "the configuration's tuning", ret);
+    }
     if (q->key == NULL) {
+#if COMPAT_HAVE_PSK
         ret = mbedtls_ssl_conf_psk(conf, psk_key, sizeof(psk_key), (const unsigned char *) psk_identity,
                                    sizeof(psk_identity) - 1);
         if (ret != 0)
@@ -112,8 +122,15 @@ static int configure_extras(struct tls_pair *p, enum mem_side side)
                      "this library lacks the TLS 1.3 key exchange mode asked for");
             return -1;
         }
+#else
+        snprintf(p->error, sizeof(p->error), "no pre-shared-key exchange is in this library");
+        return -1;
+#endif
     }
-#if defined(MBEDTLS_SSL_SESSION_TICKETS)
+    /* The client's ticket switch, the server's cache and ticket keys: each
+     * exists only in a library with that side (the microcontroller lab,
+     * mcu/, builds one side alone too). */
+#if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
     mbedtls_ssl_conf_session_tickets(conf, q->resume == RESUME_TICKET ? MBEDTLS_SSL_SESSION_TICKETS_ENABLED
                                                                       : MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
 #endif
@@ -125,22 +142,24 @@ static int configure_extras(struct tls_pair *p, enum mem_side side)
         return 0;
     }
     if (q->resume == RESUME_CACHE) {
-#if defined(MBEDTLS_SSL_CACHE_C)
+#if defined(MBEDTLS_SSL_CACHE_C) && defined(MBEDTLS_SSL_SRV_C)
         mbedtls_ssl_conf_session_cache(conf, &p->cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
 #else
-        snprintf(p->error, sizeof(p->error), "MBEDTLS_SSL_CACHE_C is not in this library");
+        snprintf(p->error, sizeof(p->error),
+                 "MBEDTLS_SSL_CACHE_C (or MBEDTLS_SSL_SRV_C) is not in this library");
         return -1;
 #endif
     }
     if (q->resume == RESUME_TICKET) {
-#if defined(MBEDTLS_SSL_TICKET_C)
+#if defined(MBEDTLS_SSL_TICKET_C) && defined(MBEDTLS_SSL_SRV_C)
         ret = compat_ssl_ticket_setup(&p->ticket, compat_rng_random, &p->end[side].rng, 86400);
         if (ret != 0)
             return fail(p, "mbedtls_ssl_ticket_setup", ret);
         mbedtls_ssl_conf_session_tickets_cb(conf, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse,
                                             &p->ticket);
 #else
-        snprintf(p->error, sizeof(p->error), "MBEDTLS_SSL_TICKET_C is not in this library");
+        snprintf(p->error, sizeof(p->error),
+                 "MBEDTLS_SSL_TICKET_C (or MBEDTLS_SSL_SRV_C) is not in this library");
         return -1;
 #endif
     }
@@ -158,7 +177,29 @@ static int prepare_end(struct tls_pair *p, enum mem_side side, int suite, const 
     if (stage_config(s, &p->opts[side], side == MEM_CLIENT ? MBEDTLS_SSL_IS_CLIENT : MBEDTLS_SSL_IS_SERVER) !=
         WS_EXIT_OK)
         return stage_failed(p, side);
+    /* DTLS: lesson 15's timeouts and replay protection, lesson 16's cookies. */
+    if (p->params.dtls && (stage_dtls_config(s, &p->opts[side]) != WS_EXIT_OK ||
+                           (side == MEM_SERVER && stage_dtls_cookies(s, &p->cookies) != WS_EXIT_OK)))
+        return stage_failed(p, side);
     return configure_extras(p, side);
+}
+
+/* DTLS: lesson 15's watch in front of the transport, on its virtual clock;
+ * the server also needs the client's "address", which its cookies are
+ * made for (lesson 16 gives the IP address and port). */
+static void dtls_prepare_side(struct tls_pair *p, enum mem_side side)
+{
+    dtls_watch_init(&p->watch[side], &p->transport.end[side], mem_transport_send, mem_transport_recv_timeout);
+    dtls_watch_use_clock(&p->watch[side], mem_transport_now, &p->transport);
+    p->watch[side].handshaking = 1; /* count the timers that fire (narration is off) */
+}
+
+static int dtls_set_client_address(struct tls_pair *p)
+{
+    static const unsigned char address[] = "in-memory client";
+    int ret = mbedtls_ssl_set_client_transport_id(&p->end[MEM_SERVER].ssl, address, sizeof(address) - 1);
+
+    return ret == 0 ? 0 : fail(p, "mbedtls_ssl_set_client_transport_id", ret);
 }
 
 /* Lesson 04's attach, with the in-memory transport instead of a socket.
@@ -170,10 +211,36 @@ static int attach(struct tls_pair *p, enum mem_side side)
     int ret;
 
     heap_set_side(heap_side_of(side));
-    ret = stage_attach_bio(&s->ssl, &s->conf, p->opts[side].servername, &p->transport.end[side],
-                           mem_transport_send, mem_transport_recv, NULL);
+    if (p->params.dtls) {
+        static const unsigned char cid[DTLS_CID_LEN] = {'b', 'n', 'c', 'h'}; /* unused: no --cid */
+
+        dtls_prepare_side(p, side);
+        ret = stage_dtls_attach(&s->ssl, &s->conf, &p->opts[side], &p->watch[side], p->opts[side].servername,
+                                cid); /* lesson 15, through the watch */
+    } else {
+        ret = stage_attach_bio(&s->ssl, &s->conf, p->opts[side].servername, &p->transport.end[side],
+                               mem_transport_send, mem_transport_recv, NULL);
+    }
     heap_set_side(HEAP_OTHER);
-    return ret == WS_EXIT_OK ? 0 : stage_failed(p, side);
+    if (ret != WS_EXIT_OK)
+        return stage_failed(p, side);
+    return p->params.dtls && side == MEM_SERVER ? dtls_set_client_address(p) : 0;
+}
+
+/* DTLS: lesson 16's answer to MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED. A
+ * HelloVerifyRequest with a cookie went out, and the server forgets the
+ * client until it comes back with the cookie: reset the context, and name
+ * the client's address again. */
+static int dtls_forget_client(struct tls_pair *p)
+{
+    int ret;
+
+    heap_set_side(HEAP_SERVER);
+    ret = mbedtls_ssl_session_reset(&p->end[MEM_SERVER].ssl);
+    heap_set_side(HEAP_OTHER);
+    if (ret != 0)
+        return fail(p, "mbedtls_ssl_session_reset (after the HelloVerifyRequest)", ret);
+    return dtls_set_client_address(p);
 }
 
 /* [handshake-step] */
@@ -195,11 +262,82 @@ static int step(struct tls_pair *p, enum mem_side side, int *done)
     heap_set_side(HEAP_OTHER);
     if (ret == 0)
         done[side] = 1;
+    else if (ret == MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED && side == MEM_SERVER && p->params.dtls)
+        return dtls_forget_client(p);
     else if (!compat_ssl_should_retry(ret))
         return fail(
             p, side == MEM_CLIENT ? "mbedtls_ssl_handshake (client)" : "mbedtls_ssl_handshake (server)", ret);
     return 0;
 }
+
+/* [dtls-step] */
+/* DTLS: a side that has finished its handshake still reads, because the
+ * peer may resend its last flight (its copy of ours was lost), and mbedTLS
+ * answers that by resending its own last flight from mbedtls_ssl_read(). */
+static int dtls_step(struct tls_pair *p, enum mem_side side, int *done)
+{
+    unsigned char byte;
+    double start;
+    int ret;
+
+    if (!done[side])
+        return step(p, side, done);
+    heap_set_side(heap_side_of(side));
+    start = thread_cpu_ns();
+    ret = mbedtls_ssl_read(&p->end[side].ssl, &byte, 1);
+    p->cost.cpu_ns[side] += thread_cpu_ns() - start;
+    heap_set_side(HEAP_OTHER);
+    if (ret >= 0) {
+        snprintf(p->error, sizeof(p->error), "unexpected data after the handshake");
+        return -1;
+    }
+    return compat_ssl_should_retry(ret) ? 0 : fail(p, "mbedtls_ssl_read (after the handshake)", ret);
+}
+
+/* Something happened on the link: a datagram sent or taken. */
+static unsigned long link_activity(const struct tls_pair *p)
+{
+    const struct mem_datagrams *g = &p->transport.dgram;
+
+    return g->sent[0] + g->sent[1] + g->delivered[0] + g->delivered[1];
+}
+
+/* Both sides step until neither can do anything; then the virtual clock
+ * jumps to the next event (a datagram arriving, a retransmission timer
+ * firing), and they step again. No real time passes. */
+static int run_dtls_handshake(struct tls_pair *p)
+{
+    int done[2] = {0, 0};
+
+    for (long rounds = 0; !(done[MEM_CLIENT] && done[MEM_SERVER]); rounds++) {
+        unsigned long before = link_activity(p);
+        double next;
+
+        if (rounds == 100000) {
+            snprintf(p->error, sizeof(p->error), "handshake made no progress");
+            return -1;
+        }
+        if (dtls_step(p, MEM_CLIENT, done) != 0 || dtls_step(p, MEM_SERVER, done) != 0)
+            return -1;
+        if (link_activity(p) != before || (done[MEM_CLIENT] && done[MEM_SERVER]))
+            continue;
+        next = mem_transport_next_arrival(&p->transport);
+        for (int side = 0; side < 2; side++) {
+            double deadline = dtls_watch_deadline(&p->watch[side]);
+
+            if (deadline >= 0 && (next < 0 || deadline < next))
+                next = deadline;
+        }
+        if (next < 0) {
+            snprintf(p->error, sizeof(p->error), "handshake stuck: no datagram on its way, no timer running");
+            return -1;
+        }
+        mem_transport_advance(&p->transport, next);
+    }
+    p->cost.completion_ms = mem_transport_now(&p->transport);
+    return 0;
+}
+/* [dtls-step] */
 
 static void begin_cost(struct tls_pair *p)
 {
@@ -211,6 +349,9 @@ static void begin_cost(struct tls_pair *p)
 static int run_handshake(struct tls_pair *p)
 {
     int done[2] = {0, 0};
+
+    if (p->params.dtls)
+        return run_dtls_handshake(p);
     /* In memory every round makes progress; over TCP a side may find
      * nothing to read yet and simply spin, so allow many rounds. */
     long rounds = p->params.tcp ? 10000000L : 100L;
@@ -235,6 +376,13 @@ static void end_cost(struct tls_pair *p)
         p->cost.held_bytes[side] = (double) h.current;
         p->cost.wire_bytes[side] = (double) p->transport.bytes[side];
         p->cost.flights[side] = (double) p->transport.flights[side];
+        p->cost.datagrams[side] = (double) p->transport.dgram.sent[side];
+        p->cost.resent_bytes[side] = (double) p->transport.dgram.resent_bytes[side];
+        p->cost.timer_expiries += (double) p->watch[side].expiries;
+    }
+    for (int f = 0; f < MEM_MAX_FLIGHTS; f++) {
+        p->cost.flight_bytes[f] = (double) p->transport.dgram.flight_bytes[f];
+        p->cost.flight_datagrams[f] = (double) p->transport.dgram.flight_datagrams[f];
     }
     p->cost.total_peak_bytes = (double) heap_get_total().peak;
 }
@@ -251,13 +399,22 @@ int tls_pair_reset(struct tls_pair *p)
         heap_set_side(HEAP_OTHER);
         if (ret != 0)
             return fail(p, "mbedtls_ssl_session_reset", ret);
+        if (p->params.dtls)
+            dtls_prepare_side(p, (enum mem_side) side); /* a fresh watch: counters, timer */
     }
+    if (p->params.dtls && dtls_set_client_address(p) != 0)
+        return -1;
     if (p->params.resume != RESUME_NONE) {
+#if defined(MBEDTLS_SSL_CLI_C)
         heap_set_side(HEAP_CLIENT);
         ret = mbedtls_ssl_set_session(&p->end[MEM_CLIENT].ssl, &p->saved);
         heap_set_side(HEAP_OTHER);
         if (ret != 0)
             return fail(p, "mbedtls_ssl_set_session", ret);
+#else
+        snprintf(p->error, sizeof(p->error), "resumption needs a client (MBEDTLS_SSL_CLI_C)");
+        return -1;
+#endif
     }
     return 0;
 }
@@ -373,6 +530,7 @@ static void init_extras(struct tls_pair *p)
     mbedtls_ssl_ticket_init(&p->ticket);
 #endif
     mbedtls_ssl_session_init(&p->saved);
+    mbedtls_ssl_cookie_init(&p->cookies);
     mem_transport_init(&p->transport);
 }
 
@@ -391,9 +549,13 @@ static int first_handshakes(struct tls_pair *p)
     full_s2c = p->cost.wire_bytes[MEM_SERVER];
     if (params->tls13 && receive_tls13_ticket(p) != 0)
         return -1;
+#if defined(MBEDTLS_SSL_CLI_C)
     ret = mbedtls_ssl_get_session(&p->end[MEM_CLIENT].ssl, &p->saved);
     if (ret != 0)
         return fail(p, "mbedtls_ssl_get_session", ret);
+#else
+    (void) ret;
+#endif
     if (tls_pair_reset(p) != 0 || tls_pair_handshake(p) != 0)
         return -1;
     if (params->tls13) {
@@ -431,8 +593,8 @@ int tls_pair_setup(struct tls_pair *p, const struct tls_pair_params *params, con
         return stage_failed(p, MEM_CLIENT);
     if (server_init != WS_EXIT_OK)
         return stage_failed(p, MEM_SERVER);
-    suite = mbedtls_ssl_get_ciphersuite_id(params->suite);
-    if (suite == 0) {
+    suite = params->suite != NULL ? mbedtls_ssl_get_ciphersuite_id(params->suite) : 0;
+    if (params->suite != NULL && suite == 0) {
         snprintf(p->error, sizeof(p->error), "%s is not in this library", params->suite);
         return -1;
     }
@@ -444,6 +606,8 @@ int tls_pair_setup(struct tls_pair *p, const struct tls_pair_params *params, con
     p->groups[2] = 0;
     if (prepare_end(p, MEM_CLIENT, suite, certs) != 0 || prepare_end(p, MEM_SERVER, suite, certs) != 0)
         return -1;
+    if (params->dtls)
+        mem_transport_use_datagrams(&p->transport, &params->link);
     if (params->tcp && mem_transport_open_tcp(&p->transport) != 0) {
         snprintf(p->error, sizeof(p->error), "cannot open a loopback TCP connection");
         return -1;
@@ -453,9 +617,18 @@ int tls_pair_setup(struct tls_pair *p, const struct tls_pair_params *params, con
     return tls_pair_reset(p);
 }
 
+void tls_pair_reseed(struct tls_pair *p, uint64_t seed)
+{
+    struct lossy_params link = p->params.link;
+
+    link.seed = seed;
+    mem_transport_use_datagrams(&p->transport, &link);
+}
+
 void tls_pair_free(struct tls_pair *p)
 {
     mbedtls_ssl_session_free(&p->saved);
+    mbedtls_ssl_cookie_free(&p->cookies);
 #if defined(MBEDTLS_SSL_TICKET_C)
     mbedtls_ssl_ticket_free(&p->ticket);
 #endif

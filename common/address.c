@@ -6,10 +6,11 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "address.h"
 
-static void address_format(const struct sockaddr_storage *sa, char *out, size_t len)
+void address_format(const struct sockaddr_storage *sa, char *out, size_t len)
 {
     char host[INET6_ADDRSTRLEN] = "?";
     unsigned port = 0;
@@ -29,6 +30,25 @@ static void address_format(const struct sockaddr_storage *sa, char *out, size_t 
     } else {
         snprintf(out, len, "unknown");
     }
+}
+
+size_t address_bytes(const struct sockaddr_storage *sa, unsigned char *out)
+{
+    if (sa->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *) sa;
+
+        memcpy(out, &in6->sin6_addr, 16);
+        memcpy(out + 16, &in6->sin6_port, 2);
+        return 18;
+    }
+    if (sa->ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *) sa;
+
+        memcpy(out, &in->sin_addr, 4);
+        memcpy(out + 4, &in->sin_port, 2);
+        return 6;
+    }
+    return 0;
 }
 
 int address_of_socket(int fd, enum address_end end, char *out, size_t len)

@@ -64,8 +64,11 @@
 #include <mbedtls/ecp.h>
 #include <mbedtls/entropy.h>
 #endif
-#if defined(MBEDTLS_USE_PSA_CRYPTO) || defined(MBEDTLS_SSL_PROTO_TLS1_3) ||                                  \
-    MBEDTLS_VERSION_NUMBER >= 0x03000000
+/* PSA: always in Debian's 3.6 and in 4.x, only on request in 2.28; a 3.6
+ * built for a microcontroller may leave it out (TLS 1.2 does not need it). */
+#if (defined(MBEDTLS_PSA_CRYPTO_C) || !COMPAT_HAVE_LEGACY_CRYPTO) &&                                         \
+    (defined(MBEDTLS_USE_PSA_CRYPTO) || defined(MBEDTLS_SSL_PROTO_TLS1_3) ||                                 \
+     MBEDTLS_VERSION_NUMBER >= 0x03000000)
 #include <psa/crypto.h>
 #define COMPAT_HAVE_PSA 1
 #endif
@@ -225,6 +228,10 @@ static inline void compat_conf_rng(mbedtls_ssl_config *conf, int (*f_rng)(void *
 #endif
 }
 
+/* Keys: only in a library with public-key code (not in a pre-shared-key-only
+ * 3.6 build, such as the microcontroller lab's PSK profiles, mcu/profiles/). */
+#if !COMPAT_HAVE_LEGACY_CRYPTO || defined(MBEDTLS_PK_C)
+#if !COMPAT_HAVE_LEGACY_CRYPTO || (defined(MBEDTLS_PK_PARSE_C) && defined(MBEDTLS_FS_IO))
 /**
  * @brief Parse a private key file.
  *
@@ -241,6 +248,7 @@ static inline int compat_pk_parse_keyfile(mbedtls_pk_context *pk, const char *pa
     return mbedtls_pk_parse_keyfile(pk, path, NULL);
 #endif
 }
+#endif /* parse and files */
 
 /** @brief Check that a private key matches a public key (3.6 wants an RNG too; 2.28 and 4.x do not). */
 static inline int compat_pk_check_pair(const mbedtls_pk_context *pub, const mbedtls_pk_context *prv,
@@ -299,6 +307,7 @@ static inline const char *compat_pk_name(const mbedtls_pk_context *pk)
     return name;
 #endif
 }
+#endif /* public-key code */
 
 #if defined(MBEDTLS_SSL_TICKET_C)
 /**
@@ -322,6 +331,30 @@ static inline int compat_ssl_ticket_setup(mbedtls_ssl_ticket_context *ctx,
 #else
     (void) f_rng, (void) p_rng;
     return mbedtls_ssl_ticket_setup(ctx, PSA_ALG_GCM, PSA_KEY_TYPE_AES, 256, lifetime);
+#endif
+}
+#endif
+
+#if defined(MBEDTLS_SSL_COOKIE_C)
+#include <mbedtls/ssl_cookie.h>
+/**
+ * @brief Set up the key of DTLS HelloVerifyRequest cookies.
+ *
+ * 2.28/3.6 draw the key from @p f_rng; 4.x from the PSA generator, and takes
+ * no random callback.
+ * @param ctx   an initialised cookie context.
+ * @param f_rng the random callback (ignored on 4.x).
+ * @param p_rng its context.
+ * @return 0 or an mbedTLS error.
+ */
+static inline int compat_ssl_cookie_setup(mbedtls_ssl_cookie_ctx *ctx,
+                                          int (*f_rng)(void *, unsigned char *, size_t), void *p_rng)
+{
+#if COMPAT_HAVE_LEGACY_CRYPTO
+    return mbedtls_ssl_cookie_setup(ctx, f_rng, p_rng);
+#else
+    (void) f_rng, (void) p_rng;
+    return mbedtls_ssl_cookie_setup(ctx);
 #endif
 }
 #endif
@@ -466,7 +499,12 @@ static inline const uint16_t *compat_groups_built_in(void)
  */
 static inline int compat_group_from_iana(uint16_t iana, compat_group_t *group)
 {
-#if COMPAT_HAVE_LEGACY_CRYPTO
+#if COMPAT_HAVE_LEGACY_CRYPTO && !defined(MBEDTLS_ECP_C) && !defined(MBEDTLS_ECP_LIGHT)
+    /* A 3.6 library without elliptic curves (pre-shared keys only) has none. */
+    (void) iana;
+    (void) group;
+    return 0;
+#elif COMPAT_HAVE_LEGACY_CRYPTO
     const mbedtls_ecp_curve_info *info = mbedtls_ecp_curve_info_from_tls_id(iana);
 
     if (info == NULL)
@@ -511,6 +549,17 @@ static inline size_t compat_group_list(uint16_t *iana, size_t max)
 }
 
 /**
+ * @brief 1 when the library can configure a pre-shared key
+ *        (mbedtls_ssl_conf_psk()): some PSK key exchange is built in. 3.x
+ *        renamed the 2.28 condition.
+ */
+#if defined(MBEDTLS_SSL_HANDSHAKE_WITH_PSK_ENABLED) || defined(MBEDTLS_KEY_EXCHANGE_SOME_PSK_ENABLED)
+#define COMPAT_HAVE_PSK 1
+#else
+#define COMPAT_HAVE_PSK 0
+#endif
+
+/**
  * @brief The handshake error for a certificate that fails a check of the TLS
  *        layer rather than the chain verification (such as the wrong
  *        extendedKeyUsage): 3.x renamed MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE.
@@ -547,6 +596,65 @@ static inline int compat_ssl_should_retry(int ret)
         return 1;
 #endif
     return 0;
+}
+
+/** @brief What a non-blocking program does with a return code (compat_ssl_retry_kind()). */
+enum compat_retry {
+    COMPAT_RETRY_NO = 0, /**< a result or an error: nothing to retry */
+    COMPAT_RETRY_READ,   /**< WANT_READ: call again once the socket is readable */
+    COMPAT_RETRY_WRITE,  /**< WANT_WRITE: call again once the socket is writable */
+    COMPAT_RETRY_NOW     /**< progress without I/O (a TLS 1.3 ticket, 3.x): call again at once */
+};
+
+/**
+ * @brief The codes of compat_ssl_should_retry(), told apart for an event loop (lesson 13).
+ *
+ * A blocking loop retries all of them at once. A poll() loop must wait for
+ * readability on WANT_READ and for writability on WANT_WRITE, but must not
+ * wait at all after MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET (3.x): the
+ * ticket was processed, nothing is owed by the network, and the next
+ * record may already sit in mbedTLS's buffer. 2.28 has only the first two.
+ */
+static inline enum compat_retry compat_ssl_retry_kind(int ret)
+{
+    if (ret == MBEDTLS_ERR_SSL_WANT_READ)
+        return COMPAT_RETRY_READ;
+    if (ret == MBEDTLS_ERR_SSL_WANT_WRITE)
+        return COMPAT_RETRY_WRITE;
+    return compat_ssl_should_retry(ret) ? COMPAT_RETRY_NOW : COMPAT_RETRY_NO;
+}
+
+/** @brief 1 when @p ret is 3.x's "a TLS 1.3 NewSessionTicket was received" (never in 2.28). */
+static inline int compat_ssl_is_new_ticket(int ret)
+{
+#if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+    return ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET;
+#else
+    (void) ret;
+    return 0;
+#endif
+}
+
+/**
+ * @brief The largest record payload this connection accepts from its peer (lesson 14).
+ *
+ * 3.x has mbedtls_ssl_get_max_in_record_payload(), which takes the
+ * negotiated maximum fragment length (and TLS 1.3's record size limit)
+ * into account. 2.28 has only mbedtls_ssl_get_input_max_frag_len() (with
+ * MBEDTLS_SSL_MAX_FRAGMENT_LENGTH), else the build's MBEDTLS_SSL_IN_CONTENT_LEN.
+ * @param ssl the connection, after its handshake.
+ * @return bytes, or a negative error.
+ */
+static inline int compat_ssl_max_in_payload(const mbedtls_ssl_context *ssl)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    return mbedtls_ssl_get_max_in_record_payload(ssl);
+#elif defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH)
+    return (int) mbedtls_ssl_get_input_max_frag_len(ssl);
+#else
+    (void) ssl;
+    return MBEDTLS_SSL_IN_CONTENT_LEN;
+#endif
 }
 
 /**
@@ -872,6 +980,21 @@ static inline int compat_conf_tls13_kex_modes(mbedtls_ssl_config *conf, unsigned
 #define COMPAT_ERR_SSL_PSK_BINDER MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE
 #else
 #define COMPAT_ERR_SSL_PSK_BINDER 0
+#endif
+
+/**
+ * @brief DTLS connection IDs (RFC 9146): 3.x with MBEDTLS_SSL_DTLS_CONNECTION_ID
+ *        (on in Debian's 3.6), in the RFC's record format
+ *        (MBEDTLS_SSL_DTLS_CONNECTION_ID_COMPAT 0, the default).
+ *
+ * 2.28 only has an earlier draft's format, and Debian's 2.28 is built
+ * without it: `--cid` then exits 77.
+ */
+#if defined(MBEDTLS_SSL_DTLS_CONNECTION_ID) && MBEDTLS_VERSION_NUMBER >= 0x03000000 &&                       \
+    (!defined(MBEDTLS_SSL_DTLS_CONNECTION_ID_COMPAT) || MBEDTLS_SSL_DTLS_CONNECTION_ID_COMPAT == 0)
+#define COMPAT_HAVE_DTLS_CID 1
+#else
+#define COMPAT_HAVE_DTLS_CID 0
 #endif
 
 #endif /* WORKSHOP_COMPAT_H */

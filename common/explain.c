@@ -15,65 +15,67 @@
 #include <mbedtls/x509_crt.h>
 
 #include "report.h"
+#include "tls_names.h"
 
 const char *explain_alert(unsigned char description)
 {
+    /* The names come from the alerts registry (tls_names.h); the meanings are the workshop's. */
     switch (description) {
-    case 0:
-        return "close_notify: the peer ended the connection properly.";
-    case 10:
-        return "unexpected_message: a message arrived out of order (often two programs that "
+    case TLS_ALERT_close_notify:
+        return "the peer ended the connection properly.";
+    case TLS_ALERT_unexpected_message:
+        return "a message arrived out of order (often two programs that "
                "disagree about the protocol, or a plain-text peer).";
-    case 20:
-        return "bad_record_mac: a record failed its integrity check (corruption, or the two sides "
+    case TLS_ALERT_bad_record_mac:
+        return "a record failed its integrity check (corruption, or the two sides "
                "derived different keys).";
-    case 40:
-        return "handshake_failure: the peer could not agree on the parameters (no common cipher "
+    case TLS_ALERT_handshake_failure:
+        return "the peer could not agree on the parameters (no common cipher "
                "suite, version or group), or it required a client certificate and got none.";
-    case 42:
-        return "bad_certificate: the peer rejected the certificate we sent (or the one it wanted "
+    case TLS_ALERT_bad_certificate:
+        return "the peer rejected the certificate we sent (or the one it wanted "
                "was missing).";
-    case 43:
-        return "unsupported_certificate: our certificate's type or key is not usable for this.";
-    case 44:
-        return "certificate_revoked: our certificate is on the peer's revocation list.";
-    case 45:
-        return "certificate_expired: our certificate is expired or not yet valid for the peer.";
-    case 46:
-        return "certificate_unknown: the peer could not verify our certificate for another reason.";
-    case 47:
-        return "illegal_parameter: a field in a message had a value the peer refuses.";
-    case 48:
-        return "unknown_ca: the peer does not trust the CA that issued our certificate: give it "
+    case TLS_ALERT_unsupported_certificate:
+        return "our certificate's type or key is not usable for this.";
+    case TLS_ALERT_certificate_revoked:
+        return "our certificate is on the peer's revocation list.";
+    case TLS_ALERT_certificate_expired:
+        return "our certificate is expired or not yet valid for the peer.";
+    case TLS_ALERT_certificate_unknown:
+        return "the peer could not verify our certificate for another reason.";
+    case TLS_ALERT_illegal_parameter:
+        return "a field in a message had a value the peer refuses.";
+    case TLS_ALERT_unknown_ca:
+        return "the peer does not trust the CA that issued our certificate: give it "
                "the right CA file, or send the intermediate certificates too.";
-    case 49:
-        return "access_denied: the peer verified us but does not allow us in.";
-    case 50:
-        return "decode_error: the peer could not parse a message we sent.";
-    case 51:
-        return "decrypt_error: a signature or the Finished check failed on the peer's side.";
-    case 70:
-        return "protocol_version: no TLS version both sides accept (e.g. a TLS 1.2 minimum "
+    case TLS_ALERT_access_denied:
+        return "the peer verified us but does not allow us in.";
+    case TLS_ALERT_decode_error:
+        return "the peer could not parse a message we sent.";
+    case TLS_ALERT_decrypt_error:
+        return "a signature or the Finished check failed on the peer's side.";
+    case TLS_ALERT_protocol_version:
+        return "no TLS version both sides accept (e.g. a TLS 1.2 minimum "
                "against an old peer).";
-    case 71:
-        return "insufficient_security: the peer wants stronger cipher suites than we offered.";
-    case 80:
-        return "internal_error: the peer hit a problem of its own, unrelated to us.";
-    case 90:
-        return "user_canceled: the peer's application aborted the handshake.";
-    case 109:
-        return "missing_extension: we left out an extension the peer requires.";
-    case 110:
-        return "unsupported_extension: we sent an extension the peer never offered.";
-    case 112:
-        return "unrecognized_name: the peer has no certificate for the server name (SNI) we sent.";
-    case 115:
-        return "unknown_psk_identity: the server has no pre-shared key for the identity we sent (TLS 1.2).";
-    case 116:
-        return "certificate_required: the server requires a client certificate and we sent none "
+    case TLS_ALERT_insufficient_security:
+        return "the peer wants stronger cipher suites than we offered.";
+    case TLS_ALERT_internal_error:
+        return "the peer hit a problem of its own, unrelated to us.";
+    case TLS_ALERT_user_canceled:
+        return "the peer's application aborted the handshake.";
+    case TLS_ALERT_missing_extension:
+        return "we left out an extension the peer requires.";
+    case TLS_ALERT_unsupported_extension:
+        return "we sent an extension the peer never offered.";
+    case TLS_ALERT_unrecognized_name:
+        return "the peer has no certificate for the server name (SNI) we sent.";
+    case TLS_ALERT_unknown_psk_identity:
+        return "the server has no pre-shared key for the identity we sent (TLS 1.2).";
+    case TLS_ALERT_certificate_required:
+        return "the server requires a client certificate and we sent none "
                "(TLS 1.3).";
-    case 120:
-        return "no_application_protocol: no ALPN protocol in common.";
+    case TLS_ALERT_no_application_protocol:
+        return "no ALPN protocol in common.";
     default:
         return "an alert this workshop does not explain; see RFC 8446, section 6.";
     }
@@ -95,7 +97,8 @@ const char *explain_error(int ret)
     case MBEDTLS_ERR_NET_CONN_RESET:
         return "the peer reset the TCP connection: it crashed, refused us, or was not a TLS server.";
     case MBEDTLS_ERR_NET_RECV_FAILED:
-        return "reading from the socket failed (the connection broke).";
+        return "reading from the socket failed (the connection broke; over UDP, an ICMP error came back, "
+               "such as port unreachable).";
     case MBEDTLS_ERR_NET_CONNECT_FAILED:
         return "nothing accepted the TCP connection: is the server running on that host and port?";
     case MBEDTLS_ERR_NET_UNKNOWN_HOST:
@@ -104,7 +107,8 @@ const char *explain_error(int ret)
         return "a record failed its integrity check: it was corrupted, or the two sides use different "
                "keys (e.g. an alert protected with keys the reader has already replaced).";
     case MBEDTLS_ERR_SSL_TIMEOUT:
-        return "the peer went silent for longer than the read timeout.";
+        return "the peer went silent for longer than the read timeout (DTLS: past the handshake's last "
+               "retransmission).";
     case MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY:
         return "the peer closed the connection properly (close_notify).";
     case MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE:
@@ -145,9 +149,12 @@ void explain_handshake_failure(int ret, unsigned verify_flags, int received_aler
                      name != NULL ? name : "unknown flag");
     }
     /* [explain-verify-info] */
-    if (received_alert >= 0)
-        narrate_info("alert received (%d): %s", received_alert,
-                     explain_alert((unsigned char) received_alert));
+    if (received_alert >= 0) {
+        const char *name = tls_alert_name((uint8_t) received_alert);
+
+        narrate_info("alert received (%d): %s%s%s", received_alert, name != NULL ? name : "",
+                     name != NULL ? ": " : "", explain_alert((unsigned char) received_alert));
+    }
     if (sent_alert >= 0)
         narrate_info("alert we sent: %s (%d)",
                      tls_alert_name((uint8_t) sent_alert) ? tls_alert_name((uint8_t) sent_alert) : "?",

@@ -17,6 +17,8 @@
 
 /**
  * @brief What an alert usually means, and what to check.
+ *
+ * The alert's name is not part of it: tls_alert_name() has it.
  * @param description the alert description (e.g. 48 for unknown_ca).
  * @return one or two sentences; never NULL.
  */

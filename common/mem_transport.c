@@ -5,17 +5,31 @@
  */
 #include "mem_transport.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Sockets are optional: a board without an operating system (the
+ * microcontroller lab, mcu/) has only the memory pipes. */
+#if defined(__has_include)
+#if __has_include(<sys/socket.h>)
+#define MEM_TRANSPORT_SOCKETS 1
+#endif
+#else
+#define MEM_TRANSPORT_SOCKETS 1
+#endif
+#if defined(MEM_TRANSPORT_SOCKETS)
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
+#endif
 
 #include <mbedtls/ssl.h>
+
+#include "dtls_record.h"
 
 void mem_transport_init(struct mem_transport *t)
 {
@@ -34,6 +48,7 @@ void mem_transport_use_sockets(struct mem_transport *t, int client_fd, int serve
     t->fd[MEM_SERVER] = server_fd;
 }
 
+#if defined(MEM_TRANSPORT_SOCKETS)
 /* Non-blocking, so that a receive with nothing pending returns at once and the
  * single-threaded loop can let the other side run; no Nagle, so small
  * handshake messages are not held back. */
@@ -80,27 +95,91 @@ fail:
         close(listener);
     return -1;
 }
+#else
+int mem_transport_open_tcp(struct mem_transport *t)
+{
+    (void) t;
+    errno = ENOSYS;
+    return -1;
+}
+#endif
 
 void mem_transport_reset_counters(struct mem_transport *t)
 {
+    struct mem_datagrams *g = &t->dgram;
+
     for (int side = 0; side < 2; side++) {
         t->bytes[side] = 0;
         t->flights[side] = 0;
+        g->sent[side] = g->dropped[side] = g->delivered[side] = 0;
+        g->resent_bytes[side] = 0;
+        memset(&g->records[side], 0, sizeof(g->records[side]));
     }
+    memset(g->flight_datagrams, 0, sizeof(g->flight_datagrams));
+    memset(g->flight_bytes, 0, sizeof(g->flight_bytes));
     t->last_sender = -1;
+}
+
+/* Drop every datagram still on its way. */
+static void empty_queues(struct mem_datagrams *g)
+{
+    for (int side = 0; side < 2; side++) {
+        for (size_t i = 0; i < g->count[side]; i++)
+            free(g->queue[side][i].data);
+        g->count[side] = 0;
+    }
 }
 
 void mem_transport_reset(struct mem_transport *t)
 {
     for (int side = 0; side < 2; side++)
         t->pipe[side].len = t->pipe[side].pos = 0;
+    empty_queues(&t->dgram);
+    t->dgram.now_ms = 0;
     mem_transport_reset_counters(t);
+}
+
+void mem_transport_use_datagrams(struct mem_transport *t, const struct lossy_params *link)
+{
+    struct mem_datagrams *g = &t->dgram;
+
+    g->on = 1;
+    memset(&g->link, 0, sizeof(g->link));
+    if (link != NULL)
+        g->link = *link;
+    for (int side = 0; side < 2; side++)
+        lossy_stream_init(&g->stream[side], g->link.seed, (unsigned) side);
+    mem_transport_reset(t);
+}
+
+double mem_transport_now(void *t)
+{
+    return ((const struct mem_transport *) t)->dgram.now_ms;
+}
+
+double mem_transport_next_arrival(const struct mem_transport *t)
+{
+    double next = -1;
+
+    for (int side = 0; side < 2; side++)
+        for (size_t i = 0; i < t->dgram.count[side]; i++)
+            if (next < 0 || t->dgram.queue[side][i].at_ms < next)
+                next = t->dgram.queue[side][i].at_ms;
+    return next;
+}
+
+void mem_transport_advance(struct mem_transport *t, double to_ms)
+{
+    if (to_ms > t->dgram.now_ms)
+        t->dgram.now_ms = to_ms;
 }
 
 void mem_transport_free(struct mem_transport *t)
 {
+    empty_queues(&t->dgram);
     for (int side = 0; side < 2; side++) {
         free(t->pipe[side].data);
+        free(t->dgram.queue[side]);
         if (t->fd[side] >= 0)
             close(t->fd[side]);
     }
@@ -118,12 +197,146 @@ static void count_sent(struct mem_transport *t, enum mem_side side, size_t len)
     }
 }
 
+/* [resent-bytes] */
+/* Has this side sent this record before? A handshake fragment is known by its
+ * message_seq and offset, which a retransmission repeats (its record sequence
+ * number is new); a DTLS 1.2 handshake has one ChangeCipherSpec and one
+ * encrypted handshake message (the Finished) per side. */
+static int sent_before(struct mem_sent_records *seen, const struct dtls_record *r)
+{
+    struct dtls_fragment f;
+    size_t pos = 0;
+    int again = 0, any = 0;
+
+    if (r->type == DTLS_CT_CHANGE_CIPHER_SPEC) {
+        again = seen->change_cipher_spec;
+        seen->change_cipher_spec = 1;
+        return again;
+    }
+    if (r->type != DTLS_CT_HANDSHAKE)
+        return 0;
+    if (r->epoch != 0) {
+        again = seen->encrypted_handshake;
+        seen->encrypted_handshake = 1;
+        return again;
+    }
+    while (dtls_fragment_next(r, &pos, &f) == 1) {
+        uint32_t key = ((uint32_t) f.msg_seq << 24) | (f.frag_offset & 0xFFFFFF);
+        size_t i;
+
+        any = 1;
+        for (i = 0; i < seen->n_fragments && seen->fragments[i] != key; i++)
+            ;
+        if (i < seen->n_fragments)
+            again = 1;
+        else if (seen->n_fragments < MEM_MAX_FRAGMENTS)
+            seen->fragments[seen->n_fragments++] = key;
+    }
+    return any && again;
+}
+/* [resent-bytes] */
+
+static void count_datagram(struct mem_transport *t, enum mem_side side, const unsigned char *buf, size_t len)
+{
+    struct mem_datagrams *g = &t->dgram;
+    struct dtls_record r;
+    size_t pos = 0, start = 0;
+    unsigned long flight;
+
+    g->sent[side]++;
+    while (dtls_record_next(buf, len, &pos, 0, &r) == 1) {
+        if (sent_before(&g->records[side], &r))
+            g->resent_bytes[side] += pos - start;
+        start = pos;
+    }
+    flight = t->flights[0] + t->flights[1]; /* count_sent() has counted this one */
+    if (flight >= 1 && flight <= MEM_MAX_FLIGHTS) {
+        g->flight_datagrams[flight - 1]++;
+        g->flight_bytes[flight - 1] += len;
+    }
+}
+
+/* Queue a datagram on the link, after its fate: lost, or arriving later (perhaps twice). */
+static int send_datagram(struct mem_transport *t, enum mem_side side, const unsigned char *buf, size_t len)
+{
+    struct mem_datagrams *g = &t->dgram;
+    struct lossy_verdict v;
+    int copies;
+
+    count_sent(t, side, len);
+    count_datagram(t, side, buf, len);
+    lossy_decide(&g->link, &g->stream[side], &v);
+    if (v.drop) {
+        g->dropped[side]++;
+        return (int) len;
+    }
+    for (copies = v.duplicate ? 2 : 1; copies > 0; copies--) {
+        struct mem_datagram *d;
+
+        if (g->count[side] == g->cap[side]) {
+            size_t cap = g->cap[side] ? 2 * g->cap[side] : 16;
+            struct mem_datagram *grown = realloc(g->queue[side], cap * sizeof(*grown));
+
+            if (grown == NULL)
+                return MBEDTLS_ERR_SSL_INTERNAL_ERROR;
+            g->queue[side] = grown;
+            g->cap[side] = cap;
+        }
+        d = &g->queue[side][g->count[side]];
+        d->data = malloc(len ? len : 1);
+        if (d->data == NULL)
+            return MBEDTLS_ERR_SSL_INTERNAL_ERROR;
+        memcpy(d->data, buf, len);
+        d->len = len;
+        d->at_ms = g->now_ms + v.delay_ms;
+        g->count[side]++;
+    }
+    return (int) len;
+}
+
+/* The oldest datagram of the peer's that has arrived, whole (cut to @p len, as recv() cuts). */
+static int recv_datagram(struct mem_transport *t, enum mem_side side, unsigned char *buf, size_t len)
+{
+    struct mem_datagrams *g = &t->dgram;
+    enum mem_side peer = side == MEM_CLIENT ? MEM_SERVER : MEM_CLIENT;
+    size_t best = 0;
+
+    for (size_t i = 1; i < g->count[peer]; i++)
+        if (g->queue[peer][i].at_ms < g->queue[peer][best].at_ms)
+            best = i;
+    if (g->count[peer] == 0 || g->queue[peer][best].at_ms > g->now_ms)
+        return MBEDTLS_ERR_SSL_WANT_READ;
+    {
+        struct mem_datagram d = g->queue[peer][best];
+
+        memmove(&g->queue[peer][best], &g->queue[peer][best + 1],
+                (g->count[peer] - best - 1) * sizeof(g->queue[peer][0]));
+        g->count[peer]--;
+        if (len > d.len)
+            len = d.len;
+        memcpy(buf, d.data, len);
+        free(d.data);
+        g->delivered[side]++;
+        return (int) len;
+    }
+}
+
+int mem_transport_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout)
+{
+    (void) timeout;
+    return mem_transport_recv(ctx, buf, len);
+}
+
 int mem_transport_send(void *ctx, const unsigned char *buf, size_t len)
 {
     struct mem_endpoint *end = ctx;
     struct mem_transport *t = end->transport;
     struct mem_pipe *p = &t->pipe[end->side];
 
+    if (t->dgram.on)
+        return send_datagram(t, end->side, buf, len);
+
+#if defined(MEM_TRANSPORT_SOCKETS)
     if (t->fd[end->side] >= 0) {
         ssize_t n = send(t->fd[end->side], buf, len, MSG_NOSIGNAL);
         if (n < 0)
@@ -132,6 +345,7 @@ int mem_transport_send(void *ctx, const unsigned char *buf, size_t len)
         count_sent(t, end->side, (size_t) n);
         return (int) n;
     }
+#endif
     /* Drop what the peer has already read before growing the buffer. */
     if (p->pos == p->len)
         p->pos = p->len = 0;
@@ -160,6 +374,9 @@ int mem_transport_recv(void *ctx, unsigned char *buf, size_t len)
     struct mem_pipe *p = &t->pipe[peer];
     size_t avail;
 
+    if (t->dgram.on)
+        return recv_datagram(t, end->side, buf, len);
+#if defined(MEM_TRANSPORT_SOCKETS)
     if (t->fd[end->side] >= 0) {
         ssize_t n = recv(t->fd[end->side], buf, len, 0);
         if (n < 0)
@@ -169,6 +386,7 @@ int mem_transport_recv(void *ctx, unsigned char *buf, size_t len)
             return MBEDTLS_ERR_SSL_CONN_EOF;
         return (int) n;
     }
+#endif
     avail = p->len - p->pos;
     if (avail == 0)
         return MBEDTLS_ERR_SSL_WANT_READ;

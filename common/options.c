@@ -17,7 +17,7 @@
 #include <mbedtls/ssl_ciphersuites.h>
 
 #include "compat.h"
-#include "record_decoder.h"
+#include "tls_names.h"
 #include "report.h"
 
 #ifndef WORKSHOP_CERTS_DIR
@@ -145,17 +145,21 @@ static void usage(const struct options *o, const char *summary, const struct ext
 
     printf("Usage: %s [OPTIONS]\n%s\n\nOptions:\n", o->program, summary);
     if (g & OPTS_CONNECT) {
-        printf("  --host NAME           server to connect to (default: localhost)\n");
-        printf("  --port N              TCP port (default: 4433)\n");
+        printf("  --host NAME           server to connect to (default: %s)\n",
+               (g & OPTS_DTLS) ? "127.0.0.1" : "localhost");
+        printf("  --port N              %s port (default: 4433)\n", (g & OPTS_DTLS) ? "UDP" : "TCP");
         printf("  --servername NAME     name to verify in the certificate and send as SNI\n"
-               "                        (default: the --host value)\n");
+               "                        (default: the --host value%s)\n",
+               (g & OPTS_DTLS) ? ", else localhost" : "");
     }
     if (g & OPTS_SERVER) {
         printf("  --bind ADDRESS        address to listen on (default: 127.0.0.1, loopback only)\n");
-        printf("  --port N              TCP port, 0 = pick a free one (default: 4433)\n");
+        printf("  --port N              %s port, 0 = pick a free one (default: 4433)\n",
+               (g & OPTS_DTLS) ? "UDP" : "TCP");
         printf("  --require-client-cert ask every client for a certificate and verify it against --ca\n");
         printf("  --max-connections N   exit (status 0) after serving N connections\n");
         printf("  --threads N           connections served at once (default: 8)\n");
+        printf("  --event-loop          serve every client from one thread, non-blocking (lesson 13)\n");
     }
     if (g & OPTS_CERTS) {
         printf("  --ca FILE             trusted CA certificates, PEM (default: %s/ca.pem)\n", options_certs_dir());
@@ -179,10 +183,31 @@ static void usage(const struct options *o, const char *summary, const struct ext
         printf("  --keylog FILE         append session secrets to FILE (NSS key log, for Wireshark);\n"
                "                        anyone with the file can decrypt the session\n");
     }
+    if (g & OPTS_DTLS) {
+        printf("  --mtu N               largest datagram to send, in bytes, 0 = no limit (default: 0)\n");
+        printf("  --hs-timeout MIN,MAX  handshake retransmission timeouts in ms: the first wait, doubled\n"
+               "                        after each retransmission until MAX (default: %d,%d)\n",
+               OPTIONS_DEFAULT_HS_TIMEOUT_MIN, OPTIONS_DEFAULT_HS_TIMEOUT_MAX);
+        if (g & OPTS_SERVER)
+            printf("  --cid                 require DTLS connection IDs (RFC 9146) to be available; the\n"
+                   "                        server gives one to every client that asks, wherever this\n"
+                   "                        mbedTLS has them\n");
+        else
+            printf("  --cid                 use a DTLS connection ID (RFC 9146), so that the session\n"
+                   "                        survives a change of the client's address or port\n");
+    }
     if (g & (OPTS_CONNECT | OPTS_SERVER))
-        printf("  --trace               print every TLS record and handshake message on the wire\n");
+        printf("  --trace               print every %s record and handshake message on the wire\n",
+               (g & OPTS_DTLS) ? "DTLS" : "TLS");
     if (g & OPTS_HTTP)
         printf("  --path PATH           path to request (default: /)\n");
+    /* lessons 13-14 */
+    if (g & OPTS_NONBLOCKING)
+        printf("  --connections N       TLS connections to drive at once, 1-%d (default: 8)\n",
+               OPTIONS_MAX_CONNECTIONS);
+    if (g & OPTS_SMALL_RAM)
+        printf("  --max-frag-len N      ask the server for records of at most N bytes: 512, 1024, 2048\n"
+               "                        or 4096 (the max_fragment_length extension; default: not asked)\n");
     for (; extra != NULL && extra->name != NULL; extra++)
         print_extra_option(extra); /* the program's own options */
     printf("  --debug N             mbedTLS debug level 0..4 (default: 0, nothing)\n");
@@ -222,7 +247,10 @@ int options_usage_error(const struct options *o, const char *fmt, ...)
 enum {
     OPT_HOST = 256, OPT_PORT, OPT_SERVERNAME, OPT_CA, OPT_CRL, OPT_CERT, OPT_KEY, OPT_CIPHERSUITE,
     OPT_DEBUG, OPT_DEBUG_FILE, OPT_TIMEOUT, OPT_PATH, OPT_BIND, OPT_REQUIRE_CLIENT_CERT,
-    OPT_MAX_CONNECTIONS, OPT_THREADS, OPT_TRACE, OPT_KEYLOG, OPT_GROUPS, OPT_HELP,
+    OPT_MAX_CONNECTIONS, OPT_THREADS, OPT_TRACE, OPT_KEYLOG, OPT_GROUPS,
+    OPT_EVENT_LOOP, OPT_CONNECTIONS, OPT_MAX_FRAG_LEN, /* lessons 13-14 */
+    OPT_MTU, OPT_HS_TIMEOUT, OPT_CID, /* lessons 15-16 */
+    OPT_HELP,
     OPT_EXTRA = 512 /* a program's own options: OPT_EXTRA + their index */
 };
 
@@ -238,6 +266,11 @@ static unsigned option_group(int opt)
     case OPT_PATH: return OPTS_HTTP;
     case OPT_BIND: case OPT_REQUIRE_CLIENT_CERT: case OPT_MAX_CONNECTIONS: case OPT_THREADS:
         return OPTS_SERVER;
+    /* lessons 13-14 */
+    case OPT_EVENT_LOOP: return OPTS_SERVER;
+    case OPT_CONNECTIONS: return OPTS_NONBLOCKING;
+    case OPT_MAX_FRAG_LEN: return OPTS_SMALL_RAM;
+    case OPT_MTU: case OPT_HS_TIMEOUT: case OPT_CID: return OPTS_DTLS;
     default: return 0;
     }
 }
@@ -249,6 +282,9 @@ static const char *group_lesson(unsigned group)
     if (group & OPTS_CONFIG) return "03_config";
     if (group & OPTS_CONNECT) return "04_connect";
     if (group & OPTS_HTTP) return "06_read_write";
+    if (group & OPTS_NONBLOCKING) return "13_nonblocking";
+    if (group & OPTS_SMALL_RAM) return "14_small_ram";
+    if (group & OPTS_DTLS) return "15_dtls_client";
     return "08_server";
 }
 
@@ -292,13 +328,20 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
         {"trace", no_argument, NULL, OPT_TRACE},
         {"keylog", required_argument, NULL, OPT_KEYLOG},
         {"groups", required_argument, NULL, OPT_GROUPS},
+        /* lessons 13-14 */
+        {"event-loop", no_argument, NULL, OPT_EVENT_LOOP},
+        {"connections", required_argument, NULL, OPT_CONNECTIONS},
+        {"max-frag-len", required_argument, NULL, OPT_MAX_FRAG_LEN},
+        {"mtu", required_argument, NULL, OPT_MTU},
+        {"hs-timeout", required_argument, NULL, OPT_HS_TIMEOUT},
+        {"cid", no_argument, NULL, OPT_CID},
         {"help", no_argument, NULL, OPT_HELP},
     };
     const size_t shared = sizeof(longopts) / sizeof(longopts[0]);
     struct option all[sizeof(longopts) / sizeof(longopts[0]) + OPTIONS_MAX_EXTRA + 1];
     size_t n_extra = 0;
     const char *slash = strrchr(argv[0], '/');
-    int cert_given = 0, key_given = 0;
+    int cert_given = 0, key_given = 0, host_given = 0;
     int opt;
     long n;
 
@@ -312,6 +355,9 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
         o->key_file = default_file(key_buf, sizeof(key_buf), "server-ecdsa.key");
     }
     o->timeout_ms = 10000;
+    o->datagram = (groups & OPTS_DTLS) != 0;
+    o->hs_timeout_min = OPTIONS_DEFAULT_HS_TIMEOUT_MIN;
+    o->hs_timeout_max = OPTIONS_DEFAULT_HS_TIMEOUT_MAX;
     {
         char unused[64];
 
@@ -321,11 +367,16 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
                                  sizeof(unused)) != 0)
             o->tls_groups[0] = 0;
     }
-    o->host = "localhost";
+    /* Over UDP "connecting" cannot fail, so mbedtls_net_connect() keeps the
+     * first address a name resolves to: for "localhost" often ::1, where a
+     * server on 127.0.0.1 is not. DTLS clients go to 127.0.0.1 and verify
+     * the name localhost unless told otherwise. */
+    o->host = o->datagram && !o->is_server ? "127.0.0.1" : "localhost";
     o->port = "4433";
     o->path = "/";
     o->bind_address = "127.0.0.1";
     o->threads = 8;
+    o->connections = 8;
     *done = 1;
     /* A slow board (or an emulator) can raise every program's default at
      * once; --timeout still wins. */
@@ -383,6 +434,7 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
             if (strlen(optarg) > OPTIONS_MAX_NAME)
                 return options_usage_error(o, "--host is longer than %d characters", OPTIONS_MAX_NAME);
             o->host = optarg;
+            host_given = 1;
             break;
         case OPT_PORT:
             if (parse_number(optarg, o->is_server ? 0 : 1, 65535, &n) != 0)
@@ -455,6 +507,40 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
                 return options_usage_error(o, "--threads '%s' must be from 1 to 256", optarg);
             o->threads = (int) n;
             break;
+        /* lessons 13-14 */
+        case OPT_EVENT_LOOP: o->event_loop = 1; break;
+        case OPT_CONNECTIONS:
+            if (parse_number(optarg, 1, OPTIONS_MAX_CONNECTIONS, &n) != 0)
+                return options_usage_error(o, "--connections '%s' must be from 1 to %d", optarg,
+                                           OPTIONS_MAX_CONNECTIONS);
+            o->connections = (int) n;
+            break;
+        case OPT_MAX_FRAG_LEN:
+            /* The extension knows only these four sizes (RFC 6066). */
+            if (parse_number(optarg, 512, 4096, &n) != 0 || (n != 512 && n != 1024 && n != 2048 && n != 4096))
+                return options_usage_error(o, "--max-frag-len '%s' must be 512, 1024, 2048 or 4096", optarg);
+            o->max_frag_len = (unsigned) n;
+            break;
+        case OPT_MTU:
+            /* mbedTLS needs room for the record and handshake headers. */
+            if (parse_number(optarg, 0, 16384, &n) != 0 || (n != 0 && n < OPTIONS_MIN_MTU))
+                return options_usage_error(o, "--mtu '%s' must be 0 (no limit) or from %d to 16384", optarg,
+                                           OPTIONS_MIN_MTU);
+            o->mtu = (unsigned) n;
+            break;
+        case OPT_HS_TIMEOUT: {
+            unsigned long min, max;
+            char tail;
+
+            if (strchr(optarg, '-') != NULL || sscanf(optarg, "%lu,%lu%c", &min, &max, &tail) != 2 ||
+                min < 1 || max < min || max > 3600000)
+                return options_usage_error(o, "--hs-timeout '%s' must be MIN,MAX in milliseconds, "
+                                           "1 <= MIN <= MAX <= 3600000", optarg);
+            o->hs_timeout_min = (unsigned) min;
+            o->hs_timeout_max = (unsigned) max;
+            break;
+        }
+        case OPT_CID: o->cid = 1; break;
         case OPT_HELP:
             usage(o, summary, extra);
             return WS_EXIT_OK;
@@ -469,7 +555,7 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
     if ((o->cert_file == NULL) != (o->key_file == NULL) || cert_given != key_given)
         return options_usage_error(o, "%s", "--cert and --key go together");
     if (o->servername == NULL)
-        o->servername = o->host;
+        o->servername = host_given || !o->datagram ? o->host : "localhost";
     *done = 0;
     return WS_EXIT_OK;
 }

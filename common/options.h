@@ -24,11 +24,19 @@ enum option_groups {
     OPTS_CONFIG = 1 << 1,  /**< --ciphersuite, --groups, --timeout (stage 03 on) */
     OPTS_CONNECT = 1 << 2, /**< --host, --port, --servername (stage 04 on) */
     OPTS_HTTP = 1 << 3,    /**< --path (stage 06 on) */
-    OPTS_SERVER = 1 << 4   /**< --bind, --port, --require-client-cert, --max-connections, --threads */
+    OPTS_SERVER = 1 << 4,  /**< --bind, --port, --require-client-cert, --max-connections, --threads,
+                               --event-loop */
+    /* lessons 13-14 */
+    OPTS_NONBLOCKING = 1 << 5, /**< --connections (lesson 13) */
+    OPTS_SMALL_RAM = 1 << 6,   /**< --max-frag-len (lesson 14) */
+    OPTS_DTLS = 1 << 7         /**< DTLS over UDP (lessons 15, 16): --mtu, --hs-timeout, --cid */
 };
 
 /** @brief Longest --host or --servername (a DNS name has at most 253 characters). */
 #define OPTIONS_MAX_NAME 255
+
+/** @brief Smallest --mtu other than 0: room for a record, a handshake fragment header and some bytes. */
+#define OPTIONS_MIN_MTU 128
 
 /** @brief Longest --path (the lesson server accepts paths of up to 511 bytes). */
 #define OPTIONS_MAX_PATH 511
@@ -38,6 +46,14 @@ enum option_groups {
 
 /** @brief Longest --groups list. */
 #define OPTIONS_MAX_GROUPS 8
+
+/** @brief The DTLS handshake's first retransmission timeout unless --hs-timeout says otherwise (ms). */
+#define OPTIONS_DEFAULT_HS_TIMEOUT_MIN 1000
+
+/** @brief The DTLS handshake's longest retransmission timeout unless --hs-timeout says otherwise (ms). */
+#define OPTIONS_DEFAULT_HS_TIMEOUT_MAX 8000
+/** @brief Most --connections (lesson 13). */
+#define OPTIONS_MAX_CONNECTIONS 256
 
 /** @brief The key exchange groups offered and accepted unless --groups says otherwise. */
 #define OPTIONS_DEFAULT_GROUPS "x25519,secp256r1"
@@ -64,6 +80,12 @@ struct options {
     const char *port;             /**< TCP port (client: connect to; server: listen on, "0" = any free) */
     const char *servername;       /**< name to verify and send as SNI; defaults to host */
     int trace;                    /**< --trace: print every TLS record crossing the connection */
+    /* DTLS (lessons 15, 16) */
+    int datagram;                 /**< DTLS over UDP instead of TLS over TCP (programs with OPTS_DTLS) */
+    unsigned mtu;                 /**< --mtu: largest datagram to send, 0 = no limit of our own */
+    unsigned hs_timeout_min;      /**< --hs-timeout: first retransmission timeout (ms) */
+    unsigned hs_timeout_max;      /**< --hs-timeout: the handshake gives up after this timeout (ms) */
+    int cid;                      /**< --cid: use a DTLS connection ID (RFC 9146) */
     /* stage 06: HTTP */
     const char *path;             /**< path to GET */
     /* server */
@@ -71,6 +93,10 @@ struct options {
     int require_client_cert;      /**< ask for and verify a client certificate */
     long max_connections;         /**< stop after this many connections (0 = never) */
     int threads;                  /**< connections served at once */
+    /* lessons 13-14 */
+    int event_loop;               /**< --event-loop: one thread serves every client (lesson 13) */
+    int connections;              /**< --connections: TLS connections lesson 13 drives at once */
+    unsigned max_frag_len;        /**< --max-frag-len: 512, 1024, 2048 or 4096; 0 = not asked (lesson 14) */
 };
 
 /**

@@ -17,17 +17,26 @@
  * further level of detail is indented by two spaces. Records are printed when they are complete, so
  * the output does not depend on how the bytes were split across calls.
  *
- * The decoder uses no TLS library: it only sees the bytes on the wire. Once a direction is
- * encrypted (after ChangeCipherSpec in TLS 1.2, after the ServerHello in TLS 1.3) only record
- * types and sizes are shown, as `record application_data (encrypted), ...`; in TLS 1.3 such lines
- * end with "; TLS 1.3 hides the real type", since every protected record claims to be
- * application data.
+ * The decoder sees only the bytes on the wire and holds no keys (it asks mbedTLS's X.509 parser
+ * to read the certificates it shows). Once a direction is encrypted (after ChangeCipherSpec in
+ * TLS 1.2, after the ServerHello in TLS 1.3) only record types and sizes are shown, as `record
+ * application_data (encrypted), ...`; in TLS 1.3 such lines end with "; TLS 1.3 hides the real type", since
+ * every protected record claims to be application data.
  *
  * Input may be truncated, split or hostile: the decoder never reads out of bounds, uses bounded
- * memory (two record buffers and at most one 64 KiB handshake message per direction), and reports
+ * memory (two record buffers and at most one 64 KiB handshake message per direction, plus, while a
+ * certificate is printed, what mbedTLS's parser allocates for that one certificate), and reports
  * what it cannot parse as "malformed ...". A direction whose bytes are not TLS records (say, an
  * HTTP request) or that announces a record longer than 2^14 + 2048 bytes is reported once, then
  * ignored.
+ *
+ * Besides the trace, the decoder keeps what the lessons ask about a connection: the client's offer
+ * (record_decoder_client_hello()), the server's choice (record_decoder_server_choice()), and per
+ * direction the bytes, records, last plaintext alert and certificates sent in the clear, plus the
+ * round trips (record_decoder_wire()). The transport tap (trace_bio.h) feeds it.
+ *
+ * Its files are common/decoder/ (one per layer: records, handshake messages, hellos, extensions,
+ * certificates) and the name tables of tls_names.h.
  */
 #ifndef WORKSHOP_RECORD_DECODER_H
 #define WORKSHOP_RECORD_DECODER_H
@@ -35,6 +44,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "tls_names.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -79,6 +90,32 @@ struct tls_server_choice {
                                 PSK such as a TLS 1.3 session ticket (resumption), else 0. */
 };
 
+/** @brief A plaintext alert seen on the wire. */
+struct tls_alert {
+    int seen;                  /**< 1 once an alert was seen, else 0 */
+    unsigned char level;       /**< 1 = warning, 2 = fatal */
+    unsigned char description; /**< the alert description, e.g. 48 = unknown_ca (tls_alert_name()) */
+};
+
+/** @brief What crossed the wire in one direction. */
+struct tls_direction_summary {
+    unsigned long long bytes;     /**< every byte fed this way */
+    unsigned long long records;   /**< complete records among them */
+    struct tls_alert last_alert;  /**< the last plaintext alert sent this way (an encrypted one cannot
+                                       be read on the wire) */
+    size_t certificates_in_clear; /**< certificates sent in plaintext Certificate messages: readable by
+                                       anyone on the path (TLS 1.2; TLS 1.3 encrypts them) */
+};
+
+/** @brief What crossed the wire in both directions. */
+struct tls_wire_summary {
+    struct tls_direction_summary direction[2]; /**< indexed by enum tls_direction */
+    unsigned round_trips; /**< how often the server's bytes followed the client's: each time, the
+                               client had spoken and waited for an answer */
+    unsigned flights;     /**< runs of bytes in one direction, both ways: a flight ends when the
+                               other side speaks (lessons 11 and 12 compare them) */
+};
+
 /** @brief Decoder state for one connection (both directions); opaque. */
 struct record_decoder;
 
@@ -89,6 +126,29 @@ struct record_decoder;
  * @return A new decoder, or NULL when memory is exhausted.
  */
 struct record_decoder *record_decoder_new(FILE *out);
+
+/**
+ * @brief Create a decoder for one DTLS 1.2 connection, fed a datagram at a time.
+ *
+ * Each record line adds the record's epoch (0 before ChangeCipherSpec, then 1: encrypted) and
+ * sequence number; handshake messages are reassembled from their fragments, and a retransmitted
+ * one (the same message_seq again) is named, not decoded twice. The ClientHello shows its cookie,
+ * and the HelloVerifyRequest is decoded.
+ * @param out     As for record_decoder_new().
+ * @param cid_len The length of connection IDs in tls12_cid records (RFC 9146), 0 without.
+ * @return A new decoder, or NULL when memory is exhausted.
+ */
+struct record_decoder *record_decoder_new_dtls(FILE *out, size_t cid_len);
+
+/**
+ * @brief Hand a DTLS decoder one whole datagram that crossed the wire.
+ * @param d    A decoder from record_decoder_new_dtls(); NULL is ignored.
+ * @param dir  Which way it travelled.
+ * @param data The datagram; may be NULL when len is 0.
+ * @param len  Its length.
+ */
+void record_decoder_feed_datagram(struct record_decoder *d, enum tls_direction dir, const unsigned char *data,
+                                  size_t len);
 
 /**
  * @brief Hand the decoder bytes that crossed the wire.
@@ -118,6 +178,13 @@ const struct tls_client_hello *record_decoder_client_hello(const struct record_d
 const struct tls_server_choice *record_decoder_server_choice(const struct record_decoder *d);
 
 /**
+ * @brief Bytes, records, alerts and round trips, as counted so far.
+ * @param d The decoder.
+ * @return The summary, valid until record_decoder_free().
+ */
+const struct tls_wire_summary *record_decoder_wire(const struct record_decoder *d);
+
+/**
  * @brief Report what was left unfinished, then free the decoder.
  *
  * If a direction stopped inside a record or handshake message, or bytes were ignored, one line per
@@ -125,63 +192,6 @@ const struct tls_server_choice *record_decoder_server_choice(const struct record
  * @param d The decoder; NULL is allowed.
  */
 void record_decoder_free(struct record_decoder *d);
-
-/**
- * @brief IANA name of a cipher suite.
- * @param id Cipher suite number, e.g. 0xC02B.
- * @return For example "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "GREASE" for GREASE values, or
- *         NULL when unknown.
- */
-const char *tls_cipher_suite_name(uint16_t id);
-
-/**
- * @brief Name of a protocol version.
- * @param v Version number, e.g. 0x0303.
- * @return "SSL 3.0", "TLS 1.0" ... "TLS 1.3", "DTLS 1.2", "GREASE", or NULL when unknown.
- */
-const char *tls_version_name(uint16_t v);
-
-/**
- * @brief IANA name of a key exchange group.
- * @param id Group number, e.g. 29.
- * @return For example "x25519", "secp256r1", "ffdhe2048", "X25519MLKEM768", "GREASE", or NULL.
- */
-const char *tls_group_name(uint16_t id);
-
-/**
- * @brief The IANA number of a key exchange group, from its IANA name.
- * @param name For example "x25519" or "secp256r1" (case does not matter).
- * @return The number, or 0 when no group has that name.
- */
-uint16_t tls_group_from_name(const char *name);
-
-/**
- * @brief IANA name of a signature scheme.
- * @param id Scheme number, e.g. 0x0403.
- * @return For example "ecdsa_secp256r1_sha256", "rsa_pss_rsae_sha256", "GREASE", or NULL.
- */
-const char *tls_sigalg_name(uint16_t id);
-
-/**
- * @brief IANA name of an extension.
- * @param id Extension type, e.g. 0.
- * @return For example "server_name", "supported_groups", "GREASE", or NULL when unknown.
- */
-const char *tls_extension_name(uint16_t id);
-
-/**
- * @brief Name of a handshake message type.
- * @param t Handshake type, e.g. 1.
- * @return For example "ClientHello", "Certificate", or NULL when unknown.
- */
-const char *tls_handshake_type_name(uint8_t t);
-
-/**
- * @brief IANA name of an alert description.
- * @param desc Alert description, e.g. 40.
- * @return For example "handshake_failure", "bad_certificate", "unknown_ca", or NULL when unknown.
- */
-const char *tls_alert_name(uint8_t desc);
 
 #ifdef __cplusplus
 }

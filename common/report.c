@@ -317,8 +317,10 @@ void report_verify_flags(const char *stage, uint32_t flags)
         /* verify_info() renders every set flag; ask it for this bit alone.
          * Its text ends with a newline, which we strip. */
         info[0] = '\0';
+#if defined(MBEDTLS_X509_CRT_PARSE_C) /* no certificates, no verification (pre-shared keys only) */
         if (mbedtls_x509_crt_verify_info(info, sizeof(info), "", bit) > 0)
             info[strcspn(info, "\n")] = '\0';
+#endif
         snprintf(line, sizeof(line), "%s: certificate verification: %s (%s)", stage,
                  info[0] != '\0' ? info : "unknown reason", name ? name : "unknown flag");
         error_line(line);

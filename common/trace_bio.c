@@ -1,17 +1,18 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /**
  * @file trace_bio.c
- * @brief The transport tap behind `--trace` and the server's `/hello` page (see trace_bio.h).
+ * @brief The tap on the transport that feeds the record decoder (see trace_bio.h).
  */
 #include "trace_bio.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* TLS record content types the tap itself looks at. */
-#define CONTENT_ALERT 21
-#define CONTENT_HANDSHAKE 22
-#define HANDSHAKE_CLIENT_HELLO 1
+/* The peer's direction: the other one. */
+static enum tls_direction incoming(const struct trace_bio *tap)
+{
+    return tap->outgoing == TLS_DIR_CLIENT_TO_SERVER ? TLS_DIR_SERVER_TO_CLIENT : TLS_DIR_CLIENT_TO_SERVER;
+}
 
 int trace_bio_init(struct trace_bio *tap, void *inner, mbedtls_ssl_send_t *inner_send,
                    mbedtls_ssl_recv_timeout_t *inner_recv, int is_server, FILE *out, const char *prefix)
@@ -60,71 +61,24 @@ static void flush_lines(struct trace_bio *tap)
     }
 }
 
-/* A record is complete: remember alerts and the client random. */
-static void record_done(struct trace_bio *tap, enum tls_direction dir)
-{
-    struct trace_direction *t = &tap->dir[dir];
-    size_t len = ((size_t) t->header[3] << 8) | t->header[4];
-
-    /* A plaintext alert is exactly two bytes; an encrypted one is longer
-     * (it carries a MAC or tag) and cannot be read on the wire. */
-    if (t->header[0] == CONTENT_ALERT && len == 2 && t->body_have == 2) {
-        t->alert.seen = 1;
-        t->alert.level = t->body[0];
-        t->alert.description = t->body[1];
-    }
-    /* ClientHello: type(1) length(3) legacy_version(2) random(32). */
-    if (t->header[0] == CONTENT_HANDSHAKE && dir == TLS_DIR_CLIENT_TO_SERVER && !tap->random_seen &&
-        t->body_have >= 38 && t->body[0] == HANDSHAKE_CLIENT_HELLO) {
-        /* The decoder prints the random in its ClientHello line already. */
-        memcpy(tap->client_random, t->body + 6, 32);
-        tap->random_seen = 1;
-    }
-}
-
-/* Follow record boundaries in one direction (5-byte header, then the body). */
-static void watch(struct trace_bio *tap, enum tls_direction dir, const unsigned char *buf, size_t len)
-{
-    struct trace_direction *t = &tap->dir[dir];
-
-    t->bytes += len;
-    while (len > 0) {
-        if (t->header_have < sizeof(t->header)) {
-            t->header[t->header_have++] = *buf++;
-            len--;
-            if (t->header_have == sizeof(t->header)) {
-                t->body_left = ((size_t) t->header[3] << 8) | t->header[4];
-                t->body_have = 0;
-                if (t->body_left == 0) {
-                    record_done(tap, dir);
-                    t->header_have = 0;
-                }
-            }
-            continue;
-        }
-        {
-            size_t take = len < t->body_left ? len : t->body_left;
-            size_t keep = t->body_have < sizeof(t->body) ? sizeof(t->body) - t->body_have : 0;
-
-            memcpy(t->body + t->body_have, buf, take < keep ? take : keep);
-            t->body_have += take < keep ? take : keep;
-            buf += take;
-            len -= take;
-            t->body_left -= take;
-            if (t->body_left == 0) {
-                record_done(tap, dir);
-                t->header_have = 0;
-            }
-        }
-    }
-}
-
-/* Show bytes that crossed the wire to the decoder and the tap's own watch. */
+/* Show bytes that crossed the wire to the decoder: over DTLS each call's
+ * bytes are one whole datagram. */
 static void observe(struct trace_bio *tap, enum tls_direction dir, const unsigned char *buf, size_t len)
 {
-    record_decoder_feed(tap->decoder, dir, buf, len);
-    watch(tap, dir, buf, len);
+    if (tap->datagram)
+        record_decoder_feed_datagram(tap->decoder, dir, buf, len);
+    else
+        record_decoder_feed(tap->decoder, dir, buf, len);
     flush_lines(tap);
+}
+
+int trace_bio_set_datagram(struct trace_bio *tap, size_t cid_len)
+{
+    /* A DTLS decoder instead of the TLS one (nothing has been fed yet). */
+    record_decoder_free(tap->decoder);
+    tap->decoder = record_decoder_new_dtls(tap->lines, cid_len);
+    tap->datagram = 1;
+    return tap->decoder != NULL ? 0 : -1;
 }
 
 int trace_bio_send(void *ctx, const unsigned char *buf, size_t len)
@@ -143,32 +97,25 @@ int trace_bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t t
     int ret = tap->inner_recv(tap->inner, buf, len, timeout);
 
     if (ret > 0)
-        observe(tap,
-                tap->outgoing == TLS_DIR_CLIENT_TO_SERVER ? TLS_DIR_SERVER_TO_CLIENT
-                                                          : TLS_DIR_CLIENT_TO_SERVER,
-                buf, (size_t) ret);
+        observe(tap, incoming(tap), buf, (size_t) ret);
     return ret;
 }
 
-const struct trace_alert *trace_bio_received_alert(const struct trace_bio *tap)
+static const struct tls_alert *last_alert(const struct trace_bio *tap, enum tls_direction dir)
 {
-    return &tap->dir[tap->outgoing == TLS_DIR_CLIENT_TO_SERVER ? TLS_DIR_SERVER_TO_CLIENT
-                                                               : TLS_DIR_CLIENT_TO_SERVER]
-                .alert;
+    static const struct tls_alert none;
+
+    return tap->decoder != NULL ? &record_decoder_wire(tap->decoder)->direction[dir].last_alert : &none;
 }
 
-const struct trace_alert *trace_bio_sent_alert(const struct trace_bio *tap)
+const struct tls_alert *trace_bio_received_alert(const struct trace_bio *tap)
 {
-    return &tap->dir[tap->outgoing].alert;
+    return last_alert(tap, incoming(tap));
 }
 
-int trace_bio_client_random_hex(const struct trace_bio *tap, char *hex)
+const struct tls_alert *trace_bio_sent_alert(const struct trace_bio *tap)
 {
-    if (!tap->random_seen)
-        return -1;
-    for (size_t i = 0; i < sizeof(tap->client_random); i++)
-        snprintf(hex + 2 * i, 3, "%02x", tap->client_random[i]);
-    return 0;
+    return last_alert(tap, tap->outgoing);
 }
 
 void trace_bio_free(struct trace_bio *tap)

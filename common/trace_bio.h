@@ -9,9 +9,11 @@
  * one line per TLS record and handshake message (`--trace`), or decodes silently so that the lesson
  * server can answer `/hello` with what the client offered.
  *
- * The tap also remembers two things the lessons explain after a failure: the last plaintext alert
- * each side sent (mbedTLS 2.28 has no public function that returns a received alert), and the
- * client random of the ClientHello (key log files name each session by it).
+ * The tap is the only thing on a connection that watches its bytes: whatever a lesson wants to know
+ * about them it asks the tap's decoder (record_decoder.h), silent or printing. Lesson 09 asks for
+ * the last plaintext alert each side sent (mbedTLS 2.28 has no public function that returns a
+ * received alert), lesson 10 for round trips, bytes and the server's choice, the lesson server's
+ * `/hello` page for the ClientHello.
  */
 #ifndef WORKSHOP_TRACE_BIO_H
 #define WORKSHOP_TRACE_BIO_H
@@ -24,40 +26,20 @@
 
 #include "record_decoder.h"
 
-/** @brief A plaintext alert seen on the wire. */
-struct trace_alert {
-    int seen;                  /**< 1 once an alert record was seen */
-    unsigned char level;       /**< 1 = warning, 2 = fatal */
-    unsigned char description; /**< the alert description, e.g. 48 = unknown_ca */
-};
-
-/** @brief What the tap follows for one direction (internal). */
-struct trace_direction {
-    unsigned char header[5];  /**< the record header being collected */
-    size_t header_have;       /**< header bytes collected so far */
-    size_t body_left;         /**< body bytes of the current record still to come */
-    size_t body_have;         /**< body bytes of the current record seen so far */
-    unsigned char body[43];   /**< the first body bytes (enough for a ClientHello's random) */
-    unsigned long bytes;      /**< bytes that crossed the wire this way */
-    struct trace_alert alert; /**< the last plaintext alert sent this way */
-};
-
 /** @brief The tap for one connection. Fill it with trace_bio_init(); free with trace_bio_free(). */
 struct trace_bio {
     void *inner;                            /**< the real transport's context (e.g. the socket) */
     mbedtls_ssl_send_t *inner_send;         /**< the real send function */
     mbedtls_ssl_recv_timeout_t *inner_recv; /**< the real receive function (with a timeout) */
     enum tls_direction outgoing;            /**< which way our own bytes travel */
-    struct record_decoder *decoder;         /**< the decoder, or NULL */
+    struct record_decoder *decoder;         /**< the decoder, or NULL (out of memory) */
     FILE *out;                              /**< where trace lines go, or NULL (silent) */
     char prefix[96];                        /**< put before every trace line */
     FILE *lines;                            /**< the decoder writes here (a memory stream) */
     char *lines_buf;                        /**< that stream's buffer */
     size_t lines_size;                      /**< its current size */
     size_t lines_done;                      /**< bytes of it already printed */
-    int random_seen;                        /**< client_random is filled */
-    unsigned char client_random[32];        /**< the ClientHello's random */
-    struct trace_direction dir[2];          /**< indexed by enum tls_direction */
+    int datagram;                           /**< DTLS: every send and receive is one datagram */
 };
 
 /**
@@ -73,6 +55,16 @@ struct trace_bio {
  */
 int trace_bio_init(struct trace_bio *tap, void *inner, mbedtls_ssl_send_t *inner_send,
                    mbedtls_ssl_recv_timeout_t *inner_recv, int is_server, FILE *out, const char *prefix);
+
+/**
+ * @brief Read the bytes as DTLS datagrams: each send and each receive is one whole datagram
+ *        of DTLS records, for a DTLS decoder (record_decoder_new_dtls()). Call right after
+ *        trace_bio_init(), before any byte crosses the tap.
+ * @param tap     the tap.
+ * @param cid_len the length of the connection IDs in the records (0 without a connection ID).
+ * @return 0, or -1 when memory is exhausted (the tap then passes datagrams through undecoded).
+ */
+int trace_bio_set_datagram(struct trace_bio *tap, size_t cid_len);
 
 /**
  * @brief The send callback for mbedtls_ssl_set_bio(); @p ctx is the struct trace_bio.
@@ -94,26 +86,18 @@ int trace_bio_send(void *ctx, const unsigned char *buf, size_t len);
 int trace_bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout);
 
 /**
- * @brief The last plaintext alert our peer sent us.
+ * @brief The last plaintext alert our peer sent us, as the decoder saw it.
  * @param tap the tap.
- * @return the alert (check its seen field).
+ * @return the alert (check its seen field; never seen without a decoder).
  */
-const struct trace_alert *trace_bio_received_alert(const struct trace_bio *tap);
+const struct tls_alert *trace_bio_received_alert(const struct trace_bio *tap);
 
 /**
- * @brief The last plaintext alert we sent our peer.
+ * @brief The last plaintext alert we sent our peer, as the decoder saw it.
  * @param tap the tap.
- * @return the alert (check its seen field).
+ * @return the alert (check its seen field; never seen without a decoder).
  */
-const struct trace_alert *trace_bio_sent_alert(const struct trace_bio *tap);
-
-/**
- * @brief The client random of the ClientHello, as 64 lowercase hex digits.
- * @param tap the tap.
- * @param hex at least 65 bytes.
- * @return 0, or -1 when no ClientHello has crossed the tap yet.
- */
-int trace_bio_client_random_hex(const struct trace_bio *tap, char *hex);
+const struct tls_alert *trace_bio_sent_alert(const struct trace_bio *tap);
 
 /**
  * @brief Print what the decoder left unfinished and free it. Safe on a tap that was never

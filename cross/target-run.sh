@@ -4,7 +4,7 @@
 #
 # Sourced by tests/lib.sh and scripts/cross-check.sh when TARGET_RUN is set
 # (configure sets it for --host builds, e.g. "qemu-aarch64"). For every
-# target executable in lessons/, tests/, tests/peers/ and bench/ of the
+# target executable in lessons/, tests/, tests/peers/, tools/ and bench/ of the
 # build it writes a two-line wrapper that starts it through TARGET_RUN, at
 # the same place under $TARGET_BIN, and points LESSONS there. Tests that run
 # other programs name them "${TARGET_BIN:-$top_builddir}/DIR/NAME". The
@@ -21,7 +21,7 @@ is_target_program() {
     [ -f "$1" ] && [ -x "$1" ] && [ "$(od -An -c -N4 "$1" | tr -d ' ')" = '177ELF' ]
 }
 
-for dir in lessons tests tests/peers bench; do
+for dir in lessons tests tests/peers tools bench; do
     mkdir -p "$TARGET_BIN/$dir"
     for program in "$top_builddir/$dir"/*; do
         is_target_program "$program" || continue

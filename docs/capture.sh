@@ -37,16 +37,50 @@ normalise() {
     for pair in $OTHER_PORTS; do
         others+=(-e "s/\\<${pair%%:*}\\>/${pair#*:}/g")
     done
+    # The TLS server's connection tags: every client port is <port>. (The
+    # DTLS captures number them instead, see client_ports.)
+    [ "${UDP_PORTS:-0}" = 1 ] || others+=(-e 's/^\(\[#[0-9]* [0-9.]*\):[0-9]*\]/\1:<port>]/')
     sed -e "s/\\<$1\\>/4433/g" "${others[@]}" \
-        -e 's|^\(  \. Binding to tcp/[^/]*/\)0\.\.\.|\14433...|' \
-        -e 's/^\(\[#[0-9]* [0-9.]*\):[0-9]*\]/\1:<port>]/'
+        -e 's|^\(  \. Binding to \(tcp\|udp\)/[^/]*/\)0\.\.\.|\14433...|' | client_ports
+}
+
+# log_lines NAME: how many lines $scratch/NAME.log has so far.
+log_lines() {
+    wc -l <"$scratch/$1.log"
+}
+
+# client_ports: with UDP_PORTS=1 (the DTLS captures), every other port of
+# 127.0.0.1 is a client's, a new one each run: the first shown as <port>,
+# the next ones as <port 2>, <port 3>... in order of appearance, so that a
+# client that moves to a new port still reads as a move.
+client_ports() {
+    if [ "${UDP_PORTS:-0}" != 1 ]; then
+        cat
+        return
+    fi
+    awk '{
+        out = ""
+        while (match($0, /127\.0\.0\.1:[0-9]+/)) {
+            p = substr($0, RSTART + 10, RLENGTH - 10)
+            if (p != "4433" && p != "4434") {
+                if (!(p in name))
+                    name[p] = ++n == 1 ? "<port>" : "<port " n ">"
+                p = name[p]
+            }
+            out = out substr($0, 1, RSTART - 1) "127.0.0.1:" p
+            $0 = substr($0, RSTART + RLENGTH)
+        }
+        print out $0
+    }'
 }
 
 # capture NAME SHOWN_ARGS -- EXTRA_ARGS: run lessons/PROGRAM with the shown
 # arguments plus extra ones that are not displayed (--port); NAME.txt gets
 # the transcript. SHOWN_ARGS starts with the program (e.g. 05_handshake).
+# LESSONS_DIR (default lessons) runs the program from another build, shown
+# the same way (the mbedTLS 2.28 build of the lessons, below).
 capture() {
-    local name=$1 program=$2 shown=() extra=() status
+    local name=$1 program=$2 shown=() extra=() status dir=${LESSONS_DIR:-lessons}
     shift 2
     while [ $# -gt 0 ] && [ "$1" != -- ]; do
         shown+=("$1")
@@ -54,12 +88,12 @@ capture() {
     done
     [ $# -gt 0 ] && shift
     extra=("$@")
-    if [ ! -x "lessons/$program" ]; then
-        echo "(not captured: lessons/$program is not built with this mbedTLS $MBEDTLS_VERSION)" \
+    if [ ! -x "$dir/$program" ]; then
+        echo "(not captured: lessons/$program is not built with this mbedTLS ${LESSONS_VERSION:-$MBEDTLS_VERSION})" \
             >"$outdir/$name.txt"
         return 0
     fi
-    timeout 60 "lessons/$program" "${shown[@]}" "${extra[@]}" >"$scratch/$name.raw" 2>&1 </dev/null
+    timeout 60 "$dir/$program" "${shown[@]}" "${extra[@]}" >"$scratch/$name.raw" 2>&1 </dev/null
     status=$?
     {
         echo "\$ lessons/$program${shown[*]:+ ${shown[*]}}"
@@ -67,6 +101,29 @@ capture() {
         echo "\$ echo \$?"
         echo "$status"
     } | normalise "${PORT:-0}" >"$outdir/$name.txt"
+}
+
+# capture_cmd NAME SHOWN COMMAND...: like capture, for any command (a
+# third-party client, a lesson under strace or valgrind, a pipeline run with
+# bash -c): NAME.txt gets "$ SHOWN", what COMMAND printed, and its status.
+# Standard input comes from CAPTURE_INPUT (a file) or /dev/null.
+capture_cmd() {
+    local name=$1 line=$2 status
+    shift 2
+    timeout 60 "$@" >"$scratch/$name.raw" 2>&1 <"${CAPTURE_INPUT:-/dev/null}"
+    status=$?
+    {
+        echo "\$ $line"
+        cat "$scratch/$name.raw"
+        echo "\$ echo \$?"
+        echo "$status"
+    } | normalise "${PORT:-0}" >"$outdir/$name.txt"
+}
+
+# not_captured NAME WHY: the transcript a page shows when a run cannot be
+# made on this machine.
+not_captured() {
+    echo "(not captured: $2)" >"$outdir/$1.txt"
 }
 
 MBEDTLS_VERSION=$(sed -n 's/^MBEDTLS_VERSION = //p' Makefile 2>/dev/null)
@@ -91,6 +148,20 @@ capture 06_read_write 06_read_write -- --port "$PORT"
 capture 06_not_found 06_read_write --path /nothing-here -- --port "$PORT"
 capture 07_cleanup 07_cleanup -- --port "$PORT"
 capture 10_tls13 10_tls13 -- --port "$PORT"
+# Lessons 13 and 14 (devices): several connections from one thread; what a
+# connection costs in RAM. Lesson 14's run ends with its tables, kept apart
+# too for the page's table section; the run with --max-frag-len is shown up
+# to its tables, which are those of the first run.
+capture 13_nonblocking 13_nonblocking --connections 3 -- --port "$PORT"
+capture 13_hello 13_nonblocking --connections 2 --path /hello -- --port "$PORT"
+capture 14_small_ram 14_small_ram -- --port "$PORT"
+sed -n '/^Both ends in this process/,/^\$ echo/p' "$outdir/14_small_ram.txt" | sed '$d' >"$outdir/14_table.txt"
+[ -s "$outdir/14_table.txt" ] || cp "$outdir/14_small_ram.txt" "$outdir/14_table.txt"
+capture 14_mfl 14_small_ram --max-frag-len 512 --path /hello -- --port "$PORT"
+if grep -q '^Both ends in this process' "$outdir/14_mfl.txt"; then
+    sed -i -e '/^Both ends in this process/,/^\$ echo/{/^\$ echo/!d}' \
+        -e 's/^\$ echo \$?$/(then the same tables as in the first run, measured again)\n&/' "$outdir/14_mfl.txt"
+fi
 
 # --- Lesson 09 and the tools it brings: --trace, --keylog, /hello -------------
 # One suite only, so the traced ClientHello fits on a page.
@@ -139,6 +210,8 @@ capture 02_missing_ca 02_load_certs --ca certs/no-such-file.pem
 capture 02_wrong_key 02_load_certs --cert certs/client-chain.pem --key certs/server-ecdsa.key
 capture 03_unknown_suite 03_config --ciphersuite TLS-NO-SUCH-SUITE
 capture 04_unknown_host 04_connect --host no-such-host.invalid
+capture 13_bad_connections 13_nonblocking --connections 0
+capture 14_bad_mfl 14_small_ram --max-frag-len 1000
 capture 05_unknown_ca 05_handshake --ca certs/bad/rogue-ca.pem -- --port "$PORT"
 capture 05_wrong_name 05_handshake --servername www.example.com -- --port "$PORT"
 # Its error line and verification flag, on their own (the debugging page).
@@ -185,6 +258,7 @@ stop_server
 start_server silent
 kill -STOP "$SERVER_PID"
 capture 05_timeout 05_handshake --timeout 500 -- --port "$PORT"
+capture 13_timeout 13_nonblocking --connections 2 --timeout 500 -- --port "$PORT"
 kill -CONT "$SERVER_PID"
 stop_server
 
@@ -216,6 +290,37 @@ capture 08_client_cert 06_read_write --cert certs/client-chain.pem --key certs/c
 capture 08_no_client_cert 05_handshake -- --port "$PORT"
 stop_server
 capture 08_help 08_server --help
+
+# --- Lesson 13: the event-loop server -------------------------------------------
+# Its own narration for three clients of lesson 13; it stops by itself.
+start_server event13 --event-loop --max-connections 3
+timeout 60 lessons/13_nonblocking --port "$PORT" --connections 3 >/dev/null 2>&1 </dev/null
+wait "$SERVER_PID"
+status=$?
+{
+    echo "\$ lessons/08_server --event-loop --max-connections 3"
+    cat "$scratch/event13.log"
+    echo "\$ echo \$?"
+    echo "$status"
+} | normalise "$PORT" >"$outdir/13_event_loop_server.txt"
+# 64 concurrent load clients, then the server's summary line.
+if [ -x tests/peers/load_client ]; then
+    start_server event64 --event-loop
+    timeout 300 tests/peers/load_client --port "$PORT" --clients 64 --requests 4 >"$scratch/load64.out" 2>&1 </dev/null
+    status=$?
+    stop_server
+    {
+        echo "\$ lessons/08_server --event-loop &"
+        echo "\$ tests/peers/load_client --port 4433 --clients 64 --requests 4"
+        cat "$scratch/load64.out"
+        echo "\$ echo \$?"
+        echo "$status"
+        echo "\$ kill -TERM %1   # the server's last lines:"
+        grep -E '^served [0-9]+ connection' "$scratch/event64.log"
+    } | normalise "$PORT" >"$outdir/13_event_loop_load.txt"
+else
+    echo "(not captured: tests/peers/load_client is not built; make check builds it)" >"$outdir/13_event_loop_load.txt"
+fi
 
 # --- Lesson 07: nothing left allocated (valgrind's verdict) --------------------
 start_server valgrind
@@ -320,8 +425,126 @@ else
     echo "(Not shown: jq was not installed when the site was built.)" >"$outdir/11_bench_stored.md"
 fi
 
+# --- mbedTLS 2.28, where it behaves differently ---------------------------------
+# The same client lessons built against the system's 2.28 (docs/compare-2.28,
+# see docs/local.mk), against this build's lesson server: TLS 1.2 only, and
+# IP addresses in a certificate not matched. A build that is 2.28 itself
+# shows its own lessons here; one without a 2.28 to compare says so.
+compare_dir=docs/compare-2.28/lessons
+compare_version=$(sed -n 's/^MBEDTLS_VERSION = //p' docs/compare-2.28/Makefile 2>/dev/null)
+case $MBEDTLS_VERSION in
+2.28.*) compare_dir=lessons compare_version=$MBEDTLS_VERSION ;;
+esac
+start_server compare
+for run in "05_handshake_228 05_handshake" "05_trace_228 05_handshake --trace --ciphersuite TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256" \
+    "05_ip_address_228 05_handshake --host 127.0.0.1" "10_tls13_228 10_tls13" \
+    "06_records_228 06_read_write --debug 3" "09_no_hostname_228 09_mistakes --mistake no-hostname"; do
+    read -r -a words <<<"$run"
+    if [ -x "$compare_dir/${words[1]}" ] && [ -n "$compare_version" ]; then
+        LESSONS_DIR=$compare_dir LESSONS_VERSION=$compare_version capture "${words[@]}" -- --port "$PORT"
+    else
+        not_captured "${words[0]}" "no mbedTLS 2.28 build of the lessons to compare with on this machine (Debian 12's libmbedtls-dev provides one)"
+    fi
+done
+echo "${compare_version:-none}" >"$outdir/compare_version.txt"
+# Lesson 06's exercise: the record types the client received, as 2.28 logs them.
+if [ -f "$scratch/06_records_228.raw" ]; then
+    {
+        echo "\$ lessons/06_read_write --debug 3 2>&1 | grep -o 'input record: msgtype = [0-9]*'"
+        grep -o 'input record: msgtype = [0-9]*' "$scratch/06_records_228.raw"
+    } >"$outdir/06_records_228.txt"
+fi
+stop_server
+
+# --- Lessons 15 and 16: DTLS over UDP --------------------------------------------
+# The DTLS server on a free port (shown as 4433); clients' ports are shown as
+# <port>, <port 2>... (client_ports above); the lossy link's port as 4434.
+UDP_PORTS=1
+start_program dtls lessons/16_dtls_server --port 0
+dtls_port=$PORT dtls_pid=$SERVER_PID
+capture 15_dtls_client 15_dtls_client -- --port "$PORT"
+# One suite only, so that the traced ClientHello fits on a page.
+capture 15_dtls_trace 15_dtls_client --trace --ciphersuite TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256 -- --port "$PORT"
+capture 15_dtls_too_large 15_dtls_client --mtu 300 --size 1000 -- --port "$PORT"
+capture 15_dtls_rebind 15_dtls_client --rebind --hs-timeout 250,2000 --timeout 4000 -- --port "$PORT"
+capture 15_dtls_cid 15_dtls_client --cid --rebind -- --port "$PORT"
+capture 15_help 15_dtls_client --help
+
+# Through the lossy link: 20 % loss, 50 ms each way, seed 1. With that seed
+# the link drops the client's second datagram (the ClientHello that carries
+# the cookie) whatever the timing, since the fates are drawn per datagram.
+start_program link tools/lossy_link --to "127.0.0.1:$dtls_port" --drop 0.2 --delay 50ms --seed 1
+link_port=$PORT link_pid=$SERVER_PID
+PORT=$dtls_port
+OTHER_PORTS="$link_port:4434"
+before=$(log_lines dtls)
+capture 15_dtls_lossy 15_dtls_client --port 4434 -- --port "$link_port"
+SERVER_PID=$link_pid
+stop_server
+{
+    echo "\$ tools/lossy_link --to 127.0.0.1:4433 --listen 127.0.0.1:4434 --drop 0.2 --delay 50ms --seed 1"
+    cat "$scratch/link.log"
+} | normalise "$PORT" >"$outdir/15_dtls_lossy_link.txt"
+# What the server saw of it (the link's port, not the client's, is its address).
+sed -n "$((before + 1)),\$p" "$scratch/dtls.log" | normalise "$PORT" >"$outdir/15_dtls_lossy_server.txt"
+OTHER_PORTS=""
+
+# Nothing listening (ICMP), nothing answering (a link that drops everything).
+start_program gone_dtls lessons/16_dtls_server --port 0
+stop_server
+capture 15_dtls_refused 15_dtls_client -- --port "$PORT"
+start_program void tools/lossy_link --to "127.0.0.1:$PORT" --drop 1
+capture 15_dtls_silent 15_dtls_client --hs-timeout 250,1000 -- --port "$PORT"
+stop_server
+# A server that stops after its first answer, one that rejects every cookie.
+start_program mute tests/peers/hostile_dtls_server mute
+capture 15_dtls_mute 15_dtls_client --hs-timeout 250,1000 -- --port "$PORT"
+stop_server
+start_program reject tests/peers/hostile_dtls_server reject-cookie
+capture 15_dtls_reject 15_dtls_client -- --port "$PORT"
+stop_server
+
+# Lesson 16's own run: two clients, the second one moving to a new port
+# (with a connection ID where this mbedTLS has them), then it stops.
+start_program dtls16 lessons/16_dtls_server --port 0 --max-connections 2
+timeout 60 lessons/15_dtls_client --port "$PORT" >/dev/null 2>&1 </dev/null
+if grep -q "connection IDs of" "$scratch/dtls16.log"; then
+    timeout 60 lessons/15_dtls_client --port "$PORT" --cid --rebind >/dev/null 2>&1 </dev/null
+else
+    timeout 60 lessons/15_dtls_client --port "$PORT" >/dev/null 2>&1 </dev/null
+fi
+wait "$SERVER_PID"
+status=$?
+{
+    echo "\$ lessons/16_dtls_server --max-connections 2"
+    cat "$scratch/dtls16.log"
+    echo "\$ echo \$?"
+    echo "$status"
+} | normalise "$PORT" >"$outdir/16_dtls_server.txt"
+capture 16_help 16_dtls_server --help
+
+# Hostile datagrams against a fresh server: what it logs, and that it goes on.
+start_program hostile lessons/16_dtls_server --port 0 --max-connections 1
+before=$(log_lines hostile)
+tests/peers/hostile_datagrams garbage "$PORT" 3 >/dev/null 2>&1 </dev/null
+tests/peers/hostile_datagrams oversized "$PORT" >/dev/null 2>&1 </dev/null
+tests/peers/hostile_datagrams no-cookie "$PORT" >/dev/null 2>&1 </dev/null
+tests/peers/hostile_datagrams bad-cookie "$PORT" >/dev/null 2>&1 </dev/null
+timeout 60 lessons/15_dtls_client --port "$PORT" >/dev/null 2>&1 </dev/null
+wait "$SERVER_PID"
+sed -n "$((before + 1)),\$p" "$scratch/hostile.log" | normalise "$PORT" >"$outdir/16_dtls_hostile.txt"
+SERVER_PID=$dtls_pid
+stop_server
+UDP_PORTS=0
+
+# --- The exercises' solutions ---------------------------------------------------
+# shellcheck source=capture-exercises.sh
+. "$(dirname "$0")/capture-exercises.sh"
+
 # --- Every error line any capture produced (the errors page) -------------------
-cat "$outdir"/0*.txt | grep -E '^(\[#[0-9]+ [^]]*\] )?[a-z-]+: ' | sed 's/^\[#[^]]*\] //' \
+for f in "$outdir"/[01]*.txt; do
+    case $f in *_228.txt) ;; *) cat "$f" ;; esac
+done | grep -E '^(\[#[0-9]+ [^]]*\] )?[a-z-]+: ' | sed 's/^\[#[^]]*\] //' \
     | sort -u >"$outdir/errors_seen.txt"
 
 echo "captured $(find "$outdir" -name '*.txt' | wc -l) transcripts in $outdir"

@@ -3,10 +3,12 @@
 #
 # Run one libFuzzer binary for a bounded time, starting from a scratch copy of its seed corpus.
 #
-#   usage: run-fuzzer.sh BINARY CORPUS_DIR SECONDS
+#   usage: run-fuzzer.sh BINARY CORPUS_DIR SECONDS [SEEDS_DIR...]
 #
 # The seed corpus in the source tree is never modified: inputs the fuzzer discovers go to a
-# temporary copy that is deleted afterwards. Inputs that crash are kept under
+# temporary copy that is deleted afterwards (kept with FUZZ_KEEP_CORPUS, below). Further
+# SEEDS_DIRs (fresh recordings of this build, say) are read as seeds too, never written.
+# Inputs that crash are kept under
 # $FUZZ_ARTIFACT_DIR/<binary name>/ (default ./fuzz-artifacts); copy one to tests/data/ and replay
 # it from a unit test so the bug stays fixed.
 #
@@ -15,14 +17,18 @@
 set -eu
 
 usage() {
-    echo "usage: $0 BINARY CORPUS_DIR SECONDS" >&2
+    echo "usage: $0 BINARY CORPUS_DIR SECONDS [SEEDS_DIR...]" >&2
     exit 2
 }
 
-[ $# -eq 3 ] || usage
+[ $# -ge 3 ] || usage
 binary=$1
 corpus=$2
 seconds=$3
+shift 3
+for seeds in "$@"; do
+    [ -d "$seeds" ] || { echo "$0: not a directory: $seeds" >&2; usage; }
+done
 case $seconds in
 '' | *[!0-9]*) echo "$0: SECONDS must be a whole number, got '$seconds'" >&2; usage ;;
 esac
@@ -33,14 +39,21 @@ name=$(basename "$binary")
 artifacts=${FUZZ_ARTIFACT_DIR:-fuzz-artifacts}/$name
 mkdir -p "$artifacts"
 
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/$name-corpus.XXXXXX")
-trap 'rm -rf "$scratch"' EXIT
+# With FUZZ_KEEP_CORPUS=DIR the corpus the run grows is kept in DIR/<binary name> (for a
+# coverage report, say) instead of a temporary directory.
+if [ -n "${FUZZ_KEEP_CORPUS:-}" ]; then
+    scratch=$FUZZ_KEEP_CORPUS/$name
+    mkdir -p "$scratch"
+else
+    scratch=$(mktemp -d "${TMPDIR:-/tmp}/$name-corpus.XXXXXX")
+    trap 'rm -rf "$scratch"' EXIT
+fi
 cp -R "$corpus"/. "$scratch"/
 
-echo "  . Fuzzing $name for $seconds s, seeds from $corpus..."
+echo "  . Fuzzing $name for $seconds s, seeds from $corpus${1:+ and $*}..."
 status=0
 "$binary" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
-    -artifact_prefix="$artifacts/" "$scratch" || status=$?
+    -artifact_prefix="$artifacts/" "$scratch" "$@" || status=$?
 
 if [ "$status" -ne 0 ]; then
     echo "  . Fuzzing $name failed (exit status $status); inputs that crash it:" >&2

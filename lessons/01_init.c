@@ -35,12 +35,21 @@ int stage_init(struct tls_session *s)
     /* Put every context into a known, empty state first. After this, each
      * *_free() is safe to call, whichever later step fails. */
     compat_rng_init(&s->rng); /* 2.28/3.6: mbedtls_entropy_init(), mbedtls_ctr_drbg_init() */
+    /* A library built without certificates (pre-shared keys only) or without
+     * sockets (a microcontroller: mcu/) lacks these modules, and their
+     * contexts. */
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     mbedtls_x509_crt_init(&s->ca_chain);
-    mbedtls_x509_crl_init(&s->crl);
     mbedtls_x509_crt_init(&s->own_cert);
     mbedtls_pk_init(&s->own_key);
+#endif
+#if defined(MBEDTLS_X509_CRL_PARSE_C)
+    mbedtls_x509_crl_init(&s->crl);
+#endif
     mbedtls_ssl_config_init(&s->conf);
+#if defined(MBEDTLS_NET_C)
     mbedtls_net_init(&s->net);
+#endif
     mbedtls_ssl_init(&s->ssl);
     /* [init-contexts] */
 

@@ -19,6 +19,7 @@
 
 #include "stages.h"
 
+#if defined(MBEDTLS_X509_CRT_PARSE_C) && defined(MBEDTLS_FS_IO)
 /* Describe a certificate list for the narration: "2 certificates, first CN=..." */
 static void describe_chain(const mbedtls_x509_crt *crt, char *out, size_t len)
 {
@@ -72,6 +73,7 @@ int stage_load_certs(struct tls_session *s, const struct options *o)
 
     /* [load-crl] */
     if (o->crl_file != NULL) {
+#if defined(MBEDTLS_X509_CRL_PARSE_C)
         narrate_begin("Loading the certificate revocation list from %s", o->crl_file);
         ret = mbedtls_x509_crl_parse_file(&s->crl, o->crl_file);
         if (ret != 0) {
@@ -81,6 +83,10 @@ int stage_load_certs(struct tls_session *s, const struct options *o)
         }
         s->have_crl = 1;
         narrate_ok(NULL);
+#else
+        report_error("load-certs", "--crl needs an mbedTLS built with MBEDTLS_X509_CRL_PARSE_C");
+        return WS_EXIT_UNSUPPORTED;
+#endif
     }
     /* [load-crl] */
 
@@ -115,6 +121,18 @@ int stage_load_certs(struct tls_session *s, const struct options *o)
     return WS_EXIT_OK;
 }
 /* [load-certs] */
+#else
+/* A library built for pre-shared keys only (such as the microcontroller
+ * lab's PSK profiles, mcu/profiles/) has no certificates to load. */
+int stage_load_certs(struct tls_session *s, const struct options *o)
+{
+    (void) s;
+    (void) o;
+    report_error("load-certs", "this mbedTLS cannot load certificate files (it was built without "
+                               "MBEDTLS_X509_CRT_PARSE_C or MBEDTLS_FS_IO)");
+    return WS_EXIT_UNSUPPORTED;
+}
+#endif
 
 #if !defined(LESSON_LIBRARY)
 int main(int argc, char **argv)

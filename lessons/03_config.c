@@ -23,7 +23,7 @@
 
 #include <mbedtls/debug.h>
 
-#include "record_decoder.h"
+#include "tls_names.h"
 #include "stages.h"
 
 /* "x25519,secp256r1" into text, or "library default" for an empty list. */
@@ -49,9 +49,13 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
     int ret;
 
     /* [config-defaults] */
-    narrate_begin("Setting up the TLS configuration for a %s", is_client ? "client" : "server");
-    ret = mbedtls_ssl_config_defaults(&s->conf, endpoint, MBEDTLS_SSL_TRANSPORT_STREAM,
-                                      MBEDTLS_SSL_PRESET_DEFAULT);
+    /* TLS runs over a stream (TCP); DTLS, the same protocol made to survive
+     * lost and reordered datagrams, over UDP (lessons 15 and 16). */
+    narrate_begin("Setting up the %s configuration for a %s", o->datagram ? "DTLS" : "TLS",
+                  is_client ? "client" : "server");
+    ret = mbedtls_ssl_config_defaults(
+        &s->conf, endpoint, o->datagram ? MBEDTLS_SSL_TRANSPORT_DATAGRAM : MBEDTLS_SSL_TRANSPORT_STREAM,
+        MBEDTLS_SSL_PRESET_DEFAULT);
     if (ret != 0) {
         narrate_failed();
         report_mbedtls_error("config", "mbedtls_ssl_config_defaults", ret);
@@ -65,7 +69,9 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
      * only when told to. */
     authmode = (is_client || o->require_client_cert) ? MBEDTLS_SSL_VERIFY_REQUIRED : MBEDTLS_SSL_VERIFY_NONE;
     mbedtls_ssl_conf_authmode(&s->conf, authmode);
+#if defined(MBEDTLS_X509_CRT_PARSE_C) /* not in a pre-shared-key-only library */
     mbedtls_ssl_conf_ca_chain(&s->conf, &s->ca_chain, s->have_crl ? &s->crl : NULL);
+#endif
     /* [config-verify] */
 
     /* [config-rng-version] */
@@ -74,6 +80,7 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
     /* [config-rng-version] */
 
     /* [config-own-cert] */
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     if (o->cert_file != NULL) {
         ret = mbedtls_ssl_conf_own_cert(&s->conf, &s->own_cert, &s->own_key);
         if (ret != 0) {
@@ -82,6 +89,7 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
             return WS_EXIT_SETUP;
         }
     }
+#endif
     /* [config-own-cert] */
 
     /* [config-groups] */
@@ -102,7 +110,7 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
 
     /* [config-options] */
     if (o->ciphersuites[0] != 0) {
-        mbedtls_ssl_conf_ciphersuites(&s->conf, o->ciphersuites); /* the list must outlive conf */
+        mbedtls_ssl_conf_ciphersuites(&s->conf, o->ciphersuites);   /* the list must outlive conf */
         compat_conf_versions_for_suites(&s->conf, o->ciphersuites); /* TLS 1.2 suites: no TLS 1.3 */
     }
     /* Reads give up after this long; it needs a recv callback with a
@@ -137,7 +145,8 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
     if (o->keylog_file != NULL) {
         if (!COMPAT_HAVE_KEY_EXPORT) {
             narrate_failed();
-            report_error("config", "--keylog needs an mbedTLS built with key export (MBEDTLS_SSL_EXPORT_KEYS)");
+            report_error("config",
+                         "--keylog needs an mbedTLS built with key export (MBEDTLS_SSL_EXPORT_KEYS)");
             return WS_EXIT_UNSUPPORTED;
         }
         if (keylog_open(&s->keylog, o->keylog_file) != 0) {
@@ -149,9 +158,10 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
     }
     /* [config-keylog] */
 
-    narrate_ok("verify peer: %s, minimum TLS 1.2, %s cipher suites, groups %s",
-               authmode == MBEDTLS_SSL_VERIFY_REQUIRED ? "required" : "no",
-               o->ciphersuites[0] != 0 ? "restricted" : "default", describe_groups(o->tls_groups, groups_text, sizeof(groups_text)));
+    narrate_ok("verify peer: %s, minimum %s 1.2, %s cipher suites, groups %s",
+               authmode == MBEDTLS_SSL_VERIFY_REQUIRED ? "required" : "no", o->datagram ? "DTLS" : "TLS",
+               o->ciphersuites[0] != 0 ? "restricted" : "default",
+               describe_groups(o->tls_groups, groups_text, sizeof(groups_text)));
     return WS_EXIT_OK;
 }
 /* [config] */

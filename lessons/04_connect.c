@@ -32,6 +32,9 @@ int stage_attach_bio(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, c
         report_mbedtls_error("connect", "mbedtls_ssl_setup", ret);
         return WS_EXIT_SETUP;
     }
+    /* (A library for pre-shared keys only has no certificates to check the
+     * name against, and no such call.) */
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     if (servername != NULL) {
         ret = mbedtls_ssl_set_hostname(ssl, servername);
         if (ret != 0) {
@@ -40,6 +43,7 @@ int stage_attach_bio(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, c
             return WS_EXIT_SETUP;
         }
     }
+#endif
     /* The TLS layer moves its bytes only through these callbacks: it knows
      * nothing about sockets. */
     mbedtls_ssl_set_bio(ssl, bio, f_send, f_recv, f_recv_timeout);
@@ -47,14 +51,19 @@ int stage_attach_bio(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, c
     return WS_EXIT_OK;
 }
 
+/* Sockets, from here on: a library built without them (MBEDTLS_NET_C off,
+ * as on a microcontroller, mcu/) has only stage_attach_bio(). */
+#if defined(MBEDTLS_NET_C)
 int stage_attach(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, mbedtls_net_context *net,
                  const char *servername)
 {
     /* Plain send, and a receive that honours the read timeout from lesson 03. */
     return stage_attach_bio(ssl, conf, servername, net, mbedtls_net_send, NULL, mbedtls_net_recv_timeout);
 }
+#endif
 /* [attach] */
 
+#if defined(MBEDTLS_NET_C)
 /* [connect] */
 int stage_connect_tcp(mbedtls_net_context *net, const char *host, const char *port)
 {
@@ -89,20 +98,30 @@ int stage_connect(struct tls_session *s, const struct options *o)
 /* [debug-taps] */
 int stage_attach_debug_taps(struct tls_session *s, const struct options *o)
 {
+    return stage_attach_debug_taps_over(s, o, &s->net, mbedtls_net_send, mbedtls_net_recv_timeout);
+}
+
+int stage_attach_debug_taps_over(struct tls_session *s, const struct options *o, void *inner,
+                                 mbedtls_ssl_send_t *inner_send, mbedtls_ssl_recv_timeout_t *inner_recv)
+{
     /* --keylog with mbedTLS 3.x: the key export callback is per connection. */
     if (s->keylog.file != NULL)
         compat_ssl_key_export(&s->ssl, &s->keylog.export);
-    if (!o->trace && !s->watch_alerts)
+    if (!o->trace && !s->decode_always)
         return WS_EXIT_OK;
     /* --trace: put the tap between mbedTLS and the socket. It forwards every
      * call to mbedtls_net_send/mbedtls_net_recv_timeout and prints the TLS
-     * records it sees; without --trace it only watches (lesson 09 reads the
-     * alerts it saw). Trace lines then come between narration lines, so
-     * narration switches to whole lines. */
+     * records it sees; without --trace it only watches (lessons 09 and 10 ask
+     * its decoder what crossed the wire). Trace lines then come between
+     * narration lines, so narration switches to whole lines. */
     if (o->trace)
         narrate_set_thread_prefix("");
-    if (trace_bio_init(&s->trace, &s->net, mbedtls_net_send, mbedtls_net_recv_timeout, 0,
-                       o->trace ? stdout : NULL, NULL) != 0) {
+    if (trace_bio_init(&s->trace, inner, inner_send, inner_recv, 0, o->trace ? stdout : NULL, NULL) != 0) {
+        report_error("connect", "cannot set up the trace tap: out of memory");
+        return WS_EXIT_SETUP;
+    }
+    /* DTLS: every call carries one datagram, for a DTLS decoder. */
+    if (o->datagram && trace_bio_set_datagram(&s->trace, o->cid ? DTLS_CID_LEN : 0) != 0) {
         report_error("connect", "cannot set up the trace tap: out of memory");
         return WS_EXIT_SETUP;
     }
@@ -110,6 +129,7 @@ int stage_attach_debug_taps(struct tls_session *s, const struct options *o)
     return WS_EXIT_OK;
 }
 /* [debug-taps] */
+#endif /* MBEDTLS_NET_C */
 
 #if !defined(LESSON_LIBRARY)
 int main(int argc, char **argv)

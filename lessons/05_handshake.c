@@ -23,7 +23,6 @@
 /* [handshake] */
 int stage_handshake_ret(mbedtls_ssl_context *ssl, int *mbedtls_ret)
 {
-    uint32_t flags;
     int ret;
 
     narrate_begin("Performing the TLS handshake");
@@ -33,6 +32,16 @@ int stage_handshake_ret(mbedtls_ssl_context *ssl, int *mbedtls_ret)
     } while (ret != 0 && compat_ssl_should_retry(ret));
     /* [handshake-loop] */
     *mbedtls_ret = ret;
+    return stage_handshake_outcome(ssl, ret);
+}
+
+/* What the handshake's result means, and whom we are talking to. A
+ * non-blocking program (lesson 13) drives the handshake itself and calls
+ * only this part. */
+int stage_handshake_outcome(mbedtls_ssl_context *ssl, int ret)
+{
+    uint32_t flags;
+
     if (ret != 0) {
         narrate_failed();
         report_mbedtls_error("handshake", "mbedtls_ssl_handshake", ret);

@@ -48,15 +48,23 @@ void stage_cleanup(struct tls_session *s)
     narrate_begin("Freeing every context, in reverse order of creation");
     mbedtls_ssl_free(&s->ssl);
     trace_bio_free(&s->trace); /* the --trace tap, if any (lesson 09) */
+#if defined(MBEDTLS_NET_C)
     mbedtls_net_free(&s->net); /* closes the socket */
+#endif
     mbedtls_ssl_config_free(&s->conf);
     keylog_close(&s->keylog); /* the --keylog file, if any (lesson 09) */
     if (s->debug_open)
         debug_sink_close(&s->debug);
+#if defined(MBEDTLS_X509_CRT_PARSE_C) /* what lesson 01 initialised in this build */
     mbedtls_pk_free(&s->own_key);
     mbedtls_x509_crt_free(&s->own_cert);
+#endif
+#if defined(MBEDTLS_X509_CRL_PARSE_C)
     mbedtls_x509_crl_free(&s->crl);
+#endif
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     mbedtls_x509_crt_free(&s->ca_chain);
+#endif
     compat_rng_free(&s->rng); /* 2.28/3.6: the DRBG, then its entropy source */
     compat_psa_free();
     narrate_ok(NULL);

@@ -32,18 +32,29 @@
 
 #include "08_server.h"
 #include "address.h"
-#include "locked_rng.h"
 
-/** @brief The server: what every connection thread shares. */
-struct server {
-    struct tls_session s;         /**< stages 01-03: RNG, certificates, config */
-    struct options o;             /**< command line */
-    mbedtls_net_context listener; /**< the listening socket */
-    struct locked_rng rng;        /**< the shared CTR_DRBG behind a lock (common/locked_rng.h; 2.28, 3.6) */
-    struct resumption resumption; /**< session cache and tickets (08_server_resumption.c) */
-    struct server_psk psk;        /**< pre-shared keys, with --psk-file (08_server_psk.c) */
-    struct server_pool pool;      /**< connection threads and their queue (08_server_pool.c) */
-};
+/* [server-attach] */
+int server_attach(struct server *srv, struct connection *conn, mbedtls_ssl_context *ssl,
+                  struct trace_bio *tap, mbedtls_ssl_recv_timeout_t *recv, const char *prefix)
+{
+    if (stage_attach(ssl, &srv->s.conf, &conn->net, NULL) != WS_EXIT_OK)
+        return WS_EXIT_SETUP;
+    /* --keylog with mbedTLS 3.x: the key export callback is per connection. */
+    if (srv->s.keylog.file != NULL)
+        compat_ssl_key_export(ssl, &srv->s.keylog.export);
+    /* Replace lesson 04's receive callback with the server's own (the
+     * deadline-aware pool_recv() of 08_server_pool.c, or the event loop's,
+     * which never waits), behind a tap that decodes the records (lesson 09):
+     * silently, to remember the ClientHello for /hello, or printed with --trace. */
+    if (trace_bio_init(tap, conn, mbedtls_net_send, recv, 1, srv->o.trace ? stdout : NULL, prefix) != 0) {
+        /* Out of memory: serve the client anyway, just without a decoder
+         * (no trace lines, and /hello says it has nothing to show). */
+        report_error("server", "cannot decode this connection (out of memory); serving it undecoded");
+    }
+    mbedtls_ssl_set_bio(ssl, tap, trace_bio_send, NULL, trace_bio_recv_timeout);
+    return WS_EXIT_OK;
+}
+/* [server-attach] */
 
 /* [server-connection] */
 /* Everything one client gets: its own TLS context on the shared config.
@@ -61,20 +72,7 @@ static enum connection_outcome serve_connection(void *ctx, struct connection *co
     narrate_set_thread_prefix(prefix);
     mbedtls_ssl_init(&ssl);
     memset(&tap, 0, sizeof(tap));
-    if (stage_attach(&ssl, &srv->s.conf, &conn->net, NULL) == WS_EXIT_OK) {
-        /* --keylog with mbedTLS 3.x: the key export callback is per connection. */
-        if (srv->s.keylog.file != NULL)
-            compat_ssl_key_export(&ssl, &srv->s.keylog.export);
-        /* Replace lesson 04's receive callback with the deadline-aware one
-         * (pool_recv(), 08_server_pool.c), behind a tap that decodes the records (lesson 09): silently, to
-         * remember the ClientHello for /hello, or printed with --trace. */
-        if (trace_bio_init(&tap, conn, mbedtls_net_send, pool_recv, 1, srv->o.trace ? stdout : NULL,
-                           prefix) != 0) {
-            /* Out of memory: serve the client anyway, just without a decoder
-             * (no trace lines, and /hello says it has nothing to show). */
-            report_error("server", "cannot decode this connection (out of memory); serving it undecoded");
-        }
-        mbedtls_ssl_set_bio(&ssl, &tap, trace_bio_send, NULL, trace_bio_recv_timeout);
+    if (server_attach(srv, conn, &ssl, &tap, pool_recv, prefix) == WS_EXIT_OK) {
         psk_connection_start();
         if (stage_handshake_ret(&ssl, &ret) == WS_EXIT_OK) {
             outcome = app_serve_request(&ssl, &tap);
@@ -181,6 +179,9 @@ static int accept_loop(struct server *srv)
 }
 /* [server-accept] */
 
+/* main() is left out where another program compiles this file to call serve_connection()
+ * (fuzz/tls_server_end.c). */
+#if !defined(LESSON_LIBRARY)
 /* [server-main] */
 int main(int argc, char **argv)
 {
@@ -236,12 +237,17 @@ int main(int argc, char **argv)
     /* Then the server's own steps. */
     if (ret == WS_EXIT_OK)
         ret = server_listen(&srv);
-    if (ret == WS_EXIT_OK)
-        ret = pool_start(&srv.pool, srv.o.threads, srv.o.timeout_ms, serve_connection, &srv);
-    if (ret == WS_EXIT_OK)
-        ret = accept_loop(&srv);
-    pool_stop(&srv.pool);
-    pool_print_summary(&srv.pool);
+    if (ret == WS_EXIT_OK && srv.o.event_loop) {
+        /* Lesson 13: every client from this one thread (08_server_event_loop.c). */
+        ret = event_loop_run(&srv);
+    } else {
+        if (ret == WS_EXIT_OK)
+            ret = pool_start(&srv.pool, srv.o.threads, srv.o.timeout_ms, serve_connection, &srv);
+        if (ret == WS_EXIT_OK)
+            ret = accept_loop(&srv);
+        pool_stop(&srv.pool);
+        pool_print_summary(&srv.pool);
+    }
 
     mbedtls_net_free(&srv.listener);
     psk_free(&srv.psk);
@@ -252,3 +258,4 @@ int main(int argc, char **argv)
     return ret;
 }
 /* [server-main] */
+#endif

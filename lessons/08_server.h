@@ -8,6 +8,7 @@
  * each, to read next to it: `08_server_pool.c` (threads, queue, stop signal), `08_server_app.c`
  * (the HTTP answers and the /hello page), `08_server_resumption.c` (session cache and tickets),
  * `08_server_psk.c` (pre-shared keys from `--psk-file`).
+ * `08_server_event_loop.c` is lesson 13's single-threaded mode (`--event-loop`).
  */
 #ifndef WORKSHOP_08_SERVER_H
 #define WORKSHOP_08_SERVER_H
@@ -16,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "locked_rng.h"
 #include "psk_keys.h"
 #include "stages.h"
 
@@ -115,6 +117,13 @@ void pool_stop(struct server_pool *pool);
 /** @brief Print the summary line, "served N connections: ...", if any thread was started. */
 void pool_print_summary(const struct server_pool *pool);
 
+/**
+ * @brief Print the summary line for these counts: "served N connections: 3 answered with 200 OK, ...",
+ *        and " (stopped by a signal)" after SIGINT/SIGTERM.
+ * @param outcomes finished connections, counted by enum connection_outcome.
+ */
+void outcomes_print_summary(const unsigned long outcomes[OUTCOME_COUNT]);
+
 /** @brief Free the queue and the thread list, destroy the lock. */
 void pool_free(struct server_pool *pool);
 
@@ -128,6 +137,23 @@ void pool_free(struct server_pool *pool);
  * @return OUTCOME_ANSWERED, OUTCOME_ANSWERED_ERROR, OUTCOME_NO_REQUEST or OUTCOME_BROKEN.
  */
 enum connection_outcome app_serve_request(mbedtls_ssl_context *ssl, const struct trace_bio *tap);
+
+/**
+ * @brief Build the answer once the bytes received so far hold a whole request head, or cannot be one.
+ *
+ * app_serve_request() calls it after each read; so does the event loop (08_server_event_loop.c),
+ * after each non-blocking read. It narrates the request it found.
+ * @param ssl      the connection (its version and suite go into the page).
+ * @param tap      as for app_serve_request().
+ * @param head     the bytes received so far.
+ * @param have     their number (at most HTTP_MAX_HEAD).
+ * @param response where the answer goes.
+ * @param cap      its size.
+ * @param status   set to the HTTP status of the answer.
+ * @return 0 while the head is incomplete (read more), else the answer's length in bytes.
+ */
+int app_answer(const mbedtls_ssl_context *ssl, const struct trace_bio *tap, const char *head, size_t have,
+               char *response, size_t cap, int *status);
 
 /* 08_server_resumption.c ------------------------------------------------ */
 
@@ -192,5 +218,44 @@ void psk_explain_failure(const struct server_psk *psk, int ret);
 
 /** @brief Wipe the keys. */
 void psk_free(struct server_psk *psk);
+
+/* 08_server.c ------------------------------------------------------------ */
+
+/** @brief The server: what every connection shares, whichever thread serves it. */
+struct server {
+    struct tls_session s;         /**< stages 01-03: RNG, certificates, config */
+    struct options o;             /**< command line */
+    mbedtls_net_context listener; /**< the listening socket */
+    struct locked_rng rng;        /**< the shared CTR_DRBG behind a lock (common/locked_rng.h; 2.28, 3.6) */
+    struct resumption resumption; /**< session cache and tickets (08_server_resumption.c) */
+    struct server_psk psk;        /**< pre-shared keys, with --psk-file (08_server_psk.c) */
+    struct server_pool pool;      /**< connection threads and their queue (08_server_pool.c) */
+};
+
+/**
+ * @brief One accepted client's TLS context on the shared configuration, with its receive path.
+ *
+ * Lesson 04's stage_attach(), the per-connection key export (--keylog), then @p recv behind the
+ * connection's tap (lesson 09), which decodes the records silently (for /hello) or prints them
+ * (--trace).
+ * @param srv    the server.
+ * @param conn   the accepted client (the tap's context: its socket comes first).
+ * @param ssl    an initialised TLS context.
+ * @param tap    a zeroed tap.
+ * @param recv   the receive callback: pool_recv() (threads) or a non-blocking one (event loop).
+ * @param prefix the connection's tag for --trace lines.
+ * @return WS_EXIT_OK, or WS_EXIT_SETUP when mbedtls_ssl_setup() failed.
+ */
+int server_attach(struct server *srv, struct connection *conn, mbedtls_ssl_context *ssl,
+                  struct trace_bio *tap, mbedtls_ssl_recv_timeout_t *recv, const char *prefix);
+
+/* 08_server_event_loop.c ------------------------------------------------- */
+
+/**
+ * @brief Serve every client from this thread until SIGINT/SIGTERM or --max-connections (lesson 13).
+ * @param srv the server, configured and listening.
+ * @return WS_EXIT_OK, or WS_EXIT_NETWORK when the listening socket cannot be made non-blocking.
+ */
+int event_loop_run(struct server *srv);
 
 #endif /* WORKSHOP_08_SERVER_H */

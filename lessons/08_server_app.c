@@ -98,20 +98,41 @@ static int build_response(const mbedtls_ssl_context *ssl, const struct trace_bio
     return len < 0 ? 0 : (size_t) len >= cap ? (int) cap - 1 : len;
 }
 
+/* [server-answer] */
+/* Look at what has arrived so far. Once it holds a whole request head (or
+ * cannot be one), build the answer. Used by both servers: the threaded one
+ * reads in a loop below; the event loop (08_server_event_loop.c) calls it
+ * after each non-blocking read. */
+int app_answer(const mbedtls_ssl_context *ssl, const struct trace_bio *tap, const char *head, size_t have,
+               char *response, size_t cap, int *status)
+{
+    struct http_request req;
+    int parsed = http_parse_request(head, have, &req);
+
+    if (parsed == HTTP_INCOMPLETE)
+        return 0;
+    narrate_begin("Reading the request");
+    if (parsed == HTTP_COMPLETE)
+        narrate_ok("%s %s", req.method, req.path);
+    else
+        narrate_ok("not a valid request, answering with an error");
+    return build_response(ssl, tap, &req, parsed, response, cap, status);
+}
+/* [server-answer] */
+
 /* [server-request] */
 /* Read one request head and answer it. */
 enum connection_outcome app_serve_request(mbedtls_ssl_context *ssl, const struct trace_bio *tap)
 {
     char head[HTTP_MAX_HEAD + 1];
     char response[4096];
-    struct http_request req;
     size_t have = 0;
-    int parsed = HTTP_INCOMPLETE, status, len, ret;
+    int status, len, ret;
 
-    narrate_begin("Reading the request");
-    while ((parsed = http_parse_request(head, have, &req)) == HTTP_INCOMPLETE) {
+    while ((len = app_answer(ssl, tap, head, have, response, sizeof(response), &status)) == 0) {
         ret = tls_read_some(ssl, (unsigned char *) head + have, HTTP_MAX_HEAD - have);
         if (ret <= 0) {
+            narrate_begin("Reading the request");
             narrate_failed();
             if (ret == 0)
                 report_error("server", "the client closed the connection before sending a request");
@@ -122,12 +143,7 @@ enum connection_outcome app_serve_request(mbedtls_ssl_context *ssl, const struct
         }
         have += (size_t) ret;
     }
-    if (parsed == HTTP_COMPLETE)
-        narrate_ok("%s %s", req.method, req.path);
-    else
-        narrate_ok("not a valid request, answering with an error");
 
-    len = build_response(ssl, tap, &req, parsed, response, sizeof(response), &status);
     narrate_begin("Sending the response");
     ret = tls_write_all(ssl, (const unsigned char *) response, (size_t) len);
     if (ret != 0) {

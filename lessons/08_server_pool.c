@@ -209,6 +209,12 @@ void pool_stop(struct server_pool *pool)
  * connection_outcome. Groups with no connection are left out. */
 void pool_print_summary(const struct server_pool *pool)
 {
+    if (pool->started > 0)
+        outcomes_print_summary(pool->outcomes);
+}
+
+void outcomes_print_summary(const unsigned long outcomes[OUTCOME_COUNT])
+{
     static const char *const how[OUTCOME_COUNT] = {
         [OUTCOME_ANSWERED] = "answered with 200 OK",
         [OUTCOME_ANSWERED_ERROR] = "answered with an HTTP error status",
@@ -221,16 +227,14 @@ void pool_print_summary(const struct server_pool *pool)
     size_t used;
     const char *separator = ":";
 
-    if (pool->started == 0)
-        return;
     for (int i = 0; i < OUTCOME_COUNT; i++)
-        total += pool->outcomes[i];
+        total += outcomes[i];
     used = (size_t) snprintf(line, sizeof(line), "served %lu connection%s", total, total == 1 ? "" : "s");
     for (int i = 0; i < OUTCOME_COUNT && used < sizeof(line); i++) {
-        if (pool->outcomes[i] == 0)
+        if (outcomes[i] == 0)
             continue;
-        used += (size_t) snprintf(line + used, sizeof(line) - used, "%s %lu %s", separator, pool->outcomes[i],
-                                  how[i]);
+        used +=
+            (size_t) snprintf(line + used, sizeof(line) - used, "%s %lu %s", separator, outcomes[i], how[i]);
         separator = ",";
     }
     printf("%s%s\n", line, pool_stop_requested() ? " (stopped by a signal)" : "");

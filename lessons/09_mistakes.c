@@ -253,7 +253,7 @@ int main(int argc, char **argv)
     ret = stage_init(&s);
     /* Lesson 04 puts the tap in place even without --trace: it reports the
      * alerts that explain a failure. */
-    s.watch_alerts = 1;
+    s.decode_always = 1;
     if (ret == WS_EXIT_OK)
         ret = stage_load_certs(&s, &o);
     if (ret == WS_EXIT_OK)

@@ -22,8 +22,9 @@
  * The lesson makes three connections to the lesson server: TLS 1.2 for
  * comparison, a full TLS 1.3 handshake that earns a ticket, and a TLS 1.3
  * handshake resumed with that ticket. Each is one measured_connection()
- * (measured.c, shared with lessons 11 and 12): a small wire tap between
- * mbedTLS and the socket counts bytes and round trips; it only watches.
+ * (measured.c, shared with lessons 11 and 12): lesson 09's tap between
+ * mbedTLS and the socket, kept on (silent without --trace), counts bytes
+ * and round trips and reads what crossed in the clear; it only watches.
  *
  * With mbedTLS 2.28 (no TLS 1.3) the lesson says so and exits with 77.
  *
@@ -66,7 +67,7 @@ static int run_lesson(struct tls_session *s, const struct options *o)
      * (3.6.1 on; 3.6.0 lacks it and always signals). */
     if (!compat_conf_tls13_signal_tickets(&s->conf)) {
         report_error("tls13", "this mbedTLS cannot hand session tickets to the client "
-                     "(needs MBEDTLS_SSL_SESSION_TICKETS and MBEDTLS_SSL_CLI_C)");
+                              "(needs MBEDTLS_SSL_SESSION_TICKETS and MBEDTLS_SSL_CLI_C)");
         return WS_EXIT_UNSUPPORTED;
     }
     /* [tls13-signal-tickets] */
@@ -87,7 +88,7 @@ static int run_lesson(struct tls_session *s, const struct options *o)
     }
     if (ret == WS_EXIT_OK && tickets == 0) {
         report_error("tls13", "the server sent no session ticket: is it built with MBEDTLS_SSL_TICKET_C "
-                     "and session tickets enabled?");
+                              "and session tickets enabled?");
         ret = WS_EXIT_HANDSHAKE;
     }
     if (ret == WS_EXIT_OK) {
@@ -131,9 +132,9 @@ int main(int argc, char **argv)
 {
     struct options o;
     int done;
-    int ret = options_parse(argc, argv, OPTS_CERTS | OPTS_CONFIG | OPTS_CONNECT,
-                            "Lesson 10: TLS 1.3 next to TLS 1.2, and resumption with a session ticket.", &o,
-                            &done);
+    int ret =
+        options_parse(argc, argv, OPTS_CERTS | OPTS_CONFIG | OPTS_CONNECT,
+                      "Lesson 10: TLS 1.3 next to TLS 1.2, and resumption with a session ticket.", &o, &done);
 
     if (done)
         return ret;

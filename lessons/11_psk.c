@@ -161,7 +161,6 @@ static int run_lesson(struct tls_session *s, const struct options *o, const stru
     int ran[MODE_COUNT] = {0};
     int ret = WS_EXIT_OK;
 
-    s->watch_alerts = 1; /* lesson 04's tap keeps the server's alerts */
     if (only == NULL) {
         /* For comparison, the certificate handshake of lessons 05-07, in
          * each version, before the configuration learns the key. */

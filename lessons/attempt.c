@@ -38,8 +38,8 @@ static void handshake_and_read(struct tls_session *s, int read_after, struct att
 /* The last plaintext alert each side sent, as the tap saw them. */
 static void alerts_seen(const struct trace_bio *tap, struct attempt_outcome *out)
 {
-    const struct trace_alert *in = trace_bio_received_alert(tap);
-    const struct trace_alert *sent = trace_bio_sent_alert(tap);
+    const struct tls_alert *in = trace_bio_received_alert(tap);
+    const struct tls_alert *sent = trace_bio_sent_alert(tap);
 
     if (in->seen && in->description != 0)
         out->received_alert = in->description;

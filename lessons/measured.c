@@ -9,114 +9,48 @@
 #include "clock.h"
 #include "measured.h"
 #include "record_decoder.h"
+#include "tls_names.h"
 
-/** @brief Server bytes kept per handshake: a certificate chain fits easily. */
-#define TAP_KEEP 16384
-
-/** @brief Watches one connection's bytes between mbedTLS and the socket. */
-struct wire_tap {
-    void *inner;                            /**< the next layer: the socket, or lesson 04's tap */
-    mbedtls_ssl_send_t *inner_send;         /**< its send function */
-    mbedtls_ssl_recv_timeout_t *inner_recv; /**< its receive function */
-    unsigned char from_server[TAP_KEEP];    /**< the first bytes the server sent */
-    size_t from_server_len;                 /**< bytes kept in @p from_server */
-    size_t received, sent;                  /**< totals, in both directions */
-    unsigned round_trips;                   /**< times we waited for an answer to what we sent */
-    unsigned flights;                       /**< runs of bytes in one direction */
-    int last; /**< the direction of the last bytes: 0 none, 1 sent, 2 received */
-};
-
-/* [tap] */
-/* The send and receive callbacks mbedTLS calls (lesson 04 installs the plain
- * mbedtls_net_* ones, or lesson 09's --trace tap). These count, then pass
- * everything on unchanged. A flight is a run of bytes in one direction: it
- * ends when the other side speaks. */
-static int tap_send(void *ctx, const unsigned char *buf, size_t len)
-{
-    struct wire_tap *tap = ctx;
-    int ret = tap->inner_send(tap->inner, buf, len);
-
-    if (ret > 0) {
-        tap->sent += (size_t) ret;
-        if (tap->last != 1)
-            tap->flights++;
-        tap->last = 1;
-    }
-    return ret;
-}
-
-static int tap_recv(void *ctx, unsigned char *buf, size_t len, uint32_t timeout)
-{
-    struct wire_tap *tap = ctx;
-    int ret = tap->inner_recv(tap->inner, buf, len, timeout);
-
-    if (ret > 0) {
-        size_t keep = TAP_KEEP - tap->from_server_len;
-
-        if (keep > (size_t) ret)
-            keep = (size_t) ret;
-        memcpy(tap->from_server + tap->from_server_len, buf, keep);
-        tap->from_server_len += keep;
-        tap->received += (size_t) ret;
-        /* Data after we spoke: one more round trip, and a new flight. */
-        if (tap->last == 1)
-            tap->round_trips++;
-        if (tap->last != 2)
-            tap->flights++;
-        tap->last = 2;
-    }
-    return ret;
-}
-/* [tap] */
-
-/* Does @p needle occur in @p hay? (memmem is not in C11.) */
-static int contains_bytes(const unsigned char *hay, size_t hay_len, const unsigned char *needle, size_t len)
-{
-    for (size_t i = 0; len > 0 && i + len <= hay_len; i++)
-        if (memcmp(hay + i, needle, len) == 0)
-            return 1;
-    return 0;
-}
-
-/* [server-hello] */
-/* mbedTLS 3.6 has no "was this session resumed?" accessor, so look at the
- * wire: the ServerHello (the server's first message, sent in the clear)
- * lists the extensions the server accepted. Lesson 09's record decoder,
- * made silent with a NULL stream, reads it from the bytes the tap kept:
+/* [wire-facts] */
+/* What crossed the wire, as the tap of lessons 04 and 09 saw it: its record
+ * decoder counts bytes, flights (runs of bytes in one direction) and round
+ * trips, and reads whatever travels in the clear. mbedTLS 3.6 has no "was
+ * this session resumed?" accessor, but the ServerHello (the server's first
+ * message, sent in the clear) lists the extensions the server accepted:
  * key_share (TLS 1.3 only) carries the server's half of the key exchange,
- * pre_shared_key means it accepted our ticket. */
-static int read_server_choice(const struct wire_tap *tap, struct handshake_facts *f)
+ * pre_shared_key means it accepted our pre-shared key or ticket. A
+ * Certificate message in the clear is the server's certificate, readable
+ * by anyone on the path. */
+static void read_wire_facts(const struct trace_bio *tap, struct handshake_facts *f)
 {
-    struct record_decoder *decoder = record_decoder_new(NULL);
-    const struct tls_server_choice *choice;
+    const struct tls_wire_summary *wire = record_decoder_wire(tap->decoder);
+    const struct tls_server_choice *choice = record_decoder_server_choice(tap->decoder);
 
-    if (decoder == NULL) {
-        report_error("measure", "out of memory for the record decoder");
-        return WS_EXIT_SETUP;
-    }
-    record_decoder_feed(decoder, TLS_DIR_SERVER_TO_CLIENT, tap->from_server, tap->from_server_len);
-    choice = record_decoder_server_choice(decoder);
-    if (choice->present && choice->version == 0x0304 /* TLS 1.3 */ && choice->group != 0) {
+    f->round_trips = wire->round_trips;
+    f->flights = wire->flights;
+    f->client_bytes = (size_t) wire->direction[TLS_DIR_CLIENT_TO_SERVER].bytes;
+    f->server_bytes = (size_t) wire->direction[TLS_DIR_SERVER_TO_CLIENT].bytes;
+    f->cert_in_clear = wire->direction[TLS_DIR_SERVER_TO_CLIENT].certificates_in_clear > 0;
+    if (choice->present && choice->version == TLS_VERSION_TLS1_3 && choice->group != 0) {
         const char *name = tls_group_name(choice->group);
 
         f->key_share = name != NULL ? name : "a group the decoder cannot name";
     }
     f->psk_accepted = choice->psk_accepted;
-    record_decoder_free(decoder);
-    return WS_EXIT_OK;
 }
-/* [server-hello] */
+/* [wire-facts] */
 
 /* [late-alert] */
 /* A server that refuses us sends an alert and hangs up, sometimes while
  * our handshake is still writing: our write then fails with a reset, and
- * the alert waits unread in the socket. Read what is left (through the taps,
- * which note the alert); it is all there already, so a short wait will do. */
-static void read_late_alert(struct wire_tap *tap)
+ * the alert waits unread in the socket. Read what is left through the tap,
+ * whose decoder notes the alert; it is all there already, so a short wait
+ * will do. */
+static void read_late_alert(struct trace_bio *tap)
 {
     unsigned char buf[512];
 
-    while (tap_recv(tap, buf, sizeof(buf), 100) > 0)
+    while (trace_bio_recv_timeout(tap, buf, sizeof(buf), 100) > 0)
         ;
 }
 /* [late-alert] */
@@ -218,56 +152,35 @@ static int get_and_collect_tickets(mbedtls_ssl_context *ssl, const struct option
 /* [get-and-tickets] */
 
 /* What the handshake looked like, from the tap and the context. */
-static int describe(struct tls_session *s, const struct wire_tap *tap, struct handshake_facts *f)
+static void describe(struct tls_session *s, struct handshake_facts *f)
 {
-    const mbedtls_x509_crt *peer = NULL;
-    int ret;
-
     snprintf(f->version, sizeof(f->version), "%s", mbedtls_ssl_get_version(&s->ssl));
     snprintf(f->suite, sizeof(f->suite), "%s", mbedtls_ssl_get_ciphersuite(&s->ssl));
-    f->round_trips = tap->round_trips;
-    f->flights = tap->flights;
-    f->client_bytes = tap->sent;
-    f->server_bytes = tap->received;
-    ret = read_server_choice(tap, f);
-    /* Is the DER of the server's certificate readable in what it sent? */
-#if defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE)
-    peer = mbedtls_ssl_get_peer_cert(&s->ssl);
-#endif
-    f->cert_in_clear =
-        peer != NULL && contains_bytes(tap->from_server, tap->from_server_len, peer->raw.p, peer->raw.len);
+    read_wire_facts(&s->trace, f);
     narrate_info("%u flight%s, %u round trip%s, %zu bytes sent, %zu from the server, %.1f ms (%.2f ms CPU); "
                  "certificate %s on the wire%s%s",
                  f->flights, f->flights == 1 ? "" : "s", f->round_trips, f->round_trips == 1 ? "" : "s",
                  f->client_bytes, f->server_bytes, f->ms, f->cpu_ms,
                  f->cert_in_clear ? "readable" : "not readable", f->key_share ? "; key share " : "",
                  f->key_share ? f->key_share : "");
-    return ret;
 }
 
 int measured_connection(struct tls_session *s, const struct options *o, const mbedtls_ssl_session *resume,
                         mbedtls_ssl_session *keep, int *tickets, struct handshake_facts *f)
 {
-    static struct wire_tap tap;
     double start, cpu_start;
     int ret;
 
     memset(f, 0, sizeof(*f));
     f->received_alert = -1;
-    /* The previous connection freed these; make them fresh again. */
+    /* The previous connection freed these; make them fresh again. Lesson 04
+     * puts its tap on the socket, silent without --trace: every figure
+     * below is its decoder's. */
     mbedtls_net_init(&s->net);
     mbedtls_ssl_init(&s->ssl);
     memset(&s->trace, 0, sizeof(s->trace));
+    s->decode_always = 1;
     ret = stage_connect(s, o);
-    memset(&tap, 0, sizeof(tap));
-    if (o->trace || s->watch_alerts) {
-        /* Lesson 04 put its tap on the socket: count on top of it. */
-        tap.inner = &s->trace, tap.inner_send = trace_bio_send, tap.inner_recv = trace_bio_recv_timeout;
-    } else {
-        tap.inner = &s->net, tap.inner_send = mbedtls_net_send, tap.inner_recv = mbedtls_net_recv_timeout;
-    }
-    if (ret == WS_EXIT_OK)
-        mbedtls_ssl_set_bio(&s->ssl, &tap, tap_send, NULL, tap_recv);
 
     /* [set-session] */
     if (ret == WS_EXIT_OK && resume != NULL) {
@@ -284,26 +197,23 @@ int measured_connection(struct tls_session *s, const struct options *o, const mb
     /* [set-session] */
 
     if (ret == WS_EXIT_OK) {
+        const struct tls_alert *alert;
+
         start = now_ms();
         cpu_start = thread_cpu_ns();
         ret = stage_handshake_ret(&s->ssl, &f->handshake_ret);
         f->ms = now_ms() - start;
         f->cpu_ms = (thread_cpu_ns() - cpu_start) / 1e6;
-        if (o->trace || s->watch_alerts) {
-            const struct trace_alert *alert;
-
-            if (f->handshake_ret == MBEDTLS_ERR_NET_CONN_RESET ||
-                f->handshake_ret == MBEDTLS_ERR_NET_SEND_FAILED)
-                read_late_alert(&tap);
-            alert = trace_bio_received_alert(&s->trace);
-            f->received_alert = alert->seen ? alert->description : -1;
-        }
+        if (f->handshake_ret == MBEDTLS_ERR_NET_CONN_RESET || f->handshake_ret == MBEDTLS_ERR_NET_SEND_FAILED)
+            read_late_alert(&s->trace);
+        alert = trace_bio_received_alert(&s->trace);
+        f->received_alert = alert->seen ? alert->description : -1;
     }
     if (ret == WS_EXIT_OK) {
         s->handshake_done = 1;
-        ret = describe(s, &tap, f);
+        describe(s, f);
         /* A TLS 1.2 session is complete now; a TLS 1.3 one waits for its ticket. */
-        if (ret == WS_EXIT_OK && keep != NULL && strcmp(f->version, "TLSv1.2") == 0) {
+        if (keep != NULL && strcmp(f->version, "TLSv1.2") == 0) {
             mbedtls_ssl_session_free(keep);
             mbedtls_ssl_session_init(keep);
             ret = mbedtls_ssl_get_session(&s->ssl, keep);
@@ -320,7 +230,7 @@ int measured_connection(struct tls_session *s, const struct options *o, const mb
     }
     /* Lesson 07's cleanup, for this connection's contexts only. */
     mbedtls_ssl_free(&s->ssl);
-    trace_bio_free(&s->trace); /* safe without a tap, and twice */
+    trace_bio_free(&s->trace); /* safe twice */
     mbedtls_net_free(&s->net);
     return ret;
 }

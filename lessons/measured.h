@@ -5,9 +5,9 @@
  *
  * Lessons 10, 11 and 12 compare handshakes: TLS 1.2 with TLS 1.3, a certificate with a
  * pre-shared key, a full handshake with a resumed one. measured_connection() is that one
- * connection: lesson 04 connects, a small wire tap counts what crosses the socket, lesson 05
- * shakes hands (offering a saved session, if given), the client fetches `/` and collects the
- * session tickets that arrive meanwhile, and lesson 07 says goodbye.
+ * connection: lesson 04 connects and keeps its tap on the socket (silent without `--trace`), whose
+ * record decoder counts what crosses the wire, lesson 05 shakes hands (offering a saved session, if given),
+ * the client fetches `/` and collects the session tickets that arrive meanwhile, and lesson 07 says goodbye.
  */
 #ifndef WORKSHOP_MEASURED_H
 #define WORKSHOP_MEASURED_H
@@ -27,8 +27,7 @@ struct handshake_facts {
     int cert_in_clear;     /**< the server's certificate was readable on the wire */
     const char *key_share; /**< TLS 1.3 key exchange group from the ServerHello, NULL if none */
     int psk_accepted;      /**< the TLS 1.3 ServerHello accepted our pre-shared key or ticket */
-    int received_alert;    /**< the alert the server sent, or -1 (seen only with a tap: `--trace` or
-                              watch_alerts) */
+    int received_alert;    /**< the plaintext alert the server sent, or -1 */
     int handshake_ret;     /**< 0, or the error mbedtls_ssl_handshake() returned */
     double ms;             /**< wall-clock time of the handshake */
     double cpu_ms;         /**< CPU time the client spent on it */
@@ -40,8 +39,8 @@ struct handshake_facts {
  *
  * The configuration in @p s (stages 01-03) is shared by every connection; only the
  * connection's own contexts are created, and they are always freed before returning.
- * @param s       the session, configured. With @p s->watch_alerts set, lesson 04's tap watches
- *                silently, so that @p f->received_alert is known after a failure.
+ * @param s       the session, configured. Its @p decode_always is set: lesson 04's tap watches
+ *                every connection, printing only with `--trace`.
  * @param o       the options (host, port, server name, --trace).
  * @param resume  a saved session to offer (mbedtls_ssl_set_session()), or NULL.
  * @param keep    where the session to come back with goes: after a TLS 1.2 handshake,

@@ -20,11 +20,17 @@
 #include <mbedtls/net_sockets.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
+#include <mbedtls/ssl_cookie.h>
 #include <mbedtls/x509_crl.h>
 #include <mbedtls/x509_crt.h>
 
+#if defined(MBEDTLS_TIMING_C)
+#include <mbedtls/timing.h>
+#endif
+
 #include "compat.h"
 #include "debug_log.h"
+#include "dtls_timer.h"
 #include "keylog.h"
 #include "options.h"
 #include "report.h"
@@ -35,23 +41,23 @@ struct tls_session {
     /* 01_init */
     struct compat_rng rng; /**< the random generator every stage draws from (compat.h) */
     /* 02_load_certs */
-    mbedtls_x509_crt ca_chain;         /**< certificates we trust to sign the peer's */
-    mbedtls_x509_crl crl;              /**< revoked certificates (optional) */
-    mbedtls_x509_crt own_cert;         /**< our certificate chain, if we have one */
-    mbedtls_pk_context own_key;        /**< its private key */
+    mbedtls_x509_crt ca_chain;  /**< certificates we trust to sign the peer's */
+    mbedtls_x509_crl crl;       /**< revoked certificates (optional) */
+    mbedtls_x509_crt own_cert;  /**< our certificate chain, if we have one */
+    mbedtls_pk_context own_key; /**< its private key */
     /* 03_config */
-    mbedtls_ssl_config conf;           /**< settings shared by every connection */
+    mbedtls_ssl_config conf;                       /**< settings shared by every connection */
     compat_group_t groups[OPTIONS_MAX_GROUPS + 1]; /**< the key exchange groups conf points to */
-    struct debug_sink debug;           /**< where --debug lines go */
-    struct keylog keylog;              /**< where --keylog secrets go (opened by lesson 03) */
+    struct debug_sink debug;                       /**< where --debug lines go */
+    struct keylog keylog;                          /**< where --keylog secrets go (opened by lesson 03) */
     /* 04_connect */
-    mbedtls_net_context net;           /**< the TCP socket */
-    mbedtls_ssl_context ssl;           /**< one TLS connection over it */
-    struct trace_bio trace;            /**< the --trace tap between them (put in place by lesson 04) */
-    int watch_alerts;                  /**< keep the tap without --trace too, silent (lesson 09 reads alerts) */
-    int have_crl;                      /**< a CRL was loaded */
-    int debug_open;                    /**< @p debug needs closing */
-    int handshake_done;                /**< close_notify is worth sending */
+    mbedtls_net_context net; /**< the TCP socket */
+    mbedtls_ssl_context ssl; /**< one TLS connection over it */
+    struct trace_bio trace;  /**< the --trace tap between them (put in place by lesson 04) */
+    int decode_always;       /**< keep the tap without --trace too, silent (lessons 09, 10 ask it) */
+    int have_crl;            /**< a CRL was loaded */
+    int debug_open;          /**< @p debug needs closing */
+    int handshake_done;      /**< close_notify is worth sending */
 };
 
 /** @brief The client stages, in order; a lesson runs every stage up to its own. */
@@ -117,13 +123,28 @@ int stage_connect_tcp(mbedtls_net_context *net, const char *host, const char *po
  *
  * With `--keylog` on mbedTLS 3.x, hooks the key export into this connection
  * (2.28 exports through the configuration, set up in lesson 03). With
- * `--trace`, or when @p s->watch_alerts is set, puts the trace tap between
+ * `--trace`, or when @p s->decode_always is set, puts the trace tap between
  * @p s->ssl and @p s->net; it prints only with `--trace`.
  * @param s the session, connected and attached.
  * @param o the options.
  * @return WS_EXIT_OK, or WS_EXIT_SETUP when the tap cannot be allocated.
  */
 int stage_attach_debug_taps(struct tls_session *s, const struct options *o);
+
+/**
+ * @brief stage_attach_debug_taps() over any transport (04_connect.c): the tap
+ *        forwards to @p inner_send / @p inner_recv on @p inner instead of the
+ *        socket. With `o->datagram` the tap reads each send and receive as one
+ *        datagram (lesson 15).
+ * @param s          the session, attached.
+ * @param o          the options.
+ * @param inner      the transport's context.
+ * @param inner_send its send callback.
+ * @param inner_recv its receive callback with a timeout.
+ * @return WS_EXIT_OK, or WS_EXIT_SETUP when the tap cannot be allocated.
+ */
+int stage_attach_debug_taps_over(struct tls_session *s, const struct options *o, void *inner,
+                                 mbedtls_ssl_send_t *inner_send, mbedtls_ssl_recv_timeout_t *inner_recv);
 
 /**
  * @brief Attach a prepared TLS context to a connected socket (stage 04).
@@ -173,6 +194,20 @@ int stage_handshake(mbedtls_ssl_context *ssl);
 int stage_handshake_ret(mbedtls_ssl_context *ssl, int *mbedtls_ret);
 
 /**
+ * @brief The second half of stage 05 (05_handshake.c): report how a handshake
+ *        ended and, after a successful one, the peer's certificate.
+ *
+ * stage_handshake_ret() runs the handshake loop, then this. Programs that
+ * drive the handshake themselves, one non-blocking step at a time (lesson
+ * 13), call narrate_begin() and then this once mbedtls_ssl_handshake() has
+ * returned 0 or an error.
+ * @param ssl the TLS context.
+ * @param ret what mbedtls_ssl_handshake() returned last (0 or an error).
+ * @return WS_EXIT_OK or WS_EXIT_HANDSHAKE.
+ */
+int stage_handshake_outcome(mbedtls_ssl_context *ssl, int ret);
+
+/**
  * @brief Write all of @p len bytes (stage 06), retrying partial writes.
  * @return 0 or a negative mbedTLS error.
  */
@@ -197,5 +232,131 @@ int stage_close_notify(mbedtls_ssl_context *ssl);
 
 /** @brief Stage 07 (07_cleanup.c): free everything, in reverse order of creation. */
 void stage_cleanup(struct tls_session *s);
+
+/* DTLS (lessons 15 and 16) ------------------------------------------------ */
+
+/** @brief HelloVerifyRequests a client accepts in one handshake: a server that keeps sending
+ *  them rejects every cookie we return, and mbedTLS alone would go on forever. */
+#define DTLS_MAX_HELLO_VERIFY 3
+
+/** @brief The length of the connection IDs (RFC 9146) the DTLS lessons give out with `--cid`. */
+#define DTLS_CID_LEN 4
+/** @brief DTLS_CID_LEN as text, for narration. */
+#define DTLS_CID_LEN_TEXT "4"
+
+/**
+ * @brief What the DTLS lessons put between mbedTLS and the datagram socket
+ *        (15_dtls_watch.c): the retransmission timer, and a watch on the
+ *        datagrams that narrates each retransmission as it happens.
+ *
+ * It is the @c p_bio of mbedtls_ssl_set_bio() and the @c p_timer of
+ * mbedtls_ssl_set_timer_cb(); every call goes on to the real transport and to
+ * mbedTLS's timing module (or, in a build without MBEDTLS_TIMING_C, to
+ * common/dtls_timer.h).
+ */
+struct dtls_watch {
+#if defined(MBEDTLS_TIMING_C)
+    mbedtls_timing_delay_context timer; /**< mbedTLS's own timer */
+#endif
+    struct dtls_timer own_timer;    /**< the workshop's: without MBEDTLS_TIMING_C, or on a virtual clock */
+    int use_own_timer;              /**< use @p own_timer */
+    void *inner;                    /**< the transport underneath (a socket) */
+    mbedtls_ssl_send_t *inner_send; /**< its send function */
+    mbedtls_ssl_recv_timeout_t *inner_recv; /**< its receive function */
+    int handshaking;                        /**< narrate timer expiries (only while the handshake runs) */
+    uint32_t armed_ms;                      /**< the final delay of the running timer, 0 = none */
+    int expiry_told;                        /**< this timer's expiry was narrated */
+    int resending;          /**< the timer fired and nothing came in since: sends are resends */
+    int received_last;      /**< the last thing that happened was a receive: the next send starts a flight */
+    unsigned long sent;     /**< datagrams sent */
+    unsigned long resent;   /**< of those, sent again after the timer fired */
+    unsigned long received; /**< datagrams received */
+    unsigned long expiries; /**< how often the timer fired */
+    unsigned long flight_first; /**< the number of the first datagram of our last flight */
+    unsigned long flight_last;  /**< ... and of its last one */
+    unsigned long flight_sends; /**< how often that flight has been sent */
+    uint32_t give_up_ms;        /**< the longest wait (hs_timeout max): after it mbedTLS gives up */
+    unsigned long hello_verify; /**< HelloVerifyRequests received (a client's watch) */
+    int last_errno;             /**< errno of the last failed send or receive (ECONNREFUSED: ICMP) */
+};
+
+/**
+ * @brief Put a watch in front of a transport (15_dtls_watch.c).
+ * @param w          the watch.
+ * @param inner      the transport's context (e.g. the mbedtls_net_context).
+ * @param inner_send its send function (e.g. mbedtls_net_send).
+ * @param inner_recv its receive function (e.g. mbedtls_net_recv_timeout).
+ */
+void dtls_watch_init(struct dtls_watch *w, void *inner, mbedtls_ssl_send_t *inner_send,
+                     mbedtls_ssl_recv_timeout_t *inner_recv);
+
+/**
+ * @brief Run the watch's timer on another clock (15_dtls_watch.c): the benchmarks' virtual one.
+ * @param w         the watch.
+ * @param clock     the clock (common/dtls_timer.h).
+ * @param clock_ctx handed to @p clock.
+ */
+void dtls_watch_use_clock(struct dtls_watch *w, dtls_clock_fn *clock, void *clock_ctx);
+
+/**
+ * @brief When the watch's timer fires, on its own clock (only after dtls_watch_use_clock()).
+ * @param w the watch.
+ * @return the time in ms, or -1 when the timer is not running.
+ */
+double dtls_watch_deadline(const struct dtls_watch *w);
+
+/** @brief The watch's send callback (an mbedtls_ssl_send_t; @p ctx is the struct dtls_watch). */
+int dtls_watch_send(void *ctx, const unsigned char *buf, size_t len);
+
+/** @brief The watch's receive callback (an mbedtls_ssl_recv_timeout_t). */
+int dtls_watch_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout);
+
+/** @brief The timer's set callback (an mbedtls_ssl_set_timer_t). */
+void dtls_watch_set_delay(void *ctx, uint32_t int_ms, uint32_t fin_ms);
+
+/** @brief The timer's get callback (an mbedtls_ssl_get_timer_t). */
+int dtls_watch_get_delay(void *ctx);
+
+/**
+ * @brief Lesson 15's configuration for DTLS (15_dtls_client.c), after stage 03:
+ *        the handshake's retransmission timeouts, replay protection, and the
+ *        connection ID length with `--cid`.
+ * @return WS_EXIT_OK, or WS_EXIT_UNSUPPORTED for `--cid` without connection ID support.
+ */
+int stage_dtls_config(struct tls_session *s, const struct options *o);
+
+/**
+ * @brief Lesson 15's attach for DTLS (15_dtls_client.c): stage_attach_bio()
+ *        through the watch, the timer callbacks, the MTU and, with `--cid`, our
+ *        connection ID. (The client then adds `--keylog`/`--trace` with
+ *        stage_attach_debug_taps_over(); the server its own tap per client.)
+ * @param ssl        the (initialised) TLS context.
+ * @param conf       the configuration from stages 03 and stage_dtls_config().
+ * @param o          the options.
+ * @param w          the watch, initialised over the transport.
+ * @param servername as for stage_attach().
+ * @param cid        our connection ID (DTLS_CID_LEN bytes), used with `--cid`.
+ * @return WS_EXIT_OK or WS_EXIT_SETUP.
+ */
+int stage_dtls_attach(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, const struct options *o,
+                      struct dtls_watch *w, const char *servername, const unsigned char *cid);
+
+/**
+ * @brief Lesson 16's cookies (16_dtls_server.c): a secret key drawn from the
+ *        session's random generator, and mbedTLS's cookie callbacks on the
+ *        server configuration, so that a new client must prove its address.
+ * @param s       the server's session, after stage 03.
+ * @param cookies the cookie context (initialised); it must outlive the configuration.
+ * @return WS_EXIT_OK or WS_EXIT_SETUP.
+ */
+int stage_dtls_cookies(struct tls_session *s, mbedtls_ssl_cookie_ctx *cookies);
+
+/**
+ * @brief Give a DTLS context a new connection ID (15_dtls_client.c), with
+ *        `--cid`: after mbedtls_ssl_setup(), and again after each
+ *        mbedtls_ssl_session_reset() when one context serves client after client.
+ * @return WS_EXIT_OK or WS_EXIT_SETUP.
+ */
+int stage_dtls_set_cid(mbedtls_ssl_context *ssl, const struct options *o, const unsigned char *cid);
 
 #endif /* WORKSHOP_STAGES_H */

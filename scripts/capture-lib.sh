@@ -51,16 +51,24 @@ started() {
     PORT=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$scratch/$1.log")
 }
 
-# start_server NAME ARGS...: 08_server on a free port, stdout and stderr
-# merged into $scratch/NAME.log; sets PORT and SERVER_PID.
-start_server() {
+# start_program NAME PROGRAM ARGS...: a program of the build that prints
+# "listening on HOST:PORT", in the background, stdout and stderr merged into
+# $scratch/NAME.log; sets PORT and SERVER_PID.
+start_program() {
     local name=$1
     shift
     : >"$scratch/$name.log"
-    lessons/08_server --port 0 "$@" >"$scratch/$name.log" 2>&1 </dev/null &
+    "$@" >"$scratch/$name.log" 2>&1 </dev/null &
     SERVER_PID=$!
     keep_pid "$SERVER_PID"
     started "$name" "$SERVER_PID"
+}
+
+# start_server NAME ARGS...: 08_server on a free port; see start_program.
+start_server() {
+    local name=$1
+    shift
+    start_program "$name" lessons/08_server --port 0 "$@"
 }
 
 # stop_server: SIGTERM the last server started; waits at most 10 s.

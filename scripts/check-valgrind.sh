@@ -18,6 +18,11 @@
 #     listening, a missing file, a usage error, a wrong pre-shared key, a
 #     damaged session file) for the error paths;
 #   - tests/peers/load_client, 4 clients x 2 requests, against it;
+#   - lessons/08_server --event-loop (lesson 13), with lesson 13 and the load
+#     client against it and a half-finished handshake when SIGTERM comes;
+#   - lessons/16_dtls_server under memcheck, and lesson 15 against it (plain,
+#     with --trace and --keylog, moving to a new port, a request too large for
+#     its MTU) and hostile datagrams, until it stops after its sessions;
 #   - each unit test program.
 # Each valgrind log is kept in check-valgrind/ in the build tree.
 #
@@ -108,7 +113,8 @@ echo "08_server is listening on port $port under memcheck"
 # --- every client lesson against it ----------------------------------------
 for lesson in "$top_builddir"/lessons/[0-9][0-9]_*; do
     name=$(basename "$lesson")
-    case $name in 08_server | *.o) continue ;; esac
+    # The servers run apart; the DTLS lessons talk UDP (below).
+    case $name in 08_server | 15_dtls_client | 16_dtls_server | *.o) continue ;; esac
     [ -x "$lesson" ] || continue
     args=()
     # Lessons from 04 on connect: point them at our server.
@@ -176,6 +182,48 @@ if [ -x "$top_builddir/tests/peers/load_client" ]; then
         --clients 2 --requests 2 --abort
 fi
 
+# --- DTLS: lesson 16 under memcheck, lesson 15 and hostile datagrams against it --
+if [ -x "$top_builddir/lessons/16_dtls_server" ]; then
+    "${memcheck[@]}" --log-file="$logs/16_dtls_server.valgrind" "$top_builddir/lessons/16_dtls_server" \
+        --port 0 --max-connections 4 --timeout 20000 >"$logs/16_dtls_server.out" 2>"$logs/16_dtls_server.err" &
+    dtls_pid=$!
+    dtls_port=$(listening_port "$logs/16_dtls_server.out" 600)
+    if [ -z "$dtls_port" ]; then
+        echo "FAILED  16_dtls_server did not start under valgrind"
+        failures=$((failures + 1))
+    else
+        # Generous timeouts: everything is slow under memcheck.
+        dtls=("$top_builddir/lessons/15_dtls_client" --port "$dtls_port" --hs-timeout "5000,40000" --timeout 60000)
+        under_memcheck 15_dtls_client 0 "${dtls[@]}"
+        under_memcheck 15_dtls_trace 0 "${dtls[@]}" --trace --keylog "$logs/dtls-keylog.txt"
+        under_memcheck 15_dtls_too_large 5 "${dtls[@]}" --mtu 300 --size 1000
+        if [ -x "$top_builddir/tests/peers/hostile_datagrams" ]; then
+            for mode in garbage oversized bad-cookie; do
+                "$top_builddir/tests/peers/hostile_datagrams" --wait 3000 "$mode" "$dtls_port" 3 >/dev/null 2>&1
+            done
+        fi
+        # The fourth session: with a connection ID where this mbedTLS has
+        # them, the client moves to a new port and the server follows it.
+        if grep -q 'connection IDs of' "$logs/16_dtls_server.out"; then
+            under_memcheck 15_dtls_cid 0 "${dtls[@]}" --cid --rebind
+        else
+            under_memcheck 15_dtls_client_again 0 "${dtls[@]}"
+        fi
+        # After its fourth session the server stops by itself (at most 300 s).
+        for _ in $(seq 3000); do
+            kill -0 "$dtls_pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -TERM "$dtls_pid" 2>/dev/null
+        wait "$dtls_pid"
+        verdict 16_dtls_server 0 "$?"
+        if grep -q '(stopped by a signal)' "$logs/16_dtls_server.out"; then
+            echo "FAILED  16_dtls_server did not stop by itself after its four sessions"
+            failures=$((failures + 1))
+        fi
+    fi
+fi
+
 # --- unit tests ------------------------------------------------------------
 # They find their data (tests/data, fuzz/corpus) under $srcdir, as in make check.
 export srcdir="$top_srcdir"
@@ -204,6 +252,40 @@ verdict 08_server 0 "$status"
 if ! grep -q '(stopped by a signal)' "$logs/08_server.out"; then
     echo "FAILED  08_server printed no summary after SIGTERM"
     failures=$((failures + 1))
+fi
+
+# --- the single-threaded server (lesson 13), stopped mid-handshake ---------
+"${memcheck[@]}" --log-file="$logs/08_server_event_loop.valgrind" "$top_builddir/lessons/08_server" \
+    --port 0 --event-loop --timeout 20000 >"$logs/08_server_event_loop.out" 2>"$logs/08_server_event_loop.err" &
+server_pid=$!
+port=$(listening_port "$logs/08_server_event_loop.out" 600)
+if [ -n "$port" ]; then
+    answered=4
+    timeout 120 "$top_builddir/lessons/13_nonblocking" --port "$port" --connections 4 >"$logs/13_event_loop.out" 2>&1
+    if [ -x "$top_builddir/tests/peers/load_client" ]; then
+        timeout 120 "$top_builddir/tests/peers/load_client" --port "$port" --clients 4 --requests 2 \
+            >"$logs/load_event_loop.out" 2>&1
+        answered=12
+    fi
+    if [ -x "$top_builddir/tests/peers/hostile_client" ]; then
+        "$top_builddir/tests/peers/hostile_client" half "$port" >"$logs/half.out" 2>&1 &
+        idle_pid=$!
+        sleep 2
+    fi
+    kill -TERM "$server_pid"
+    wait "$server_pid"
+    status=$?
+    server_pid=""
+    verdict 08_server_event_loop 0 "$status"
+    if ! grep -qE "^served [0-9]+ connections: $answered answered with 200 OK" "$logs/08_server_event_loop.out"; then
+        echo "FAILED  08_server --event-loop did not answer every client: $(grep '^served' "$logs/08_server_event_loop.out")"
+        failures=$((failures + 1))
+    fi
+else
+    echo "FAILED  08_server --event-loop did not start under valgrind"
+    failures=$((failures + 1))
+    kill "$server_pid" 2>/dev/null
+    server_pid=""
 fi
 
 echo "check-valgrind: $runs runs under memcheck, $failures failed; logs in $logs"

@@ -3,8 +3,16 @@
 # Make mbedTLS 3.6 LTS available to a build without installing anything.
 #
 # Usage: scripts/fetch-mbedtls.sh DEST [ARCH]
+#        scripts/fetch-mbedtls.sh --source DEST
 #   ARCH is a Debian architecture (default: this machine's; arm64 and armhf
 #   for the cross builds).
+#
+# --source: Debian 13's source package instead (apt-get source
+# --download-only, then dpkg-source -x, which applies Debian's patches), for
+# builds that compile mbedTLS themselves with a configuration of their own
+# (the microcontroller lab, mcu/). It is unpacked into DEST/mbedtls-VERSION
+# and the script prints that directory. Always trixie's, whatever the
+# system's own package is.
 #
 # If the system's own libmbedtls-dev:ARCH is 3.6 or newer (Debian 13,
 # Ubuntu 25.04), nothing is fetched and the script prints
@@ -27,7 +35,13 @@
 # Exit status: 0 done, 1 a step failed (the message says which).
 set -euo pipefail
 
-dest=${1:?usage: fetch-mbedtls.sh DEST [ARCH]}
+usage="usage: fetch-mbedtls.sh DEST [ARCH] | fetch-mbedtls.sh --source DEST"
+mode=binary
+if [ "${1:-}" = --source ]; then
+    mode=source
+    shift
+fi
+dest=${1:?$usage}
 arch=${2:-$(dpkg --print-architecture)}
 suite=${WS_DEBIAN_SUITE:-trixie}
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
@@ -43,9 +57,10 @@ fail() {
     exit 1
 }
 
-# The system's own package, when it is recent enough, is the better choice.
+# The system's own package, when it is recent enough, is the better choice
+# (for the binary packages: a source tree is always trixie's).
 system_version=$(dpkg-query -W -f='${Version}' "libmbedtls-dev:$arch" 2>/dev/null || true)
-if [ -n "$system_version" ] && dpkg --compare-versions "$system_version" ge 3.6; then
+if [ "$mode" = binary ] && [ -n "$system_version" ] && dpkg --compare-versions "$system_version" ge 3.6; then
     say "the system's libmbedtls-dev:$arch is $system_version: using it"
     echo "--with-mbedtls=system"
     exit 0
@@ -54,7 +69,14 @@ fi
 mkdir -p "$dest"
 dest=$(cd "$dest" && pwd)
 stamp="$dest/.fetched-$arch"
-if [ -f "$stamp" ] && [ -f "$dest/usr/include/mbedtls/version.h" ]; then
+if [ "$mode" = source ]; then
+    stamp="$dest/.fetched-source"
+    if [ -f "$stamp" ] && [ -f "$(cat "$stamp")/include/mbedtls/version.h" ]; then
+        say "mbedTLS source from Debian $suite already unpacked in $(cat "$stamp")"
+        cat "$stamp"
+        exit 0
+    fi
+elif [ -f "$stamp" ] && [ -f "$dest/usr/include/mbedtls/version.h" ]; then
     say "mbedTLS from Debian $suite already unpacked in $dest ($(cat "$stamp"))"
     echo "--with-mbedtls=$dest"
     exit 0
@@ -62,6 +84,9 @@ fi
 
 if ! command -v apt-get >/dev/null || ! command -v dpkg-deb >/dev/null; then
     fail "needs apt-get and dpkg-deb (Debian or Ubuntu)"
+fi
+if [ "$mode" = source ] && ! command -v dpkg-source >/dev/null; then
+    fail "--source needs dpkg-source (package dpkg-dev)"
 fi
 [ -r "$keyring" ] || fail "needs the Debian archive keyring $keyring (package debian-archive-keyring)"
 
@@ -85,7 +110,7 @@ if [ "$(id -u)" -eq 0 ] && id _apt >/dev/null 2>&1; then
     chown _apt "$work/debs"
 fi
 cat >"$work/trixie.sources" <<EOF
-Types: deb
+Types: $([ "$mode" = source ] && echo deb-src || echo deb)
 URIs: $mirror
 Suites: $suite
 Components: main
@@ -101,8 +126,31 @@ apt_options=(
     -q
 )
 
-say "fetching Debian $suite's mbedTLS ($arch) from $mirror"
+say "fetching Debian $suite's mbedTLS ($([ "$mode" = source ] && echo source || echo "$arch")) from $mirror"
 apt-get "${apt_options[@]}" update >&2 || fail "apt-get update failed for $mirror $suite"
+
+if [ "$mode" = source ]; then
+    # apt checks the .dsc and the tarballs against the signed Sources index;
+    # dpkg-source then unpacks them and applies Debian's patches. (Without
+    # the debian-keyring package it also warns that it cannot check the
+    # uploader's own signature of the .dsc: apt's check is the one that
+    # counts here.)
+    (cd "$work/debs" && apt-get "${apt_options[@]}" source --download-only mbedtls) >&2 ||
+        fail "apt-get source --download-only mbedtls failed"
+    dsc=$(find "$work/debs" -maxdepth 1 -name 'mbedtls_*.dsc' | sed -n 1p)
+    [ -n "$dsc" ] || fail "apt-get source downloaded no mbedtls_*.dsc"
+    version=$(sed -n 's/^Version: //p' "$dsc")
+    upstream=${version#*:}
+    upstream=${upstream%-*}
+    tree="$dest/mbedtls-$upstream"
+    rm -rf "${tree:?}"
+    dpkg-source --no-copy -x "$dsc" "$tree" >&2 || fail "dpkg-source -x $dsc failed"
+    [ -f "$tree/include/mbedtls/version.h" ] || fail "the source package held no include/mbedtls/version.h"
+    echo "$tree" >"$stamp"
+    say "unpacked the mbedtls $version source package from $mirror $suite into $tree"
+    echo "$tree"
+    exit 0
+fi
 names=()
 for package in "${packages[@]}"; do
     names+=("$package:$arch")

@@ -249,7 +249,8 @@ random_port() {
 # start_on_random_port NAME READY_PATTERN COMMAND...: start a third-party
 # server that cannot pick its own port on a random one, retrying on
 # collisions; @PORT@ in the arguments becomes the port. Sets PEER_PORT and
-# PEER_PID; output in $SCRATCH/NAME.log.
+# PEER_PID; output in $SCRATCH/NAME.log. Its standard input is /dev/null, or
+# the file (or FIFO) named by PEER_STDIN.
 start_on_random_port() {
     local name=$1 ready=$2 attempt arg
     local log="$SCRATCH/$name.log"
@@ -262,7 +263,7 @@ start_on_random_port() {
             args+=("${arg//@PORT@/$PEER_PORT}")
         done
         : >"$log"
-        "${args[@]}" </dev/null >"$log" 2>&1 &
+        "${args[@]}" <"${PEER_STDIN:-/dev/null}" >"$log" 2>&1 &
         PEER_PID=$!
         if wait_for_line "$log" "$ready" 10 >/dev/null; then
             BACKGROUND_PIDS="$BACKGROUND_PIDS $PEER_PID"

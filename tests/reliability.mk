@@ -5,17 +5,20 @@
 
 # Small peers the tests start on free loopback ports. hostile_server and
 # hostile_client speak raw TCP (they need libc and common/clock.c only);
-# load_client is a multi-threaded TLS client and close_server a TLS server
-# that completes the handshake and then closes without answering, both built
-# on the lessons' stages (lessons/liblessons.a).
+# load_client is a multi-threaded TLS client, soak_client a mix of well-behaved
+# and misbehaving ones for a fixed time, and close_server a TLS server that
+# completes the handshake and then closes without answering, all built on the
+# lessons' stages (lessons/liblessons.a).
 check_PROGRAMS += tests/peers/hostile_server tests/peers/hostile_client tests/peers/load_client \
-	tests/peers/close_server
+	tests/peers/close_server tests/peers/soak_client
 tests_peers_hostile_server_SOURCES = tests/peers/hostile_server.c
 tests_peers_hostile_server_LDADD = common/libcommon.a
 tests_peers_hostile_client_SOURCES = tests/peers/hostile_client.c
 tests_peers_hostile_client_LDADD = common/libcommon.a
-tests_peers_load_client_SOURCES = tests/peers/load_client.c
+tests_peers_load_client_SOURCES = tests/peers/load_client.c tests/peers/https_get.c tests/peers/https_get.h
 tests_peers_load_client_LDADD = lessons/liblessons.a common/libcommon.a $(MBEDTLS_LIBS) $(PTHREAD_LIBS)
+tests_peers_soak_client_SOURCES = tests/peers/soak_client.c tests/peers/https_get.c tests/peers/https_get.h
+tests_peers_soak_client_LDADD = lessons/liblessons.a common/libcommon.a $(MBEDTLS_LIBS) $(PTHREAD_LIBS)
 tests_peers_close_server_SOURCES = tests/peers/close_server.c
 tests_peers_close_server_LDADD = lessons/liblessons.a common/libcommon.a $(MBEDTLS_LIBS) $(PTHREAD_LIBS)
 
@@ -27,6 +30,15 @@ tests_test_http_LDADD = common/libcommon.a $(MBEDTLS_LIBS) $(PTHREAD_LIBS)
 tests_test_options_fuzz_SOURCES = tests/test_options_fuzz.c tests/unit.h
 tests_test_options_fuzz_LDADD = common/libcommon.a $(MBEDTLS_LIBS) $(PTHREAD_LIBS)
 TESTS += tests/test_http tests/test_options_fuzz
+
+# The TLS fuzz targets without libFuzzer: conversations recorded live replay to the same end
+# through both, and their corpora keep every promise (fuzz/local.mk builds the targets).
+check_PROGRAMS += tests/test_tls_fuzz
+tests_test_tls_fuzz_SOURCES = tests/test_tls_fuzz.c tests/unit.h fuzz/tls_capture.c fuzz/tls_client_end.c \
+	fuzz/tls_server_end.c fuzz/tls_fixed.c lessons/08_server_pool.c lessons/08_server_app.c \
+	lessons/08_server_resumption.c lessons/08_server_psk.c
+tests_test_tls_fuzz_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/fuzz
+TESTS += tests/test_tls_fuzz
 
 RELIABILITY_TESTS = \
 	tests/badcert_server.test \
@@ -48,6 +60,14 @@ check-load: lessons/08_server tests/peers/load_client certs/pki.stamp
 	@$(AM_TESTS_ENVIRONMENT) LOAD_CLIENTS=64; LOAD_REQUESTS=25; LOAD_ALSO_P256=1; \
 	export LOAD_CLIENTS LOAD_REQUESTS LOAD_ALSO_P256; \
 	bash $(srcdir)/tests/load.test
+
+# `make check-soak`: two minutes (scaled to the machine's speed) of 64 clients, well-behaved and
+# not, against two lesson servers; memory, descriptors and SIGTERM checked after (tests/soak.test).
+# Not part of `make check`, which must stay short; CI runs it.
+EXTRA_DIST += tests/soak.test
+PHONY_TARGETS += check-soak
+check-soak: lessons/08_server tests/peers/soak_client tests/peers/hostile_client certs/pki.stamp
+	@$(AM_TESTS_ENVIRONMENT) bash $(srcdir)/tests/soak.test
 
 # `make check-valgrind`: every lesson against the server, the server itself
 # (stopped by SIGTERM) and the C unit tests under memcheck; any error or

@@ -785,6 +785,134 @@ static void test_silent(void)
     record_decoder_free(d);
 }
 
+/** What the decoder keeps for the lessons besides the trace: bytes, records, round trips,
+ *  certificates in the clear, alerts. */
+static void test_wire_summary(void)
+{
+    struct record_decoder *d = record_decoder_new(NULL);
+    const struct tls_wire_summary *w;
+    size_t offset[2] = {0, 0};
+    unsigned turns = 0;
+
+    for (size_t i = 0; i < tls12.n_chunks; i++) {
+        enum tls_direction dir = tls12.chunks[i].dir;
+
+        /* The server answering the client: one round trip. */
+        turns +=
+            dir == TLS_DIR_SERVER_TO_CLIENT && i > 0 && tls12.chunks[i - 1].dir == TLS_DIR_CLIENT_TO_SERVER;
+        record_decoder_feed(d, dir, tls12.stream[dir] + offset[dir], tls12.chunks[i].len);
+        offset[dir] += tls12.chunks[i].len;
+    }
+    w = record_decoder_wire(d);
+    CHECK_EQ_INT(w->direction[TLS_DIR_CLIENT_TO_SERVER].bytes, tls12.len[0]);
+    CHECK_EQ_INT(w->direction[TLS_DIR_SERVER_TO_CLIENT].bytes, tls12.len[1]);
+    CHECK_EQ_INT(w->round_trips, turns);
+    CHECK_EQ_INT(w->round_trips, 3);
+    /* ClientHello, ClientKeyExchange, change_cipher_spec, Finished, data, close_notify. */
+    CHECK_EQ_INT(w->direction[TLS_DIR_CLIENT_TO_SERVER].records, 6);
+    CHECK_EQ_INT(w->direction[TLS_DIR_SERVER_TO_CLIENT].certificates_in_clear, 2);
+    CHECK_EQ_INT(w->direction[TLS_DIR_CLIENT_TO_SERVER].certificates_in_clear, 0);
+    /* Both close_notify alerts are encrypted: nothing readable. */
+    CHECK_EQ_INT(w->direction[TLS_DIR_CLIENT_TO_SERVER].last_alert.seen, 0);
+    record_decoder_free(d);
+
+    d = record_decoder_new(NULL);
+    record_decoder_feed(d, TLS_DIR_CLIENT_TO_SERVER, tls13.stream[0], tls13.len[0]);
+    record_decoder_feed(d, TLS_DIR_SERVER_TO_CLIENT, tls13.stream[1], tls13.len[1]);
+    w = record_decoder_wire(d);
+    CHECK_MSG(w->direction[TLS_DIR_SERVER_TO_CLIENT].certificates_in_clear == 0,
+              "TLS 1.3: the server's certificate is not in the clear");
+    record_decoder_free(d);
+
+    d = record_decoder_new(NULL);
+    feed_pieces(d, TLS_DIR_CLIENT_TO_SERVER, alert.stream[0], alert.len[0], 0);
+    w = record_decoder_wire(d);
+    CHECK_EQ_INT(w->direction[TLS_DIR_CLIENT_TO_SERVER].last_alert.seen, 1);
+    CHECK_EQ_INT(w->direction[TLS_DIR_CLIENT_TO_SERVER].last_alert.level, 2);
+    CHECK_EQ_INT(w->direction[TLS_DIR_CLIENT_TO_SERVER].last_alert.description, TLS_ALERT_bad_certificate);
+    CHECK_EQ_INT(w->direction[TLS_DIR_SERVER_TO_CLIENT].last_alert.seen, 0);
+    record_decoder_free(d);
+}
+
+/** A TLS 1.3 client that rejects the server's certificate has no keys for its own direction yet:
+ *  its alert travels in plaintext although the server's ServerHello switched to encryption. */
+static void test_plaintext_alert_after_server_hello(void)
+{
+    static const unsigned char fatal_bad_certificate[] = {21, 3, 3, 0, 2, 2, 42};
+    size_t hello_len = 5 + (((size_t) tls13.stream[0][3] << 8) | tls13.stream[0][4]);
+    size_t server_hello_len = 5 + (((size_t) tls13.stream[1][3] << 8) | tls13.stream[1][4]);
+    struct output o;
+    struct record_decoder *d = record_decoder_new(output_open(&o));
+    const struct tls_alert *sent;
+    char *trace;
+
+    record_decoder_feed(d, TLS_DIR_CLIENT_TO_SERVER, tls13.stream[0], hello_len);
+    record_decoder_feed(d, TLS_DIR_SERVER_TO_CLIENT, tls13.stream[1], server_hello_len);
+    record_decoder_feed(d, TLS_DIR_CLIENT_TO_SERVER, fatal_bad_certificate, sizeof fatal_bad_certificate);
+    sent = &record_decoder_wire(d)->direction[TLS_DIR_CLIENT_TO_SERVER].last_alert;
+    CHECK_EQ_INT(sent->seen, 1);
+    CHECK_EQ_INT(sent->description, 42);
+    record_decoder_free(d);
+    trace = output_close(&o);
+    CHECK_STR_CONTAINS(trace, "  > record alert, TLS 1.2 (0x0303), 2 bytes: fatal bad_certificate\n"
+                              "  >   sent in plaintext: its sender had no keys for this direction yet\n");
+    free(trace);
+}
+
+/** Build a handshake record holding one message. Returns its size. */
+static size_t make_handshake(unsigned char *out, unsigned type, const unsigned char *body, size_t len)
+{
+    unsigned char msg[1024];
+
+    msg[0] = (unsigned char) type;
+    msg[1] = (unsigned char) (len >> 16);
+    msg[2] = (unsigned char) (len >> 8);
+    msg[3] = (unsigned char) len;
+    if (len > 0) /* memcpy from NULL is undefined even for 0 bytes */
+        memcpy(msg + 4, body, len);
+    return make_record(out, 22, msg, 4 + len);
+}
+
+/** A certificate mbedTLS refuses gets its reason; the trace goes on. */
+static void test_certificate_refused(void)
+{
+    /* certificate_list of one 6-byte "certificate": an empty SEQUENCE and junk. */
+    static const unsigned char certificate[] = {0, 0, 9, 0, 0, 6, 0x30, 0x00, 0x01, 0x02, 0x03, 0x04};
+    unsigned char stream[128];
+    size_t len = make_handshake(stream, 11, certificate, sizeof certificate);
+    char *trace;
+
+    len += make_handshake(stream + len, 14, NULL, 0);
+    trace = decode_bytes(TLS_DIR_SERVER_TO_CLIENT, stream, len, 0);
+    CHECK_STR_CONTAINS(trace, "  <   Certificate, 12 bytes: 1 certificate\n"
+                              "  <     [0] 6 bytes: not a readable X.509 certificate (-0x");
+    CHECK_STR_CONTAINS(trace, "  <   ServerHelloDone, 0 bytes\n");
+    free(trace);
+}
+
+/** The names of a TLS 1.2 CertificateRequest, read without a certificate around them. */
+static void test_certificate_request_names(void)
+{
+    /* certificate_types: ecdsa_sign; signature_algorithms: ecdsa_secp256r1_sha256; two names:
+     * C=NL, CN=Workshop CA (printed most specific first) and a name that is not DER. */
+    static const unsigned char request[] = {1, 64, 0, 2, 0x04, 0x03, 0, 39,
+                                            /* DistinguishedName, 31 bytes */
+                                            0, 31, 0x30, 29, 0x31, 11, 0x30, 9, 0x06, 3, 0x55, 0x04, 0x06,
+                                            0x13, 2, 'N', 'L', 0x31, 14, 0x30, 12, 0x06, 3, 0x55, 0x04, 0x03,
+                                            0x0c, 5, 'W', 'o', 'r', 'k', 0x1b,
+                                            /* DistinguishedName, 4 bytes */
+                                            0, 4, 0x04, 0x02, 'h', 'i'};
+    unsigned char stream[128];
+    size_t len = make_handshake(stream, 13, request, sizeof request);
+    char *trace = decode_bytes(TLS_DIR_SERVER_TO_CLIENT, stream, len, 0);
+
+    CHECK_STR_CONTAINS(trace, "  <     certificate types: ecdsa_sign\n");
+    CHECK_STR_CONTAINS(trace, "  <     accepted CA: CN=Work\\x1b, C=NL\n");
+    CHECK_STR_CONTAINS(trace, "  <     accepted CA: (unreadable name, 4 bytes)\n");
+    CHECK(strstr(trace, "malformed") == NULL);
+    free(trace);
+}
+
 /** Every line starts with an arrow and holds printable ASCII only. */
 static int trace_is_clean(const char *text, size_t size)
 {
@@ -938,6 +1066,10 @@ int main(void)
     test_oversized();
     test_handshake_too_large();
     test_silent();
+    test_wire_summary();
+    test_plaintext_alert_after_server_hello();
+    test_certificate_refused();
+    test_certificate_request_names();
     test_mutations();
     test_fuzz_regressions();
     free_capture(&tls12);

@@ -25,7 +25,8 @@
  * for the configuration every thread shares (with the random generator
  * behind a lock, common/locked_rng.h), then per connection 04's TCP connect
  * and attach, 05's handshake, 06's write and read loops and 07's
- * close_notify. The first failures are printed, one line each.
+ * close_notify (tests/peers/https_get.c). The first failures are printed,
+ * one line each.
  *
  * Exit codes: 0 every connection succeeded, 1 usage, 2 setup, 3 failures.
  */
@@ -34,9 +35,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "clock.h"
+#include "https_get.h"
 #include "locked_rng.h"
 #include "stages.h"
 
@@ -68,82 +69,18 @@ static void count_result(struct load *load, const char *failure)
     pthread_mutex_unlock(&load->lock);
 }
 
-/* Read the whole answer, keeping its start in @p head; 0 once the server's
- * close_notify came, or a negative mbedTLS error (MBEDTLS_ERR_SSL_CONN_EOF
- * when the connection just stopped). */
-static int read_answer(mbedtls_ssl_context *ssl, char *head, size_t head_size)
-{
-    unsigned char rest[4096];
-    size_t got = 0;
-    int ret;
-
-    do {
-        if (got + 1 < head_size)
-            ret = tls_read_some(ssl, (unsigned char *) head + got, head_size - 1 - got);
-        else
-            ret = tls_read_some(ssl, rest, sizeof(rest)); /* beyond what we check */
-        if (ret > 0 && got + 1 < head_size)
-            got += (size_t) ret;
-    } while (ret > 0);
-    head[got] = '\0';
-    return ret;
-}
-
-/* One connection: handshake, request, response. Returns NULL, or what failed. */
-static const char *one_request(struct load *load, mbedtls_ssl_context *ssl, mbedtls_net_context *net)
-{
-    static const char request[] = "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
-    char head[4096];
-    int ret;
-
-    if (stage_connect_tcp(net, load->o.host, load->o.port) != WS_EXIT_OK ||
-        stage_attach(ssl, &load->s.conf, net, load->o.servername) != WS_EXIT_OK ||
-        stage_handshake(ssl) != WS_EXIT_OK)
-        return report_first_error();
-    ret = tls_write_all(ssl, (const unsigned char *) request, sizeof(request) - 1);
-    if (ret != 0) {
-        report_mbedtls_error("read-write", "mbedtls_ssl_write", ret);
-        return report_first_error();
-    }
-    if (load->abort_early) {
-        /* Linger 0: close() sends a TCP reset, as a crashing client would. */
-        struct linger hard = {.l_onoff = 1, .l_linger = 0};
-
-        setsockopt(COMPAT_NET_FD(net), SOL_SOCKET, SO_LINGER, &hard, sizeof(hard));
-        return NULL;
-    }
-    ret = read_answer(ssl, head, sizeof(head));
-    if (ret == MBEDTLS_ERR_SSL_CONN_EOF)
-        return "the server closed without close_notify: the answer may have been cut (lesson 06)";
-    if (ret < 0) {
-        report_mbedtls_error("read-write", "mbedtls_ssl_read", ret);
-        return report_first_error();
-    }
-    if (strncmp(head, "HTTP/1.1 200 ", 13) != 0)
-        return "the response check failed (no HTTP/1.1 200)";
-    if (stage_close_notify(ssl) != WS_EXIT_OK)
-        return report_first_error();
-    return NULL;
-}
-
 static void *client_thread(void *arg)
 {
     struct load *load = arg;
+    struct https_get get = {.conf = &load->s.conf,
+                            .host = load->o.host,
+                            .port = load->o.port,
+                            .servername = load->o.servername,
+                            .path = "/",
+                            .reset_after_request = load->abort_early};
 
-    for (int i = 0; i < load->requests; i++) {
-        mbedtls_ssl_context ssl;
-        mbedtls_net_context net;
-
-        /* Lesson 01's rule for this connection's two contexts: initialise
-         * first, so that the cleanup below is safe whatever failed. */
-        mbedtls_ssl_init(&ssl);
-        mbedtls_net_init(&net);
-        report_clear_first_error();
-        count_result(load, one_request(load, &ssl, &net));
-        /* Lesson 07's order: the TLS context before the socket. */
-        mbedtls_ssl_free(&ssl);
-        mbedtls_net_free(&net);
-    }
+    for (int i = 0; i < load->requests; i++)
+        count_result(load, https_get(&get));
     return NULL;
 }
 
@@ -214,8 +151,10 @@ int main(int argc, char **argv)
     load.o.timeout_ms = 30000;
     load.requests = 25;
     if (parse_args(argc, argv, &load, &clients, &p256_only) != 0) {
-        fprintf(stderr, "usage: %s --port N [--clients N] [--requests N] [--ca FILE] [--timeout MS] [--abort] [--p256]\n",
-                argv[0]);
+        fprintf(
+            stderr,
+            "usage: %s --port N [--clients N] [--requests N] [--ca FILE] [--timeout MS] [--abort] [--p256]\n",
+            argv[0]);
         return 1;
     }
     /* The groups a lesson offers (lesson 03), or P-256 alone. */

@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file 13_nonblocking.c
+ * @brief Lesson 13: non-blocking I/O: many TLS connections driven by one poll() loop, in one thread.
+ *
+ * What you will learn:
+ * - mbedtls_net_set_nonblock() makes a socket return at once instead of waiting; mbedTLS then
+ *   returns MBEDTLS_ERR_SSL_WANT_READ or MBEDTLS_ERR_SSL_WANT_WRITE: not errors, but "call me
+ *   again once the socket is readable" (or writable), which poll() tells you;
+ * - a TLS 1.3 ticket (MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET, 3.x) waits for nothing: call
+ *   again at once;
+ * - after WANT_WRITE, mbedtls_ssl_write() must be called again with the same bytes, and a write
+ *   may take fewer bytes than offered: send the rest;
+ * - poll() watches the socket, not mbedTLS: a record already read may hold more than one read
+ *   took, and only mbedtls_ssl_check_pending() says so;
+ * - lesson 03's read timeout needs a receive call that waits: here each connection keeps its
+ *   own deadline.
+ *
+ * The lesson opens --connections connections (default 8) to the server, then one loop drives all
+ * of them at once: handshake, GET, response, close_notify. The lines show the order in which they
+ * progress. The server side of the same idea is `08_server --event-loop` (08_server_event_loop.c).
+ *
+ * Run it: start the server (`lessons/08_server &`), then `lessons/13_nonblocking`.
+ *
+ * Exit codes: 0 every connection fetched its page; else the code of the first connection that
+ * failed: 3 network, 4 handshake (or timed out in it), 5 I/O; 1 usage, 2 setup.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+#include "stages.h"
+
+/** @brief Where one connection is. */
+enum step { STEP_HANDSHAKE, STEP_REQUEST, STEP_RESPONSE, STEP_CLOSE, STEP_DONE };
+
+/** @brief One of the connections the loop drives. */
+struct conn {
+    mbedtls_net_context net; /**< its socket, non-blocking */
+    mbedtls_ssl_context ssl; /**< its TLS context, on the shared configuration */
+    struct trace_bio tap;    /**< the --trace tap, if asked for */
+    char prefix[16];         /**< "[#3] " before its lines */
+    enum step step;          /**< what it does next */
+    enum compat_retry want;  /**< what it waits for */
+    double deadline_ms;      /**< it must be done by then (now_ms() time) */
+    size_t sent, received;   /**< request bytes written, response bytes read */
+    unsigned pending;        /**< reads served from mbedTLS's buffer (mbedtls_ssl_check_pending()) */
+    int tickets;             /**< TLS 1.3 NewSessionTicket messages seen */
+    char status[64];         /**< the response's status line */
+    int result;              /**< its exit code, once STEP_DONE */
+};
+
+/* The receive callback: never waits (see 08_server_event_loop.c for the server's twin). */
+static int recv_without_waiting(void *ctx, unsigned char *buf, size_t len, uint32_t timeout)
+{
+    (void) timeout;
+    return mbedtls_net_recv(ctx, buf, len);
+}
+
+/* [nb-open] */
+/* Connect, attach a TLS context, then switch the socket to non-blocking.
+ * mbedtls_net_connect() itself waits (a name lookup and a TCP connect):
+ * on loopback that is immediate; a device would connect() non-blocking too. */
+static int open_connection(struct tls_session *s, const struct options *o, struct conn *c)
+{
+    int ret = stage_connect_tcp(&c->net, o->host, o->port);
+
+    if (ret == WS_EXIT_OK)
+        ret = stage_attach_bio(&c->ssl, &s->conf, o->servername, &c->net, mbedtls_net_send, mbedtls_net_recv,
+                               NULL); /* no receive-with-timeout: nothing may wait */
+    if (ret != WS_EXIT_OK)
+        return ret;
+    ret = mbedtls_net_set_nonblock(&c->net);
+    if (ret != 0) {
+        report_mbedtls_error("nonblocking", "mbedtls_net_set_nonblock", ret);
+        return WS_EXIT_NETWORK;
+    }
+    if (s->keylog.file != NULL)
+        compat_ssl_key_export(&c->ssl, &s->keylog.export); /* --keylog, 3.x (lesson 09) */
+    if (o->trace) {
+        narrate_set_thread_prefix(c->prefix);
+        if (trace_bio_init(&c->tap, &c->net, mbedtls_net_send, recv_without_waiting, 0, stdout, c->prefix) !=
+            0) {
+            report_error("nonblocking", "cannot set up the trace tap: out of memory");
+            return WS_EXIT_SETUP;
+        }
+        mbedtls_ssl_set_bio(&c->ssl, &c->tap, trace_bio_send, NULL, trace_bio_recv_timeout);
+    }
+    return WS_EXIT_OK;
+}
+/* [nb-open] */
+
+static void finish(struct conn *c, int result)
+{
+    c->step = STEP_DONE;
+    c->result = result;
+}
+
+/* A failed call: one narrated line, the error line, the connection's result. */
+static void fail(struct conn *c, const char *what, const char *function, int ret, int result)
+{
+    narrate_begin("%s", what);
+    narrate_failed();
+    if (function != NULL)
+        report_mbedtls_error("nonblocking", function, ret);
+    finish(c, result);
+}
+
+/* [nb-step] */
+/* One step of one connection: a single mbedTLS call, then back to the loop,
+ * so that every connection gets its turn. c->want says what it waits for. */
+static void advance(struct conn *c, const char *request, size_t request_len)
+{
+    unsigned char buf[512]; /* small on purpose: one record may hold more than one read takes */
+    int ret = 0;
+
+    switch (c->step) {
+    case STEP_HANDSHAKE:
+        ret = mbedtls_ssl_handshake(&c->ssl);
+        if (ret == 0 || compat_ssl_retry_kind(ret) == COMPAT_RETRY_NO) {
+            narrate_begin("Performing the TLS handshake");
+            if (stage_handshake_outcome(&c->ssl, ret) != WS_EXIT_OK) { /* lesson 05's report */
+                finish(c, WS_EXIT_HANDSHAKE);
+                return;
+            }
+            c->step = STEP_REQUEST;
+            c->want = COMPAT_RETRY_NOW; /* progress: go on at once */
+            return;
+        }
+        if (compat_ssl_retry_kind(ret) != COMPAT_RETRY_NOW)
+            narrate_info("handshake waits for the network (%s)",
+                         ret == MBEDTLS_ERR_SSL_WANT_READ ? "WANT_READ" : "WANT_WRITE");
+        break;
+    case STEP_REQUEST:
+        /* After WANT_WRITE: the same bytes again. After a partial write: the rest. */
+        ret = mbedtls_ssl_write(&c->ssl, (const unsigned char *) request + c->sent, request_len - c->sent);
+        if (ret > 0) {
+            c->sent += (size_t) ret;
+            if (c->sent == request_len) {
+                narrate_begin("Sending the request");
+                narrate_ok("%zu bytes", request_len);
+                c->step = STEP_RESPONSE;
+            }
+            c->want = COMPAT_RETRY_NOW;
+            return;
+        }
+        if (compat_ssl_retry_kind(ret) == COMPAT_RETRY_NO) {
+            fail(c, "Sending the request", "mbedtls_ssl_write", ret, WS_EXIT_IO);
+            return;
+        }
+        break;
+    case STEP_RESPONSE:
+        ret = mbedtls_ssl_read(&c->ssl, buf, sizeof(buf) - 1);
+        if (ret > 0) {
+            if (c->received == 0) {
+                buf[ret] = '\0';
+                sscanf((const char *) buf, "%63[^\r\n]", c->status);
+            }
+            c->received += (size_t) ret;
+            /* [check-pending] */
+            /* poll() would not wake us for bytes mbedTLS has already read
+             * from the socket: ask mbedTLS whether its buffer holds more. */
+            if (mbedtls_ssl_check_pending(&c->ssl)) {
+                c->pending++;
+                c->want = COMPAT_RETRY_NOW;
+            } else {
+                c->want = COMPAT_RETRY_READ;
+            }
+            /* [check-pending] */
+            return;
+        }
+        if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
+            narrate_begin("Reading the response");
+            narrate_ok(
+                "%s, %zu bytes, %u read%s from mbedTLS's buffer, %d TLS 1.3 ticket%s, then close_notify",
+                c->status, c->received, c->pending, c->pending == 1 ? "" : "s", c->tickets,
+                c->tickets == 1 ? "" : "s");
+            c->step = STEP_CLOSE;
+            c->want = COMPAT_RETRY_NOW;
+            return;
+        }
+        if (ret == 0) { /* TCP closed without close_notify: maybe cut (lesson 06) */
+            fail(c, "Reading the response", NULL, 0, WS_EXIT_IO);
+            report_error("nonblocking", "the server closed without close_notify after %zu bytes",
+                         c->received);
+            return;
+        }
+        if (compat_ssl_is_new_ticket(ret))
+            c->tickets++; /* a TLS 1.3 ticket arrived and was stored: read on at once */
+        if (compat_ssl_retry_kind(ret) == COMPAT_RETRY_NO) {
+            fail(c, "Reading the response", "mbedtls_ssl_read", ret, WS_EXIT_IO);
+            return;
+        }
+        break;
+    case STEP_CLOSE:
+        ret = mbedtls_ssl_close_notify(&c->ssl);
+        if (ret == 0 || ret == MBEDTLS_ERR_NET_CONN_RESET || ret == MBEDTLS_ERR_NET_SEND_FAILED) {
+            narrate_begin("Sending close_notify");
+            narrate_ok(ret == 0 ? NULL : "the peer had already closed the connection");
+            finish(c, WS_EXIT_OK);
+            return;
+        }
+        if (compat_ssl_retry_kind(ret) == COMPAT_RETRY_NO) {
+            fail(c, "Sending close_notify", "mbedtls_ssl_close_notify", ret, WS_EXIT_IO);
+            return;
+        }
+        break;
+    case STEP_DONE:
+        return;
+    }
+    c->want = compat_ssl_retry_kind(ret);
+}
+/* [nb-step] */
+
+/* [nb-loop] */
+/* Drive every connection until each is done; @p order gets the numbers of
+ * the connections whose handshake succeeded, in that order, and @p handshakes
+ * their count. Returns the number of poll() rounds. */
+static unsigned run_loop(struct conn *conns, int count, const char *request, size_t request_len,
+                         unsigned timeout_ms, int *order, int *handshakes)
+{
+    static struct pollfd fds[OPTIONS_MAX_CONNECTIONS];
+    unsigned rounds = 0;
+    int active = count;
+
+    *handshakes = 0;
+    for (int i = 0; i < count; i++) {
+        conns[i].deadline_ms = now_ms() + timeout_ms;
+        conns[i].want = COMPAT_RETRY_NOW; /* start every handshake at once */
+    }
+    while (active > 0) {
+        double now = now_ms(), wait_ms = 1000;
+
+        /* Each connection's poll() events are what mbedTLS said it waits for. */
+        for (int i = 0; i < count; i++) {
+            const struct conn *c = &conns[i];
+
+            fds[i] = (struct pollfd){.fd = c->step == STEP_DONE ? -1 : COMPAT_NET_FD(&c->net),
+                                     .events = c->want == COMPAT_RETRY_WRITE ? POLLOUT : POLLIN};
+            if (c->step != STEP_DONE && c->want == COMPAT_RETRY_NOW)
+                wait_ms = 0;
+            else if (c->step != STEP_DONE && c->deadline_ms - now < wait_ms)
+                wait_ms = c->deadline_ms - now > 0 ? c->deadline_ms - now : 0;
+        }
+        if (poll(fds, (nfds_t) count, (int) wait_ms + (wait_ms > 0)) < 0 && errno != EINTR) {
+            report_error("nonblocking", "poll failed: %s", strerror(errno));
+            for (int i = 0; i < count; i++)
+                if (conns[i].step != STEP_DONE)
+                    finish(&conns[i], WS_EXIT_NETWORK);
+            break;
+        }
+        rounds++;
+        now = now_ms();
+        for (int i = 0; i < count; i++) {
+            struct conn *c = &conns[i];
+            enum step before = c->step;
+
+            if (c->step == STEP_DONE)
+                continue;
+            narrate_set_thread_prefix(c->prefix);
+            if (now >= c->deadline_ms) {
+                narrate_begin("Still in the %s after %u ms",
+                              before == STEP_HANDSHAKE ? "handshake" : "exchange", timeout_ms);
+                narrate_failed();
+                report_error("nonblocking", "#%d timed out (--timeout %u)", i + 1, timeout_ms);
+                finish(c, before == STEP_HANDSHAKE ? WS_EXIT_HANDSHAKE : WS_EXIT_IO);
+            } else if (c->want == COMPAT_RETRY_NOW ||
+                       (fds[i].revents & (fds[i].events | POLLERR | POLLHUP))) {
+                advance(c, request, request_len);
+            }
+            if (before == STEP_HANDSHAKE && c->step == STEP_REQUEST)
+                order[(*handshakes)++] = i + 1; /* the order handshakes ended in */
+            if (c->step == STEP_DONE)
+                active--;
+        }
+        narrate_set_thread_prefix(NULL);
+    }
+    return rounds;
+}
+/* [nb-loop] */
+
+int main(int argc, char **argv)
+{
+    static struct conn conns[OPTIONS_MAX_CONNECTIONS];
+    static struct tls_session s; /* large: keep it off the stack */
+    int order[OPTIONS_MAX_CONNECTIONS];
+    char request[1024];
+    struct options o;
+    int done, len, opened = 0, handshakes = 0, ret;
+    unsigned rounds;
+    double start;
+
+    ret = options_parse(
+        argc, argv, OPTS_CERTS | OPTS_CONFIG | OPTS_CONNECT | OPTS_HTTP | OPTS_NONBLOCKING,
+        "Lesson 13: several TLS connections at once, driven by one poll() loop in one thread.", &o, &done);
+    if (done)
+        return ret;
+    signal(SIGPIPE, SIG_IGN);
+    ret = stage_prepare(&s, &o, MBEDTLS_SSL_IS_CLIENT); /* stages 01-03: one configuration for all */
+    /* Have mbedtls_ssl_read() report TLS 1.3 tickets (3.6 drops them silently
+     * otherwise, lesson 10), so the loop meets that return code too. */
+    if (ret == WS_EXIT_OK)
+        compat_conf_tls13_signal_tickets(&s.conf);
+    for (int i = 0; i < o.connections; i++) {
+        /* Lesson 01's rule, per connection: initialise first, so cleanup is always safe. */
+        mbedtls_net_init(&conns[i].net);
+        mbedtls_ssl_init(&conns[i].ssl);
+        snprintf(conns[i].prefix, sizeof(conns[i].prefix), "[#%d] ", i + 1);
+    }
+    for (; ret == WS_EXIT_OK && opened < o.connections; opened++) {
+        narrate_set_thread_prefix(conns[opened].prefix);
+        ret = open_connection(&s, &o, &conns[opened]);
+        narrate_set_thread_prefix(NULL);
+    }
+    len = snprintf(request, sizeof(request), "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n",
+                   o.path, o.servername); /* options.c limits both: it fits */
+    if (ret == WS_EXIT_OK) {
+        start = now_ms();
+        narrate_info("%d connections open, all non-blocking; one poll() loop drives them from here", opened);
+        rounds = run_loop(conns, opened, request, (size_t) len, o.timeout_ms, order, &handshakes);
+        for (int i = 0; i < opened && ret == WS_EXIT_OK; i++)
+            ret = conns[i].result;
+        printf("\n%d connections in %.0f ms, %u poll() rounds, one thread.\n", opened, now_ms() - start,
+               rounds);
+        printf("Handshakes finished in this order:%s", handshakes == 0 ? " none did" : "");
+        for (int i = 0; i < handshakes; i++)
+            printf(" #%d", order[i]);
+        printf("\n");
+    }
+    /* Lesson 07's cleanup, per connection, then for the shared configuration. */
+    for (int i = 0; i < o.connections; i++) {
+        mbedtls_ssl_free(&conns[i].ssl);
+        trace_bio_free(&conns[i].tap);
+        mbedtls_net_free(&conns[i].net);
+    }
+    stage_cleanup(&s);
+    return ret;
+}
