@@ -31,10 +31,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <mbedtls/platform_util.h>
-
 #include "measured.h"
-#include "psk_keys.h"
 #include "record_decoder.h"
 
 /* [psk-modes] */
@@ -155,8 +152,9 @@ static void print_row(int tls13, const char *what, const struct handshake_facts 
 }
 
 static int run_lesson(struct tls_session *s, const struct options *o, const struct psk_mode *only,
-                      const unsigned char *key, size_t key_len, const char *identity)
+                      struct psk_credentials *c)
 {
+    const char *identity = c->identity;
     struct handshake_facts cert[2], psk[MODE_COUNT];
     int ran[MODE_COUNT] = {0};
     int ret = WS_EXIT_OK;
@@ -170,17 +168,9 @@ static int run_lesson(struct tls_session *s, const struct options *o, const stru
             ret = measured_connection(s, o, NULL, NULL, NULL, &cert[tls13]);
         }
     }
-    /* [psk-conf] */
-    if (ret == WS_EXIT_OK) {
-        /* The key and its name: mbedTLS copies both into the configuration. */
-        ret =
-            mbedtls_ssl_conf_psk(&s->conf, key, key_len, (const unsigned char *) identity, strlen(identity));
-        if (ret != 0) {
-            report_mbedtls_error("psk", "mbedtls_ssl_conf_psk", ret);
-            return WS_EXIT_SETUP;
-        }
-    }
-    /* [psk-conf] */
+    /* Lesson 11's stage (11_psk_stage.c): mbedtls_ssl_conf_psk(). */
+    if (ret == WS_EXIT_OK)
+        ret = stage_psk_conf(&s->conf, c, 0);
     for (size_t i = 0; i < MODE_COUNT && ret == WS_EXIT_OK; i++) {
         if (only != NULL && only != &modes[i])
             continue;
@@ -212,20 +202,14 @@ static int run_lesson(struct tls_session *s, const struct options *o, const stru
 
 /* The lesson's own options, checked before anything runs; @p m is set to the
  * mode asked for (NULL: all of them). */
-static int check_options(const struct options *o, const char *hex, const char *identity, const char *only,
-                         unsigned char *key, size_t *key_len, struct psk_mode **m)
+static int check_options(const struct options *o, struct psk_credentials *c, const char *only,
+                         struct psk_mode **m)
 {
     const char *problem;
+    int ret = stage_psk_check(o, c, 1); /* --psk and --psk-identity: 11_psk_stage.c */
 
-    /* [psk-options] */
-    if (hex == NULL || identity == NULL)
-        return options_usage_error(
-            o, "needs --psk HEX and --psk-identity NAME (a line of the server's key file)");
-    if ((problem = psk_key_from_hex(hex, strlen(hex), key, key_len)) != NULL)
-        return options_usage_error(o, "--psk %s", problem);
-    if ((problem = psk_identity_problem(identity, strlen(identity))) != NULL)
-        return options_usage_error(o, "--psk-identity %s", problem);
-    /* [psk-options] */
+    if (ret != WS_EXIT_OK)
+        return ret;
     for (size_t i = 0; only != NULL && *m == NULL && i < MODE_COUNT; i++)
         if (strcmp(only, modes[i].name) == 0)
             *m = &modes[i];
@@ -245,10 +229,10 @@ static int check_options(const struct options *o, const char *hex, const char *i
 int main(int argc, char **argv)
 {
     static struct tls_session s; /* large: keep it off the stack */
-    const char *hex = NULL, *identity = NULL, *only = NULL;
+    static struct psk_credentials c;
+    const char *only = NULL;
     const struct extra_option own[] = {
-        {"psk", EXTRA_TEXT, "HEX", "the pre-shared key, in hex (16 to 32 bytes, or to 48 on 3.6)", &hex},
-        {"psk-identity", EXTRA_TEXT, "NAME", "the identity that names it on the server", &identity},
+        PSK_EXTRA_OPTIONS(c),
         {"psk-mode", EXTRA_TEXT, "MODE",
          "one connection only: tls12-psk, tls12-ecdhe-psk,\n"
          "tls13-psk or tls13-psk-ephemeral (default: all of them,\n"
@@ -256,8 +240,6 @@ int main(int argc, char **argv)
          &only},
         {NULL, EXTRA_SWITCH, NULL, NULL, NULL},
     };
-    unsigned char key[PSK_MAX_KEY];
-    size_t key_len = 0;
     struct psk_mode *m = NULL;
     struct options o;
     int done;
@@ -267,14 +249,14 @@ int main(int argc, char **argv)
 
     if (done)
         return ret;
-    ret = check_options(&o, hex, identity, only, key, &key_len, &m);
+    ret = check_options(&o, &c, only, &m);
     if (ret == WS_EXIT_OK) {
         signal(SIGPIPE, SIG_IGN);
         ret = stage_prepare(&s, &o, MBEDTLS_SSL_IS_CLIENT);
         if (ret == WS_EXIT_OK)
-            ret = run_lesson(&s, &o, m, key, key_len, identity);
+            ret = run_lesson(&s, &o, m, &c);
         stage_cleanup(&s);
     }
-    mbedtls_platform_zeroize(key, sizeof(key)); /* mbedTLS keeps its own copy, wiped with conf */
+    stage_psk_wipe(&c); /* mbedTLS keeps its own copy, wiped with conf */
     return ret;
 }

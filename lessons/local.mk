@@ -7,7 +7,7 @@ lessons_liblessons_a_SOURCES = \
 	lessons/01_init.c lessons/02_load_certs.c lessons/03_config.c \
 	lessons/04_connect.c lessons/05_handshake.c lessons/06_read_write.c \
 	lessons/07_cleanup.c lessons/lesson_main.c lessons/stages.h \
-	lessons/15_dtls_client.c lessons/15_dtls_watch.c lessons/16_dtls_server.c
+	lessons/11_psk_stage.c lessons/15_dtls_client.c lessons/15_dtls_watch.c lessons/16_dtls_server.c
 lessons_liblessons_a_CPPFLAGS = $(AM_CPPFLAGS) -DLESSON_LIBRARY
 
 # One line per lesson: Automake's default source (lessons/NN_x.c) and the
