@@ -227,11 +227,13 @@ int main(int argc, char **argv)
     static struct tls_session s;
     static struct dtls_watch w;
     static char message[4096] = "hello over DTLS";
+    static struct psk_credentials psk; /* --psk: lesson 11's stage, over UDP */
     const char *text = NULL, *size = NULL, *again = NULL;
     const struct extra_option extra[] = {
         {"message", EXTRA_TEXT, "TEXT", "the request to send (default: \"hello over DTLS\")", &text},
         {"size", EXTRA_TEXT, "N", "send an N-byte request instead (1-4000), to see the MTU at work", &size},
         {"rebind", EXTRA_SWITCH, NULL, "after the reply, send the request again from a new port", &again},
+        PSK_EXTRA_OPTIONS(psk),
         {NULL, 0, NULL, NULL, NULL}};
     struct options o;
     int done, mbedtls_ret;
@@ -239,7 +241,7 @@ int main(int argc, char **argv)
                                   "Lesson 15: a DTLS 1.2 client over UDP: one request, one reply.", extra, &o,
                                   &done);
 
-    if (done)
+    if (done || (ret = stage_psk_check(&o, &psk, 0)) != WS_EXIT_OK)
         return ret;
     if (size != NULL) {
         long n = strtol(size, NULL, 10);
@@ -256,6 +258,8 @@ int main(int argc, char **argv)
     ret = stage_prepare(&s, &o, MBEDTLS_SSL_IS_CLIENT); /* lessons 01-03, with DATAGRAM */
     if (ret == WS_EXIT_OK)
         ret = stage_dtls_config(&s, &o);
+    if (ret == WS_EXIT_OK) /* with --psk, the TLS 1.2 PSK suites only (lesson 11) */
+        ret = stage_psk_conf(&s.conf, &psk, 1);
     if (ret == WS_EXIT_OK)
         ret = connect_udp(&s.net, &o);
     if (ret == WS_EXIT_OK) {
@@ -297,6 +301,7 @@ int main(int argc, char **argv)
             ret = closed;
     }
     stage_cleanup(&s);
+    stage_psk_wipe(&psk);
     return ret;
 }
 /* [dtls-client-main] */
