@@ -352,9 +352,9 @@ if command -v openssl >/dev/null 2>&1; then
         sleep 0.1
     done
     OTHER_PORTS="$PORT:4434"
-    capture ex11_2 11_psk --port 4434 --psk-identity sensor-01 --psk "\$KEY" --psk-mode tls13-psk -- --port "$PORT"
-    capture ex11_2_nobody 11_psk --port 4434 --psk-identity nobody --psk "\$KEY" --psk-mode tls13-psk -- --port "$PORT"
-    capture ex11_2_nobody12 11_psk --port 4434 --psk-identity nobody --psk "\$KEY" --psk-mode tls12-psk -- --port "$PORT"
+    capture ex11_2 11_psk --port 4434 --psk-identity sensor-01 --psk "\$KEY" --psk-mode tls13-psk -- --port "$PORT" --psk "$psk_key"
+    capture ex11_2_nobody 11_psk --port 4434 --psk-identity nobody --psk "\$KEY" --psk-mode tls13-psk -- --port "$PORT" --psk "$psk_key"
+    capture ex11_2_nobody12 11_psk --port 4434 --psk-identity nobody --psk "\$KEY" --psk-mode tls12-psk -- --port "$PORT" --psk "$psk_key"
     OTHER_PORTS=""
     stop_server
     sed -i "s/$psk_key/\$KEY/g" "$outdir"/ex11_2*.txt
