@@ -396,10 +396,11 @@ case $MBEDTLS_VERSION in
     2.28.*) compare_version="" ;;
 esac
 if [ -x "$compare_dir/12_resume" ] && [ -n "$compare_version" ]; then
-    timeout 60 lessons/12_resume --method tls12-ticket --port "$PORT" --session-file "$scratch/other.bin" \
+    mkdir -p "$scratch/cmp"
+    timeout 60 lessons/12_resume --method tls12-ticket --port "$PORT" --session-file "$scratch/cmp/session.bin" \
         >/dev/null 2>&1 </dev/null
     LESSONS_DIR=$compare_dir LESSONS_VERSION=$compare_version capture ex12_3 12_resume --method tls12-ticket \
-        --session-file session.bin -- --port "$PORT" --session-file "$scratch/other.bin"
+        --session-file session.bin -- --port "$PORT" --session-file "$scratch/cmp/session.bin"
 else
     not_captured ex12_3 "no build of the lessons with another mbedTLS release on this machine (this one is $MBEDTLS_VERSION)"
 fi
@@ -408,7 +409,7 @@ timeout 60 lessons/12_resume --port "$PORT" --session-file "$scratch/cut.bin" >/
 head -c 200 "$scratch/cut.bin" >"$scratch/short.bin"
 capture ex12_4 12_resume --session-file short.bin -- --port "$PORT" --session-file "$scratch/short.bin"
 stop_server
-sed -i -e "s|$scratch/||g" "$outdir"/ex12_*.txt
+sed -i -e "s|$scratch/cmp/||g" -e "s|$scratch/||g" "$outdir"/ex12_*.txt
 
 # --- Lessons 15 and 16 with a pre-shared key ---------------------------------------------
 UDP_PORTS=1
