@@ -77,3 +77,9 @@ bench bench-quick bench-callgrind:
 	@echo "The benchmarks need Google Benchmark (libbenchmark-dev); configure did not find it." >&2
 	@exit 1
 endif
+
+# The link model (bench/link_model.jq: time to the first application byte
+# over named links, the report's "Over a real link" section) and its check
+# against lesson 06 through tools/lossy_link (bench/link_validate.sh).
+TESTS += tests/link_model.test
+EXTRA_DIST += bench/link_model.jq bench/link_validate.sh tests/link_model.test
