@@ -25,7 +25,8 @@
 #
 # Writes OUTDIR/link-validation.tsv (one line per suite, link and run:
 # suite, link, run, model network ms, bench CPU ms, measured rest ms, measured
-# ms, predicted ms, error %, rest share %, measured bytes per flight) and
+# ms, predicted ms, error %, rest share %, measured bytes per flight, and the
+# model's network time against the time the link held the flights, error %) and
 # OUTDIR/link-validation.md (the table the benchmark page shows). Exit 0, or
 # 1 on a usage error, 3 when a program could not start or a run failed.
 #
@@ -150,7 +151,8 @@ run_link() {
                 ($m - $a) as $rest | (.network_ms + $rest) as $pred
                 | [$suite, $link, $run, (.network_ms * 10 | round / 10), (.compute_ms * 10 | round / 10),
                    ($rest * 10 | round / 10), $m, ($pred * 10 | round / 10),
-                   (($pred - $m) / $m * 1000 | round / 10), ($rest / $m * 1000 | round / 10), $fb]
+                   (($pred - $m) / $m * 1000 | round / 10), ($rest / $m * 1000 | round / 10), $fb,
+                   ((.network_ms - $a) / $a * 1000 | round / 10)]
                 | map(tostring) | join("\t")' <<<"$row" >>"$work/$name.tsv"
             got=
         done
