@@ -62,7 +62,7 @@ static int load_chain(mbedtls_x509_crt *chain, const char *path, const char *wha
 }
 /* [load-chain] */
 
-int stage_load_certs(struct tls_session *s, const struct options *o)
+int stage_load_certs(struct tls_endpoint *s, const struct options *o)
 {
     int ret;
 
@@ -124,7 +124,7 @@ int stage_load_certs(struct tls_session *s, const struct options *o)
 #else
 /* A library built for pre-shared keys only (such as the microcontroller
  * lab's PSK profiles, mcu/profiles/) has no certificates to load. */
-int stage_load_certs(struct tls_session *s, const struct options *o)
+int stage_load_certs(struct tls_endpoint *s, const struct options *o)
 {
     (void) s;
     (void) o;

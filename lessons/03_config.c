@@ -40,7 +40,7 @@ static const char *describe_groups(const uint16_t *ids, char *text, size_t size)
     return text;
 }
 
-int stage_config(struct tls_session *s, const struct options *o, int endpoint)
+int stage_config(struct tls_endpoint *s, const struct options *o, int endpoint)
 {
     const int is_client = endpoint == MBEDTLS_SSL_IS_CLIENT;
     char groups_text[128];

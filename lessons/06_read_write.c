@@ -73,7 +73,7 @@ static long content_length(const char *response, size_t header_len)
     return -1;
 }
 
-int stage_read_write(struct tls_session *s, const struct options *o)
+int stage_read_write(struct tls_endpoint *s, const struct options *o)
 {
     static unsigned char response[64 * 1024];
     char request[1024];

@@ -53,7 +53,7 @@ static void only_version(mbedtls_ssl_config *conf, mbedtls_ssl_protocol_version 
 }
 /* [versions] */
 
-static int run_lesson(struct tls_session *s, const struct options *o)
+static int run_lesson(struct tls_endpoint *s, const struct options *o)
 {
     struct handshake_facts tls12, full, resumed;
     mbedtls_ssl_session ticket;
@@ -142,7 +142,7 @@ int main(int argc, char **argv)
            MBEDTLS_VERSION_STRING);
     return WS_EXIT_UNSUPPORTED;
 #else
-    static struct tls_session s; /* large: keep it off the stack */
+    static struct tls_endpoint s; /* large: keep it off the stack */
 
     signal(SIGPIPE, SIG_IGN);
     ret = stage_init(&s);
