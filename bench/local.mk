@@ -32,7 +32,7 @@ PHONY_TARGETS += bench bench-quick bench-callgrind
 if HAVE_BENCHMARK
 noinst_PROGRAMS += bench/tls_bench
 bench_tls_bench_SOURCES = bench/tls_bench.c bench/tls_pair.c bench/tls_pair.h \
-	bench/heap.c bench/heap.h bench/shim.cc bench/shim.h
+	bench/heap.c bench/heap.h bench/stack.c bench/stack.h bench/shim.cc bench/shim.h
 bench_tls_bench_CPPFLAGS = $(AM_CPPFLAGS) $(BENCHMARK_CFLAGS) $(BENCH_HEAP_CPPFLAGS)
 # The static mbedTLS libraries, wrapped (see m4/ws_bench.m4), instead of
 # $(MBEDTLS_LIBS).

@@ -67,6 +67,7 @@
 #include "debug_log.h"
 #include "heap.h"
 #include "shim.h"
+#include "stack.h"
 #include "tls_pair.h"
 
 #ifndef WORKSHOP_CERTS_DIR
@@ -280,6 +281,8 @@ static void report_costs(struct run *r, const struct tls_cost *sum, const struct
     run_counter(r, "server_cpu_us", sum->cpu_ns[MEM_SERVER] / 1e3, SHIM_AVG_PER_ITERATION);
     run_counter(r, "client_peak_heap", max->peak_bytes[MEM_CLIENT], SHIM_PLAIN);
     run_counter(r, "server_peak_heap", max->peak_bytes[MEM_SERVER], SHIM_PLAIN);
+    run_counter(r, "client_peak_stack", max->peak_stack[MEM_CLIENT], SHIM_PLAIN);
+    run_counter(r, "server_peak_stack", max->peak_stack[MEM_SERVER], SHIM_PLAIN);
     run_counter(r, "client_heap_after", max->held_bytes[MEM_CLIENT], SHIM_PLAIN);
     run_counter(r, "server_heap_after", max->held_bytes[MEM_SERVER], SHIM_PLAIN);
     run_counter(r, "bytes_c2s", sum->wire_bytes[MEM_CLIENT], SHIM_AVG_PER_ITERATION);
@@ -299,6 +302,8 @@ static void add_cost(struct tls_cost *sum, struct tls_cost *max, const struct tl
             max->peak_bytes[s] = c->peak_bytes[s];
         if (c->held_bytes[s] > max->held_bytes[s])
             max->held_bytes[s] = c->held_bytes[s];
+        if (c->peak_stack[s] > max->peak_stack[s])
+            max->peak_stack[s] = c->peak_stack[s];
     }
     for (int f = 0; f < MEM_MAX_FLIGHTS; f++) {
         sum->flight_bytes[f] += c->flight_bytes[f];
@@ -571,6 +576,12 @@ static void body_throughput(struct run *r, const struct bench *b)
             shim_set_bytes_processed(r->gb, shim_iterations(r->gb) * (int64_t) b->bytes);
             shim_set_label(r->gb, b->label);
         }
+        /* The stack of one more write and read, each side on its painted
+         * region: a context switch per call, so outside the timed loop. */
+        if (!r->failed && tls_pair_transfer_measured(p, in, out, b->bytes) != 0)
+            run_error(r, b->name, p->error);
+        run_counter(r, "client_peak_stack", p->cost.peak_stack[MEM_CLIENT], SHIM_PLAIN);
+        run_counter(r, "server_peak_stack", p->cost.peak_stack[MEM_SERVER], SHIM_PLAIN);
         run_counter(r, "record_bytes", (double) b->bytes, SHIM_PLAIN);
     }
     if (p != NULL)
@@ -1289,6 +1300,10 @@ static void add_context(void)
     shim_add_context("group", tls_pair_group_name);
     shim_add_context("transport", use_tcp ? "tcp-loopback" : "memory");
     shim_add_context("heap_accounting", heap_accounting_available() ? "wrap-calloc-free" : "unavailable");
+    /* Each side's steps on a painted region of this size (bench/stack.h). */
+    snprintf(text, sizeof(text), "%u", STACK_REGION_SIZE);
+    shim_add_context("stack_accounting", stack_meter_available() ? "painted-region" : "unavailable");
+    shim_add_context("stack_region_bytes", stack_meter_available() ? text : "0");
     shim_add_context("suites_absent", absent[0] ? absent : "none");
     /* What the DTLS rows ran with (bench/tls_pair.h, lessons 15 and 16). */
     snprintf(text, sizeof(text), "%d", TLS_PAIR_DTLS_HS_MIN_MS);

@@ -8,7 +8,9 @@
 # bench/tls_bench links mbedTLS with), BENCH_HEAP_CPPFLAGS (-DBENCH_HEAP_WRAP
 # when the wrappers are in use), BENCH_BENCHMARK_VERSION; defines
 # BENCH_BUILD_FLAGS and BENCH_BENCHMARK_VERSION in config.h for the JSON
-# context; checks for valgrind/valgrind.h (massif snapshots in the heap probe).
+# context; checks for valgrind/valgrind.h (massif snapshots in the heap probe)
+# and for makecontext()/swapcontext() (each side's painted stack region,
+# bench/stack.c).
 AC_DEFUN([WS_CHECK_BENCH], [
   AC_ARG_ENABLE([bench],
     [AS_HELP_STRING([--disable-bench], [do not build the benchmarks even if Google Benchmark is found])],
@@ -31,6 +33,7 @@ AC_DEFUN([WS_CHECK_BENCH], [
     BENCH_HEAP_CPPFLAGS=$HEAP_WRAP_CPPFLAGS
     AC_CHECK_HEADERS([valgrind/valgrind.h])
   ])
+  AC_CHECK_FUNCS([makecontext swapcontext])
   AC_DEFINE_UNQUOTED([BENCH_BUILD_FLAGS], ["$CC $CFLAGS / $CXX $CXXFLAGS"],
     [Compiler and flags, recorded in the benchmark JSON context])
   AC_DEFINE_UNQUOTED([BENCH_BENCHMARK_VERSION], ["$BENCH_BENCHMARK_VERSION"],
