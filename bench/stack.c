@@ -54,6 +54,7 @@ struct region {
     int dirty;      /* a function ran on it since the last paint */
     int measured;   /* stack_peak() ran since the last function did */
     size_t peak;    /* that measurement: below it the pattern is intact */
+    size_t limit;   /* stack_limit(): bytes the functions get (0: all) */
 };
 
 static struct region regions[HEAP_SIDES];
@@ -125,7 +126,7 @@ void stack_run(enum heap_side side, void (*fn)(void *arg), void *arg)
         return;
     }
     callee.uc_stack.ss_sp = r->base;
-    callee.uc_stack.ss_size = STACK_REGION_SIZE;
+    callee.uc_stack.ss_size = r->limit > 0 ? r->limit : STACK_REGION_SIZE;
     callee.uc_link = &caller;
     pending_fn = fn;
     pending_arg = arg;
@@ -172,6 +173,12 @@ NO_ASAN size_t stack_peak(enum heap_side side)
     return r->peak;
 }
 
+void stack_limit(enum heap_side side, size_t bytes)
+{
+    if ((side == HEAP_CLIENT || side == HEAP_SERVER) && ready())
+        regions[side].limit = bytes < STACK_REGION_SIZE ? bytes & ~(size_t) 15 : 0;
+}
+
 #else /* no ucontext: every step on the caller's stack, every figure 0 */
 
 int stack_meter_available(void)
@@ -193,6 +200,12 @@ size_t stack_peak(enum heap_side side)
 {
     (void) side;
     return 0;
+}
+
+void stack_limit(enum heap_side side, size_t bytes)
+{
+    (void) side;
+    (void) bytes;
 }
 
 #endif

@@ -46,4 +46,12 @@ void stack_reset_peak(void);
  */
 size_t stack_peak(enum heap_side side);
 
+/**
+ * @brief For the second method (tls_bench --ws_stack_probe): from now on
+ *        @p side's functions get only the lowest @p bytes of the region
+ *        (a multiple of 16), right above the guard page, so that one that
+ *        needs more stops with SIGSEGV. 0: the whole region again.
+ */
+void stack_limit(enum heap_side side, size_t bytes);
+
 #endif /* WORKSHOP_BENCH_STACK_H */

@@ -32,6 +32,8 @@
  *   Google Benchmark (for callgrind) and print its counters.
  * - `--ws_heap_probe`: one cold handshake between two massif snapshots
  *   (tests/bench_massif.test).
+ * - `--ws_stack_probe=NAME`: the painted peak stack of one handshake benchmark beside the
+ *   smallest stack it completes in (tests/bench_stack.test).
  * - `--ws_loss_seeds=N`: handshakes (seeds) per dtls-loss benchmark (default 200).
  */
 #if defined(HAVE_CONFIG_H)
@@ -44,7 +46,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <mbedtls/debug.h>
 #include <mbedtls/md.h>
@@ -1402,9 +1407,94 @@ static int heap_probe(const char *snapshot_file)
     return ret == 0 ? 0 : 1;
 }
 
+/* One handshake of @p b in a child process whose @p side has only @p bytes of
+ * stack: 1 if it completed, 0 if it ran out (SIGSEGV on the guard page, or
+ * a sanitizer's report and exit), -1 if no child could be made. */
+static int handshake_fits(struct tls_pair *p, enum heap_side side, size_t bytes)
+{
+    struct rlimit no_core = {0, 0};
+    int status;
+    pid_t child;
+
+    fflush(NULL);
+    child = fork();
+    if (child < 0)
+        return -1;
+    if (child == 0) {
+        /* A crash is the expected answer: no core file, no report. */
+        setrlimit(RLIMIT_CORE, &no_core);
+        if (freopen("/dev/null", "w", stderr) == NULL)
+            _exit(3);
+        stack_limit(side, bytes);
+        _exit(tls_pair_reset(p) == 0 && tls_pair_handshake(p) == 0 ? 0 : 1);
+    }
+    if (waitpid(child, &status, 0) != child)
+        return -1;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* The second method for the stack figures (tests/bench_stack.test): the
+ * smallest stack each side's steps complete the handshake in, found by
+ * bisection in 16-byte steps, each try in a child process; beside the
+ * painted peak of the same handshake. Painting sees every word written;
+ * the guard page sees every access. */
+static int stack_probe(const char *name)
+{
+    const struct bench *b = NULL;
+    struct tls_pair *p;
+    double painted[2] = {0, 0};
+    int ret = 0;
+
+    for (size_t i = 0; i < n_benches; i++)
+        if (strcmp(benches[i].name, name) == 0 && benches[i].body == body_handshake && !benches[i].cold)
+            b = &benches[i];
+    if (b == NULL) {
+        fprintf(stderr, "tls_bench: no warm handshake benchmark named %s (try --ws_list)\n", name);
+        return 1;
+    }
+    if (!stack_meter_available()) {
+        printf("stack_accounting=unavailable\n");
+        return 0;
+    }
+    p = malloc(sizeof(*p));
+    if (p == NULL || tls_pair_setup(p, &b->params, certs_dir) != 0) {
+        fprintf(stderr, "stack probe: %s\n", p != NULL ? p->error : "out of memory");
+        free(p);
+        return 1;
+    }
+    for (int n = 0; n < 3 && ret == 0; n++) {
+        ret = tls_pair_reset(p) != 0 || tls_pair_handshake(p) != 0;
+        for (int s = 0; s < 2 && ret == 0; s++)
+            painted[s] = p->cost.peak_stack[s] > painted[s] ? p->cost.peak_stack[s] : painted[s];
+    }
+    printf("stack_accounting=painted-region\n");
+    for (int s = 0; s < 2 && ret == 0; s++) {
+        enum heap_side side = s == MEM_CLIENT ? HEAP_CLIENT : HEAP_SERVER;
+        size_t fails = 0, fits = STACK_REGION_SIZE; /* 0 bytes cannot work; the whole region did */
+
+        while (fits - fails > 16 && ret == 0) {
+            size_t mid = (fails + (fits - fails) / 2) & ~(size_t) 15;
+            int r = handshake_fits(p, side, mid);
+            if (r < 0)
+                ret = 1;
+            else if (r)
+                fits = mid;
+            else
+                fails = mid;
+        }
+        printf("%s_peak_stack=%.0f\n%s_smallest_stack=%zu\n", s == MEM_CLIENT ? "client" : "server",
+               painted[s], s == MEM_CLIENT ? "client" : "server", fits);
+    }
+    if (ret != 0)
+        fprintf(stderr, "stack probe: %s\n", p->error[0] ? p->error : "fork failed");
+    tls_pair_free(p);
+    free(p);
+    return ret;
+}
+
 int main(int argc, char **argv)
 {
-    const char *bare = NULL, *probe = NULL, *filter = NULL, *env;
+    const char *bare = NULL, *probe = NULL, *stack_probe_name = NULL, *filter = NULL, *env;
     long iterations = 10;
     int list = 0, kept = 1, ret;
 
@@ -1435,7 +1525,9 @@ int main(int argc, char **argv)
                 fprintf(stderr, "tls_bench: --ws_loss_seeds must be from 1 to 100000\n");
                 return 1;
             }
-        } else if (strncmp(a, "--ws_heap_probe", 15) == 0)
+        } else if (strncmp(a, "--ws_stack_probe=", 17) == 0)
+            stack_probe_name = a + 17;
+        else if (strncmp(a, "--ws_heap_probe", 15) == 0)
             probe = a[15] == '=' ? a + 16 : "";
         else if (strncmp(a, "--ws_", 5) == 0) {
             fprintf(stderr, "tls_bench: unknown option %s\n", a);
@@ -1468,6 +1560,11 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < n_benches; i++)
             printf("%s\n", benches[i].name);
         return 0;
+    }
+    if (stack_probe_name != NULL) {
+        ret = stack_probe(stack_probe_name);
+        compat_psa_free();
+        return ret;
     }
     if (bare != NULL) {
         ret = bare_run(bare, iterations);
