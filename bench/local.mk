@@ -17,7 +17,7 @@
 # is part of libcommon whether or not the benchmarks are built.
 check_PROGRAMS += tests/test_mem_transport
 TESTS += tests/test_mem_transport tests/bench_smoke.test tests/bench_report.test tests/bench_massif.test \
-	tests/bench_docs.test tests/bench_dtls.test
+	tests/bench_docs.test tests/bench_dtls.test tests/bench_stack.test
 
 EXTRA_DIST += bench/run.sh bench/report.sh bench/compare.sh bench/callgrind.sh bench/normalize.jq \
 	bench/charts.sh bench/recommend.jq \
@@ -25,7 +25,7 @@ EXTRA_DIST += bench/run.sh bench/report.sh bench/compare.sh bench/callgrind.sh b
 	bench/testdata/sample.json bench/testdata/sample-b.json \
 	bench/testdata/summary.md bench/testdata/callgrind.md \
 	tests/bench_smoke.test tests/bench_report.test tests/bench_massif.test tests/bench_docs.test \
-	tests/bench_dtls.test
+	tests/bench_dtls.test tests/bench_stack.test
 CLEAN_LOCAL_DIRS += bench/results
 PHONY_TARGETS += bench bench-quick bench-callgrind
 
