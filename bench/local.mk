@@ -32,8 +32,19 @@ PHONY_TARGETS += bench bench-quick bench-callgrind
 if HAVE_BENCHMARK
 noinst_PROGRAMS += bench/tls_bench
 bench_tls_bench_SOURCES = bench/tls_bench.c bench/tls_pair.c bench/tls_pair.h \
-	bench/heap.c bench/heap.h bench/stack.c bench/stack.h bench/shim.cc bench/shim.h
-bench_tls_bench_CPPFLAGS = $(AM_CPPFLAGS) $(BENCHMARK_CFLAGS) $(BENCH_HEAP_CPPFLAGS)
+	bench/heap.c bench/heap.h bench/stack.c bench/stack.h bench/shim.cc bench/shim.h \
+	bench/ref_pair.c bench/ref_pair.h
+# The reference family (bench/ref_pair.h), each library where configure found
+# it. OpenSSL comes first in the link: a few SSL_* names exist in both
+# libraries, and OpenSSL's own calls must find OpenSSL's.
+if REF_OPENSSL
+bench_tls_bench_SOURCES += bench/ref_openssl.c
+endif
+if REF_WOLFSSL
+bench_tls_bench_SOURCES += bench/ref_wolfssl.c
+endif
+bench_tls_bench_CPPFLAGS = $(AM_CPPFLAGS) $(BENCHMARK_CFLAGS) $(BENCH_HEAP_CPPFLAGS) $(REF_OPENSSL_CFLAGS) \
+	$(REF_WOLFSSL_CFLAGS)
 # The static mbedTLS libraries, wrapped (see m4/ws_bench.m4), instead of
 # $(MBEDTLS_LIBS).
 # Both ends are built by the lessons' stages (lessons/liblessons.a). The wrap
@@ -41,7 +52,7 @@ bench_tls_bench_CPPFLAGS = $(AM_CPPFLAGS) $(BENCHMARK_CFLAGS) $(BENCH_HEAP_CPPFL
 # allocated with calloc() while a side is running, and lets free() of any
 # other block pass through.
 bench_tls_bench_LDADD = lessons/liblessons.a common/libcommon.a $(BENCH_MBEDTLS_LINK) $(BENCHMARK_LIBS) \
-	$(PTHREAD_LIBS)
+	$(REF_OPENSSL_LIBS) $(REF_WOLFSSL_LIBS) $(PTHREAD_LIBS)
 
 bench: bench/tls_bench certs/pki.stamp
 	TARGET_RUN='$(TARGET_RUN)' bash $(srcdir)/bench/run.sh full bench/tls_bench bench/results $(BENCH_FLAGS)

@@ -23,6 +23,8 @@
  *   ECDHE pieces through ECP in 2.28 and 3.6, through PSA in 4.x, whose
  *   TLS does the same)
  * - `overhead/bare-loop/...` (the same handshakes timed by a plain loop)
+ * - `reference/<openssl|wolfssl>/<tls1.2|tls1.3>/<suite>/ecdsa-p256` (the reference handshake
+ *   through OpenSSL and wolfSSL where configure found them, bench/ref_pair.h)
  *
  * Options of our own (everything else goes to Google Benchmark):
  * - `--ws_certs=DIR`: the workshop PKI (default: the build's certs/).
@@ -71,6 +73,7 @@
 #include "clock.h"
 #include "debug_log.h"
 #include "heap.h"
+#include "ref_pair.h"
 #include "shim.h"
 #include "stack.h"
 #include "tls_pair.h"
@@ -196,7 +199,8 @@ struct bench {
     int debug_format; /* 0: discarding sink, 1: formatting sink to /dev/null */
     enum breakdown_op op;
     const struct tls_key *key;
-    double loss; /* dtls-loss: the share of datagrams lost */
+    double loss;                   /* dtls-loss: the share of datagrams lost */
+    const struct ref_library *ref; /* reference: the library */
 };
 
 #define MAX_BENCHES 400
@@ -364,6 +368,43 @@ static void body_handshake(struct run *r, const struct bench *b)
     else
         handshake_loop(r, b, p);
     tls_pair_free(p);
+    free(p);
+}
+
+/* The reference family: the reference handshake through another library
+ * (bench/ref_pair.h), with the same counters. */
+static void body_reference(struct run *r, const struct bench *b)
+{
+    struct ref_pair *p = malloc(sizeof(*p));
+    struct tls_cost sum, max;
+
+    memset(&sum, 0, sizeof(sum));
+    memset(&max, 0, sizeof(max));
+    if (p == NULL) {
+        run_error(r, b->name, "out of memory");
+        return;
+    }
+    if (ref_pair_setup(p, b->ref, b->params.tls13, certs_dir) != 0) {
+        run_error(r, b->name, p->error);
+    } else {
+        while (run_keep(r)) {
+            int ret;
+            run_pause(r);
+            ret = ref_pair_reset(p);
+            run_resume(r);
+            if (ret != 0 || ref_pair_handshake(p) != 0) {
+                run_error(r, b->name, p->error);
+                break;
+            }
+            add_cost(&sum, &max, &p->cost);
+        }
+        if (!ref_heap_available(b->ref)) /* no hooks: say 0, not a figure */
+            memset(max.peak_bytes, 0, sizeof(max.peak_bytes));
+        report_costs(r, &sum, &max);
+        if (r->gb != NULL)
+            shim_set_label(r->gb, b->label);
+    }
+    ref_pair_free(p);
     free(p);
 }
 
@@ -1107,6 +1148,24 @@ static void register_handshakes(const struct suite *s, const char *version)
     }
 }
 
+/* reference/<library>/<version>/<suite>/ecdsa-p256: the reference handshake
+ * (and its TLS 1.3 twin) through each library configure found. */
+static void register_references(void)
+{
+    const struct ref_library *const *libs = ref_libraries();
+
+    for (size_t i = 0; libs[i] != NULL; i++) {
+        for (int tls13 = 0; tls13 <= 1; tls13++) {
+            struct bench *b =
+                add(body_reference, SHIM_MICROSECONDS, "reference/%s/%s/%s/ecdsa-p256", libs[i]->name,
+                    tls13 ? "tls1.3" : "tls1.2", tls13 ? REF_SUITE_TLS13 : REF_SUITE_TLS12);
+            b->ref = libs[i];
+            b->params.tls13 = tls13;
+            b->label = "group=secp256r1 transport=mem tickets=off";
+        }
+    }
+}
+
 static void register_all(void)
 {
     static const char *const levels[] = {"0", "1", "2", "3", "4"};
@@ -1193,6 +1252,7 @@ static void register_all(void)
     b->params.key = &ecdsa_keys[0];
     b->params.tcp = use_tcp;
     b->label = label_for(reference);
+    register_references();
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1305,6 +1365,15 @@ static void add_context(void)
     shim_add_context("group", tls_pair_group_name);
     shim_add_context("transport", use_tcp ? "tcp-loopback" : "memory");
     shim_add_context("heap_accounting", heap_accounting_available() ? "wrap-calloc-free" : "unavailable");
+    /* The reference family: which libraries, which versions, why not. */
+    text[0] = '\0';
+    for (const struct ref_library *const *lib = ref_libraries(); *lib != NULL; lib++) {
+        size_t used = strlen(text);
+        snprintf(text + used, sizeof(text) - used, "%s%s: %s (heap %s)", used > 0 ? "; " : "", (*lib)->name,
+                 (*lib)->version(), ref_heap_available(*lib) ? "counted" : "not counted");
+    }
+    shim_add_context("reference_libraries", text[0] != '\0' ? text : "none");
+    shim_add_context("reference_absent_reason", ref_absent_reason());
     /* Each side's steps on a painted region of this size (bench/stack.h). */
     snprintf(text, sizeof(text), "%u", STACK_REGION_SIZE);
     shim_add_context("stack_accounting", stack_meter_available() ? "painted-region" : "unavailable");
@@ -1498,6 +1567,8 @@ int main(int argc, char **argv)
     long iterations = 10;
     int list = 0, kept = 1, ret;
 
+    /* Before any reference library allocates: its allocator hooks. */
+    ref_hook_allocators();
     env = getenv("WS_BENCH_TRANSPORT");
     if (env != NULL && strcmp(env, "tcp") == 0)
         use_tcp = 1;

@@ -34,6 +34,24 @@ AC_DEFUN([WS_CHECK_BENCH], [
     AC_CHECK_HEADERS([valgrind/valgrind.h])
   ])
   AC_CHECK_FUNCS([makecontext swapcontext])
+
+  # The reference family (bench/ref_pair.h): the same handshake through
+  # OpenSSL and wolfSSL, each where its development package is installed.
+  AC_ARG_ENABLE([reference],
+    [AS_HELP_STRING([--disable-reference], [no OpenSSL/wolfSSL reference family in the benchmarks])],
+    [], [enable_reference=auto])
+  ws_ref_openssl=no
+  ws_ref_wolfssl=no
+  AS_IF([test $ws_have_bench = yes && test "x$enable_reference" != xno], [
+    PKG_CHECK_MODULES([REF_OPENSSL], [libssl libcrypto], [ws_ref_openssl=yes], [ws_ref_openssl=no])
+    PKG_CHECK_MODULES([REF_WOLFSSL], [wolfssl], [ws_ref_wolfssl=yes], [ws_ref_wolfssl=no])
+  ])
+  AS_IF([test $ws_ref_openssl = yes],
+    [AC_DEFINE([REF_HAVE_OPENSSL], [1], [The benchmarks' reference family has OpenSSL])])
+  AS_IF([test $ws_ref_wolfssl = yes],
+    [AC_DEFINE([REF_HAVE_WOLFSSL], [1], [The benchmarks' reference family has wolfSSL])])
+  AM_CONDITIONAL([REF_OPENSSL], [test $ws_ref_openssl = yes])
+  AM_CONDITIONAL([REF_WOLFSSL], [test $ws_ref_wolfssl = yes])
   AC_DEFINE_UNQUOTED([BENCH_BUILD_FLAGS], ["$CC $CFLAGS / $CXX $CXXFLAGS"],
     [Compiler and flags, recorded in the benchmark JSON context])
   AC_DEFINE_UNQUOTED([BENCH_BENCHMARK_VERSION], ["$BENCH_BENCHMARK_VERSION"],
