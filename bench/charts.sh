@@ -161,6 +161,10 @@ awk -F'\t' '{ v[$1, $2] = $3; l[$1] = 1 } END { for (k in l) printf "%s\t%s\t%s\
 png_term="pngcairo size 1100,@H@ font 'DejaVu Sans,12'"
 gnuplot -e "set terminal pngcairo" 2>/dev/null || png_term="png size 1100,@H@"
 height=$((rows * 26 + 160))
+debug_rows=$(wc -l <"$data/debug.dat")
+# A run filtered to some families (a quick DTLS run, say) lacks the others'
+# data: gnuplot draws only the charts it has rows for (an empty plot is an
+# error that would stop it before the rest).
 for term in "$png_term" "svg size 1100,@H@ dynamic font 'DejaVu Sans,12'"; do
     case $term in svg*) ext=svg ;; *) ext=png ;; esac
     (
@@ -176,6 +180,7 @@ set ytics noenhanced
 
 # Full handshakes, horizontal bars, the cheapest at the top (the rows come
 # most expensive first, from the bottom): client above, server below.
+if ($rows > 0) {
 set terminal ${term//@H@/$height}
 set output "../handshake-cpu.$ext"
 set title "Full handshake CPU time per side, ms ($spread)" noenhanced
@@ -199,6 +204,7 @@ set title "Full handshake bytes on the wire, per direction" noenhanced
 set xlabel "bytes per handshake"
 plot 'handshake.dat' using (0):(\$0 + 0.19):(0):8:(\$0):(\$0 + 0.38):ytic(1) with boxxyerror lc rgb '$client_colour' title 'client to server', \
      '' using (0):(\$0 - 0.19):(0):9:(\$0 - 0.38):(\$0) with boxxyerror lc rgb '$server_colour' title 'server to client'
+}
 
 set output "../handshake-stack.$ext"
 set title "Full handshake peak stack per side, KiB (each side on its own painted region)" noenhanced
@@ -220,6 +226,7 @@ if ($ref_rows > 0) {
 
 # Throughput: lines, log2 record sizes, MB/s from zero.
 set terminal ${term//@H@/700}
+if (${#series[@]} > 0) {
 set output "../throughput.$ext"
 unset ytics
 set ytics nomirror
@@ -233,10 +240,11 @@ set xtics (256, 1024, 4096, 16384)
 set yrange [0:*]
 set key outside right top vertical Left reverse
 plot ${series[*]/%/,}1/0 notitle
+}
 unset logscale x
 
 # Where the time goes: stacked columns, one colour per operation.
-set output "../where.$ext"
+if (${where_columns:-0} > 1) set output "../where.$ext"
 set title "Where a TLS 1.2 handshake's CPU time goes (each operation timed alone, ms)" noenhanced
 set ylabel "ms of CPU per handshake"
 unset xlabel
@@ -258,6 +266,7 @@ set linetype 8 lc rgb '#999999'
 if (${where_columns:-0} > 1) plot for [i=2:${where_columns:-2}] 'where.dat' using i:xtic(1) title columnheader(i)
 
 # Debug levels.
+if ($debug_rows > 0) {
 set output "../debug.$ext"
 set style data linespoints
 set title "Handshake CPU time by debug level, ms (client and server together)" noenhanced
@@ -269,6 +278,7 @@ set yrange [0:*]
 set key outside right top vertical Left reverse
 plot 'debug.dat' using 1:2 with linespoints lw 2 lc rgb '#009E73' title 'discarding sink', \
      '' using 1:3 with linespoints lw 2 lc rgb '#CC79A7' title 'formatting sink to /dev/null'
+}
 GNUPLOT
     )
 done

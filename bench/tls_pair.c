@@ -29,6 +29,16 @@ static const char psk_identity[] = "workshop";
 
 static const char *const side_name[2] = {"client", "server"};
 
+/* DTLS rows need the library's DTLS with its cookies (lessons 15 and 16); a
+ * build without them (a TLS-only profile of the microcontroller lab, mcu/)
+ * compiles without that code and refuses a DTLS pair. */
+#if defined(MBEDTLS_SSL_PROTO_DTLS) && defined(MBEDTLS_SSL_DTLS_HELLO_VERIFY) &&                             \
+    defined(MBEDTLS_SSL_COOKIE_C) && defined(MBEDTLS_SSL_SRV_C) && defined(MBEDTLS_SSL_CLI_C)
+#define TLS_PAIR_DTLS 1
+#else
+#define TLS_PAIR_DTLS 0
+#endif
+
 static enum heap_side heap_side_of(enum mem_side side)
 {
     return side == MEM_CLIENT ? HEAP_CLIENT : HEAP_SERVER;
@@ -172,13 +182,16 @@ static int prepare_end(struct tls_pair *p, enum mem_side side, int suite, const 
     if (stage_config(s, &p->opts[side], side == MEM_CLIENT ? MBEDTLS_SSL_IS_CLIENT : MBEDTLS_SSL_IS_SERVER) !=
         WS_EXIT_OK)
         return stage_failed(p, side);
+#if TLS_PAIR_DTLS
     /* DTLS: lesson 15's timeouts and replay protection, lesson 16's cookies. */
     if (p->params.dtls && (stage_dtls_config(s, &p->opts[side]) != WS_EXIT_OK ||
                            (side == MEM_SERVER && stage_dtls_cookies(s, &p->cookies) != WS_EXIT_OK)))
         return stage_failed(p, side);
+#endif
     return configure_extras(p, side);
 }
 
+#if TLS_PAIR_DTLS
 /* DTLS: lesson 15's watch in front of the transport, on its virtual clock;
  * the server also needs the client's "address", which its cookies are
  * made for (lesson 16 gives the IP address and port). */
@@ -196,6 +209,7 @@ static int dtls_set_client_address(struct tls_pair *p)
 
     return ret == 0 ? 0 : fail(p, "mbedtls_ssl_set_client_transport_id", ret);
 }
+#endif
 
 /* Lesson 04's attach, with the in-memory transport instead of a socket.
  * mbedtls_ssl_setup() allocates the record buffers: the side running it
@@ -206,22 +220,26 @@ static int attach(struct tls_pair *p, enum mem_side side)
     int ret;
 
     heap_set_side(heap_side_of(side));
+#if TLS_PAIR_DTLS
     if (p->params.dtls) {
         static const unsigned char cid[DTLS_CID_LEN] = {'b', 'n', 'c', 'h'}; /* unused: no --cid */
 
         dtls_prepare_side(p, side);
         ret = stage_dtls_attach(&s->ssl, &s->conf, &p->opts[side], &p->watch[side], p->opts[side].servername,
                                 cid); /* lesson 15, through the watch */
-    } else {
-        ret = stage_attach_bio(&s->ssl, &s->conf, p->opts[side].servername, &p->transport.end[side],
-                               mem_transport_send, mem_transport_recv, NULL);
+        heap_set_side(HEAP_OTHER);
+        if (ret != WS_EXIT_OK)
+            return stage_failed(p, side);
+        return side == MEM_SERVER ? dtls_set_client_address(p) : 0;
     }
+#endif
+    ret = stage_attach_bio(&s->ssl, &s->conf, p->opts[side].servername, &p->transport.end[side],
+                           mem_transport_send, mem_transport_recv, NULL);
     heap_set_side(HEAP_OTHER);
-    if (ret != WS_EXIT_OK)
-        return stage_failed(p, side);
-    return p->params.dtls && side == MEM_SERVER ? dtls_set_client_address(p) : 0;
+    return ret == WS_EXIT_OK ? 0 : stage_failed(p, side);
 }
 
+#if TLS_PAIR_DTLS
 /* DTLS: lesson 16's answer to MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED. A
  * HelloVerifyRequest with a cookie went out, and the server forgets the
  * client until it comes back with the cookie: reset the context, and name
@@ -237,6 +255,7 @@ static int dtls_forget_client(struct tls_pair *p)
         return fail(p, "mbedtls_ssl_session_reset (after the HelloVerifyRequest)", ret);
     return dtls_set_client_address(p);
 }
+#endif
 
 /* [handshake-step] */
 /* One call of one side, as it runs on that side's own stack region
@@ -285,14 +304,17 @@ static int step(struct tls_pair *p, enum mem_side side, int *done)
     ret = on_side(p, side, 0);
     if (ret == 0)
         done[side] = 1;
+#if TLS_PAIR_DTLS
     else if (ret == MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED && side == MEM_SERVER && p->params.dtls)
         return dtls_forget_client(p);
+#endif
     else if (!compat_ssl_should_retry(ret))
         return fail(
             p, side == MEM_CLIENT ? "mbedtls_ssl_handshake (client)" : "mbedtls_ssl_handshake (server)", ret);
     return 0;
 }
 
+#if TLS_PAIR_DTLS
 /* [dtls-step] */
 /* DTLS: a side that has finished its handshake still reads, because the
  * peer may resend its last flight (its copy of ours was lost), and mbedTLS
@@ -355,6 +377,7 @@ static int run_dtls_handshake(struct tls_pair *p)
     return 0;
 }
 /* [dtls-step] */
+#endif
 
 static void begin_cost(struct tls_pair *p)
 {
@@ -368,8 +391,10 @@ static int run_handshake(struct tls_pair *p)
 {
     int done[2] = {0, 0};
 
+#if TLS_PAIR_DTLS
     if (p->params.dtls)
         return run_dtls_handshake(p);
+#endif
     /* In memory every round makes progress; over TCP a side may find
      * nothing to read yet and simply spin, so allow many rounds. */
     long rounds = p->params.tcp ? 10000000L : 100L;
@@ -433,11 +458,15 @@ int tls_pair_reset(struct tls_pair *p)
         heap_set_side(HEAP_OTHER);
         if (ret != 0)
             return fail(p, "mbedtls_ssl_session_reset", ret);
+#if TLS_PAIR_DTLS
         if (p->params.dtls)
             dtls_prepare_side(p, (enum mem_side) side); /* a fresh watch: counters, timer */
+#endif
     }
+#if TLS_PAIR_DTLS
     if (p->params.dtls && dtls_set_client_address(p) != 0)
         return -1;
+#endif
     if (p->params.resume != RESUME_NONE) {
 #if defined(MBEDTLS_SSL_CLI_C)
         heap_set_side(HEAP_CLIENT);
@@ -605,7 +634,9 @@ static void init_extras(struct tls_pair *p)
     mbedtls_ssl_ticket_init(&p->ticket);
 #endif
     mbedtls_ssl_session_init(&p->saved);
+#if TLS_PAIR_DTLS
     mbedtls_ssl_cookie_init(&p->cookies);
+#endif
     mem_transport_init(&p->transport);
 }
 
@@ -668,6 +699,12 @@ int tls_pair_setup(struct tls_pair *p, const struct tls_pair_params *params, con
         return stage_failed(p, MEM_CLIENT);
     if (server_init != WS_EXIT_OK)
         return stage_failed(p, MEM_SERVER);
+    if (params->dtls && !TLS_PAIR_DTLS) {
+        snprintf(p->error, sizeof(p->error),
+                 "DTLS (MBEDTLS_SSL_PROTO_DTLS with MBEDTLS_SSL_DTLS_HELLO_VERIFY and MBEDTLS_SSL_COOKIE_C) "
+                 "is not in this library");
+        return -1;
+    }
     suite = params->suite != NULL ? mbedtls_ssl_get_ciphersuite_id(params->suite) : 0;
     if (params->suite != NULL && suite == 0) {
         snprintf(p->error, sizeof(p->error), "%s is not in this library", params->suite);
@@ -703,7 +740,9 @@ void tls_pair_reseed(struct tls_pair *p, uint64_t seed)
 void tls_pair_free(struct tls_pair *p)
 {
     mbedtls_ssl_session_free(&p->saved);
+#if TLS_PAIR_DTLS
     mbedtls_ssl_cookie_free(&p->cookies);
+#endif
 #if defined(MBEDTLS_SSL_TICKET_C)
     mbedtls_ssl_ticket_free(&p->ticket);
 #endif

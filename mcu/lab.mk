@@ -73,7 +73,8 @@ APP_SRC = mcu/lab_main.c mcu/test_entropy.c bench/tls_pair.c bench/stack.c \
 	lessons/01_init.c lessons/02_load_certs.c lessons/03_config.c lessons/04_connect.c \
 	lessons/06_read_write.c lessons/07_cleanup.c \
 	common/report.c common/tls_names.c common/debug_log.c common/keylog.c \
-	common/trace_bio.c $(patsubst $(SRC)/%,%,$(wildcard $(SRC)/common/decoder/*.c)) common/mem_transport.c
+	common/trace_bio.c $(patsubst $(SRC)/%,%,$(wildcard $(SRC)/common/decoder/*.c)) common/mem_transport.c \
+	common/dtls_record.c common/lossy.c lessons/15_dtls_watch.c
 APP_SRC_arm = mcu/board_mps2.c mcu/board_meter.c
 APP_SRC_host = mcu/board_host.c bench/heap.c common/clock.c
 app_objs = $(addprefix $(LAB)/$(1)/$(2)/$(3)/app/,$(subst /,_,$(APP_SRC:.c=.o) $(APP_SRC_$(2):.c=.o)))
