@@ -204,13 +204,13 @@ set title "Full handshake bytes on the wire, per direction" noenhanced
 set xlabel "bytes per handshake"
 plot 'handshake.dat' using (0):(\$0 + 0.19):(0):8:(\$0):(\$0 + 0.38):ytic(1) with boxxyerror lc rgb '$client_colour' title 'client to server', \
      '' using (0):(\$0 - 0.19):(0):9:(\$0 - 0.38):(\$0) with boxxyerror lc rgb '$server_colour' title 'server to client'
-}
 
 set output "../handshake-stack.$ext"
 set title "Full handshake peak stack per side, KiB (each side on its own painted region)" noenhanced
 set xlabel "KiB of stack at the deepest point of the handshake"
 plot 'handshake.dat' using (0):(\$0 + 0.19):(0):10:(\$0):(\$0 + 0.38):ytic(1) with boxxyerror lc rgb '$client_colour' title 'client', \
      '' using (0):(\$0 - 0.19):(0):11:(\$0 - 0.38):(\$0) with boxxyerror lc rgb '$server_colour' title 'server'
+}
 
 if ($ref_rows > 0) {
     set terminal ${term//@H@/$ref_height}
