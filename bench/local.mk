@@ -6,6 +6,8 @@
 #                         (about 6-8 minutes on 2 cores), then the report
 #   make bench-quick      every family once with a short minimum time (< 30 s)
 #   make bench-callgrind  instruction counts per handshake (repeatable)
+#   make bench-capacity   the lesson server's CPU per handshake under openssl
+#                         s_time load, beside openssl s_server (about 50 s)
 #
 # Results go to the build tree: bench/results/<mode>.json and
 # bench/results/<mode>/report.md with PNG and SVG charts.
@@ -20,6 +22,7 @@ TESTS += tests/test_mem_transport tests/bench_smoke.test tests/bench_report.test
 	tests/bench_docs.test tests/bench_dtls.test tests/bench_stack.test
 
 EXTRA_DIST += bench/run.sh bench/report.sh bench/compare.sh bench/callgrind.sh bench/normalize.jq \
+	bench/capacity.sh \
 	bench/charts.sh bench/recommend.jq \
 	bench/docs_section.sh \
 	bench/testdata/sample.json bench/testdata/sample-b.json \
@@ -27,7 +30,7 @@ EXTRA_DIST += bench/run.sh bench/report.sh bench/compare.sh bench/callgrind.sh b
 	tests/bench_smoke.test tests/bench_report.test tests/bench_massif.test tests/bench_docs.test \
 	tests/bench_dtls.test tests/bench_stack.test
 CLEAN_LOCAL_DIRS += bench/results
-PHONY_TARGETS += bench bench-quick bench-callgrind
+PHONY_TARGETS += bench bench-quick bench-callgrind bench-capacity
 
 if HAVE_BENCHMARK
 noinst_PROGRAMS += bench/tls_bench
@@ -63,6 +66,13 @@ bench-quick: bench/tls_bench certs/pki.stamp
 bench-callgrind: bench/tls_bench certs/pki.stamp
 	bash $(srcdir)/bench/callgrind.sh bench/tls_bench bench/results/callgrind.md
 
+# Five seconds of load per server and round, three rounds; the in-memory
+# figure from the last full (or quick) run, if there is one. The next
+# report of that run includes bench/results/capacity.md.
+bench-capacity: lessons/08_server bench/tls_bench certs/pki.stamp
+	OPENSSL='$(OPENSSL)' bash $(srcdir)/bench/capacity.sh . bench/results 5 3 \
+	  $$(ls bench/results/full.json bench/results/quick.json 2>/dev/null | head -n 1)
+
 # The "This build" section of the docs' benchmark page (docs/local.mk makes
 # the site depend on it): a bench-quick run of this very binary, made again
 # only when the binary or the scripts change. About 20 s on 2 cores; its
@@ -84,7 +94,7 @@ bench/results/docs/this-build.md: $(srcdir)/bench/docs_section.sh Makefile
 	$(AM_V_GEN)bash $(srcdir)/bench/docs_section.sh bench/results/docs --note \
 	  'bench/tls_bench was not built in this configuration: configure found no Google Benchmark (Debian: libbenchmark-dev) or was given --disable-bench. Install it, re-run configure, and rebuild the site to see the figures of this build here.'
 
-bench bench-quick bench-callgrind:
+bench bench-quick bench-callgrind bench-capacity:
 	@echo "The benchmarks need Google Benchmark (libbenchmark-dev); configure did not find it." >&2
 	@exit 1
 endif

@@ -234,6 +234,19 @@ fi
     fi
 } >>"$report"
 
+# --- Server capacity (make bench-capacity, when it ran beside this result) -------------
+capacity="$(dirname "$result")/capacity.md"
+if [ -f "$capacity" ]; then
+    {
+        echo
+        echo "## Server capacity"
+        echo
+        echo "From bench/capacity.sh (\`make bench-capacity\`), next to this result:"
+        echo
+        cat "$capacity"
+    } >>"$report"
+fi
+
 # --- DTLS ---------------------------------------------------------------------------
 # Only when the run has DTLS rows (the stored 2.28 sample has none).
 have_dtls=$(q '[.[] | select(.name | startswith("handshake/dtls1.2/"))] | length')
