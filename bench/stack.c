@@ -150,14 +150,14 @@ void stack_reset_peak(void)
     for (int s = HEAP_CLIENT; s <= HEAP_SERVER; s++) {
         struct region *r = &regions[s];
         if (r->dirty)
-            paint(r, r->measured ? r->peak : STACK_REGION_SIZE);
+            paint(r, r->measured && r->limit == 0 ? r->peak : STACK_REGION_SIZE);
     }
 }
 
 NO_ASAN size_t stack_peak(enum heap_side side)
 {
     struct region *r;
-    const volatile uint32_t *w;
+    const volatile uint32_t *w, *top;
 
     if ((side != HEAP_CLIENT && side != HEAP_SERVER) || !ready())
         return 0;
@@ -166,9 +166,12 @@ NO_ASAN size_t stack_peak(enum heap_side side)
     /* Memcheck marks a stack's memory inaccessible as frames return. */
     VALGRIND_MAKE_MEM_DEFINED(r->base, STACK_REGION_SIZE);
 #endif
-    for (w = r->base; w < r->base + WORDS && *w == PAINT; w++)
+    top = r->base + (r->limit > 0 ? r->limit : STACK_REGION_SIZE) / sizeof(uint32_t);
+    for (w = r->base; w < top && *w == PAINT; w++)
         ;
-    r->peak = (size_t) ((const volatile uint32_t *) (r->base + WORDS) - w) * sizeof(uint32_t);
+    /* From the top the functions were given (stack_limit()); above it the
+     * pattern is intact. */
+    r->peak = (size_t) (top - w) * sizeof(uint32_t);
     r->measured = 1;
     return r->peak;
 }

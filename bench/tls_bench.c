@@ -1476,42 +1476,58 @@ static int heap_probe(const char *snapshot_file)
     return ret == 0 ? 0 : 1;
 }
 
-/* One handshake of @p b in a child process whose @p side has only @p bytes of
- * stack: 1 if it completed, 0 if it ran out (SIGSEGV on the guard page, or
- * a sanitizer's report and exit), -1 if no child could be made. */
-static int handshake_fits(struct tls_pair *p, enum heap_side side, size_t bytes)
+/* One handshake of the pair in a child process whose @p side has only
+ * @p bytes of stack (0: the whole region): 1 if it completed (its painted
+ * peak in @p painted), 0 if it ran out (SIGSEGV on the guard page, or a
+ * sanitizer's report and exit), -1 if no child could be made. Every child
+ * starts from the same copy of the pair, random generator included, so every
+ * child runs the very same handshake. */
+static int handshake_fits(struct tls_pair *p, enum heap_side side, size_t bytes, double *painted)
 {
     struct rlimit no_core = {0, 0};
-    int status;
+    int status, fds[2];
     pid_t child;
+    ssize_t got;
 
     fflush(NULL);
-    child = fork();
-    if (child < 0)
+    if (pipe(fds) != 0)
         return -1;
+    child = fork();
+    if (child < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
     if (child == 0) {
+        double peak;
         /* A crash is the expected answer: no core file, no report. */
+        close(fds[0]);
         setrlimit(RLIMIT_CORE, &no_core);
         if (freopen("/dev/null", "w", stderr) == NULL)
             _exit(3);
         stack_limit(side, bytes);
-        _exit(tls_pair_reset(p) == 0 && tls_pair_handshake(p) == 0 ? 0 : 1);
+        if (tls_pair_reset(p) != 0 || tls_pair_handshake(p) != 0)
+            _exit(1);
+        peak = p->cost.peak_stack[side == HEAP_CLIENT ? MEM_CLIENT : MEM_SERVER];
+        _exit(write(fds[1], &peak, sizeof(peak)) == (ssize_t) sizeof(peak) ? 0 : 1);
     }
+    close(fds[1]);
+    got = read(fds[0], painted, sizeof(*painted));
+    close(fds[0]);
     if (waitpid(child, &status, 0) != child)
         return -1;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 && got == (ssize_t) sizeof(*painted);
 }
 
 /* The second method for the stack figures (tests/bench_stack.test): the
  * smallest stack each side's steps complete the handshake in, found by
- * bisection in 16-byte steps, each try in a child process; beside the
- * painted peak of the same handshake. Painting sees every word written;
- * the guard page sees every access. */
+ * bisection in 16-byte steps, beside the painted peak of the same handshake
+ * (each in a child process: see handshake_fits()). Painting sees every word
+ * written; the guard page sees every access. */
 static int stack_probe(const char *name)
 {
     const struct bench *b = NULL;
     struct tls_pair *p;
-    double painted[2] = {0, 0};
     int ret = 0;
 
     for (size_t i = 0; i < n_benches; i++)
@@ -1531,19 +1547,17 @@ static int stack_probe(const char *name)
         free(p);
         return 1;
     }
-    for (int n = 0; n < 3 && ret == 0; n++) {
-        ret = tls_pair_reset(p) != 0 || tls_pair_handshake(p) != 0;
-        for (int s = 0; s < 2 && ret == 0; s++)
-            painted[s] = p->cost.peak_stack[s] > painted[s] ? p->cost.peak_stack[s] : painted[s];
-    }
     printf("stack_accounting=painted-region\n");
     for (int s = 0; s < 2 && ret == 0; s++) {
         enum heap_side side = s == MEM_CLIENT ? HEAP_CLIENT : HEAP_SERVER;
-        size_t fails = 0, fits = STACK_REGION_SIZE; /* 0 bytes cannot work; the whole region did */
+        size_t fails = 0, fits = STACK_REGION_SIZE; /* 0 bytes cannot work; the whole region does */
+        double painted = 0, unused;
 
+        if (handshake_fits(p, side, 0, &painted) != 1)
+            ret = 1;
         while (fits - fails > 16 && ret == 0) {
             size_t mid = (fails + (fits - fails) / 2) & ~(size_t) 15;
-            int r = handshake_fits(p, side, mid);
+            int r = handshake_fits(p, side, mid, &unused);
             if (r < 0)
                 ret = 1;
             else if (r)
@@ -1551,11 +1565,12 @@ static int stack_probe(const char *name)
             else
                 fails = mid;
         }
-        printf("%s_peak_stack=%.0f\n%s_smallest_stack=%zu\n", s == MEM_CLIENT ? "client" : "server",
-               painted[s], s == MEM_CLIENT ? "client" : "server", fits);
+        printf("%s_peak_stack=%.0f\n%s_smallest_stack=%zu\n", s == MEM_CLIENT ? "client" : "server", painted,
+               s == MEM_CLIENT ? "client" : "server", fits);
     }
     if (ret != 0)
-        fprintf(stderr, "stack probe: %s\n", p->error[0] ? p->error : "fork failed");
+        fprintf(stderr, "stack probe: %s\n",
+                p->error[0] ? p->error : "a handshake in a child process failed");
     tls_pair_free(p);
     free(p);
     return ret;
