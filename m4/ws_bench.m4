@@ -42,6 +42,9 @@ AC_DEFUN([WS_CHECK_BENCH], [
     [], [enable_reference=auto])
   ws_ref_openssl=no
   ws_ref_wolfssl=no
+  # A cross build leaves it out unless asked for: without a pkg-config for
+  # the target, the build machine's .pc files would name its own libraries.
+  AS_IF([test "x$enable_reference" = xauto && test "x$cross_compiling" = xyes], [enable_reference=no])
   AS_IF([test $ws_have_bench = yes && test "x$enable_reference" != xno], [
     PKG_CHECK_MODULES([REF_OPENSSL], [libssl libcrypto], [ws_ref_openssl=yes], [ws_ref_openssl=no])
     PKG_CHECK_MODULES([REF_WOLFSSL], [wolfssl], [ws_ref_wolfssl=yes], [ws_ref_wolfssl=no])
