@@ -49,14 +49,10 @@ const struct ref_library *const *ref_libraries(void)
 
 const char *ref_absent_reason(void)
 {
-#if !defined(REF_HAVE_OPENSSL) && !defined(REF_HAVE_WOLFSSL)
-    return "configure found neither OpenSSL (libssl-dev) nor wolfSSL (libwolfssl-dev)";
-#elif !defined(REF_HAVE_OPENSSL)
-    return "configure did not find OpenSSL (libssl-dev)";
-#elif !defined(REF_HAVE_WOLFSSL)
-    return "configure did not find wolfSSL (libwolfssl-dev)";
+#if defined(REF_ABSENT_REASON)
+    return REF_ABSENT_REASON; /* configure's words */
 #else
-    return "";
+    return "tls_bench was built without configure's findings (no config.h)";
 #endif
 }
 

@@ -44,7 +44,11 @@ AC_DEFUN([WS_CHECK_BENCH], [
   ws_ref_wolfssl=no
   # A cross build leaves it out unless asked for: without a pkg-config for
   # the target, the build machine's .pc files would name its own libraries.
-  AS_IF([test "x$enable_reference" = xauto && test "x$cross_compiling" = xyes], [enable_reference=no])
+  ws_ref_reason=
+  AS_IF([test "x$enable_reference" = xauto && test "x$cross_compiling" = xyes],
+    [enable_reference=no ws_ref_reason="left out of a cross build (configure --enable-reference to try)"])
+  AS_IF([test "x$enable_reference" = xno && test -z "$ws_ref_reason"],
+    [ws_ref_reason="configure was given --disable-reference"])
   AS_IF([test $ws_have_bench = yes && test "x$enable_reference" != xno], [
     PKG_CHECK_MODULES([REF_OPENSSL], [libssl libcrypto], [ws_ref_openssl=yes], [ws_ref_openssl=no])
     PKG_CHECK_MODULES([REF_WOLFSSL], [wolfssl], [ws_ref_wolfssl=yes], [ws_ref_wolfssl=no])
@@ -53,6 +57,14 @@ AC_DEFUN([WS_CHECK_BENCH], [
     [AC_DEFINE([REF_HAVE_OPENSSL], [1], [The benchmarks' reference family has OpenSSL])])
   AS_IF([test $ws_ref_wolfssl = yes],
     [AC_DEFINE([REF_HAVE_WOLFSSL], [1], [The benchmarks' reference family has wolfSSL])])
+  AS_IF([test -z "$ws_ref_reason" && test $ws_ref_openssl = no && test $ws_ref_wolfssl = no],
+    [ws_ref_reason="configure found neither OpenSSL (libssl-dev) nor wolfSSL (libwolfssl-dev)"],
+    [test -z "$ws_ref_reason" && test $ws_ref_openssl = no],
+    [ws_ref_reason="configure did not find OpenSSL (libssl-dev)"],
+    [test -z "$ws_ref_reason" && test $ws_ref_wolfssl = no],
+    [ws_ref_reason="configure did not find wolfSSL (libwolfssl-dev)"])
+  AC_DEFINE_UNQUOTED([REF_ABSENT_REASON], ["$ws_ref_reason"],
+    [Why a library of the benchmarks' reference family is missing (empty: none is)])
   AM_CONDITIONAL([REF_OPENSSL], [test $ws_ref_openssl = yes])
   AM_CONDITIONAL([REF_WOLFSSL], [test $ws_ref_wolfssl = yes])
   AC_DEFINE_UNQUOTED([BENCH_BUILD_FLAGS], ["$CC $CFLAGS / $CXX $CXXFLAGS"],
