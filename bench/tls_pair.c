@@ -425,7 +425,7 @@ static void end_cost(struct tls_pair *p)
         p->cost.peak_stack[side] = (double) stack_peak(heap_side_of((enum mem_side) side));
     }
     for (int f = 0; f < MEM_MAX_FLIGHTS; f++) {
-        p->cost.flight_bytes[f] = (double) p->transport.dgram.flight_bytes[f];
+        p->cost.flight_bytes[f] = (double) p->transport.flight_bytes[f];
         p->cost.flight_datagrams[f] = (double) p->transport.dgram.flight_datagrams[f];
     }
     p->cost.total_peak_bytes = (double) heap_get_total().peak;
