@@ -127,6 +127,12 @@ static int configure_extras(struct tls_pair *p, enum mem_side side)
                                    sizeof(psk_identity) - 1);
         if (ret != 0)
             return fail(p, "mbedtls_ssl_conf_psk", ret);
+        /* TLS 1.3 picks the key exchange apart from the suite (lesson 11). */
+        if (q->tls13_kex != 0 && !compat_conf_tls13_kex_modes(conf, q->tls13_kex)) {
+            snprintf(p->error, sizeof(p->error),
+                     "this library lacks the TLS 1.3 key exchange mode asked for");
+            return -1;
+        }
 #else
         snprintf(p->error, sizeof(p->error), "no pre-shared-key exchange is in this library");
         return -1;

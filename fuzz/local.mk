@@ -21,7 +21,7 @@
 
 FUZZ_TARGETS = fuzz/fuzz_record_decoder fuzz/fuzz_http fuzz/fuzz_options fuzz/fuzz_tls_client \
 	fuzz/fuzz_tls_server
-FUZZ_DIST = fuzz/fuzz_http.c fuzz/fuzz_options.c fuzz/fuzz_tls_client.c fuzz/fuzz_tls_server.c
+FUZZ_DIST = fuzz/fuzz_flags.h fuzz/fuzz_http.c fuzz/fuzz_options.c fuzz/fuzz_tls_client.c fuzz/fuzz_tls_server.c
 
 # The decoder's layers and the name tables, as common/local.mk lists them (DECODER_FILES,
 # TLS_NAMES_TABLES): prerequisites as listed, and for the compiler the .c files among them with
@@ -50,9 +50,11 @@ FUZZ_TLS_LIBS = $(MBEDTLS_LIBS) $(PTHREAD_LIBS)
 fuzz_tls_client_SOURCES_FUZZ = $(srcdir)/fuzz/tls_client_end.c $(FUZZ_LESSON_FILES)
 fuzz_tls_client_LIBS_FUZZ = $(FUZZ_TLS_LIBS)
 # The server's files; lessons/08_server.c itself comes in through fuzz/tls_server_end.c.
-fuzz_tls_server_SOURCES_FUZZ = $(srcdir)/fuzz/tls_server_end.c $(srcdir)/lessons/08_server_pool.c \
-	$(srcdir)/lessons/08_server_app.c $(srcdir)/lessons/08_server_resumption.c \
-	$(srcdir)/lessons/08_server_event_loop.c $(FUZZ_LESSON_FILES)
+fuzz_tls_server_SOURCES_FUZZ = $(srcdir)/fuzz/tls_server_end.c \
+	$(srcdir)/lessons/08_server_pool.c $(srcdir)/lessons/08_server_app.c \
+	$(srcdir)/lessons/08_server_resumption.c $(srcdir)/lessons/08_server_event_loop.c \
+	$(srcdir)/lessons/08_server_event_clients.c $(srcdir)/lessons/08_server_psk.c \
+	$(srcdir)/common/psk_keys.c $(FUZZ_LESSON_FILES)
 fuzz_tls_server_LIBS_FUZZ = $(FUZZ_TLS_LIBS)
 
 FUZZ_SECONDS = 60
@@ -87,11 +89,10 @@ endif
 check_PROGRAMS += fuzz/capture_seeds
 fuzz_capture_seeds_SOURCES = fuzz/capture_seeds.c fuzz/tls_capture.c fuzz/tls_capture.h \
 	fuzz/tls_client_end.c fuzz/tls_server_end.c fuzz/tls_ends.h fuzz/tls_fixed.c fuzz/tls_fixed.h \
-	lessons/08_server_pool.c lessons/08_server_app.c lessons/08_server_resumption.c \
-	lessons/08_server_event_loop.c
+	$(SERVER_MACHINERY_FILES)
 fuzz_capture_seeds_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/fuzz
 
-EXTRA_DIST += fuzz/run-fuzzer.sh fuzz/run-fuzzers.sh fuzz/corpus $(FUZZ_DIST)
+EXTRA_DIST += fuzz/run-fuzzer.sh fuzz/run-fuzzers.sh fuzz/fuzz-args.sh fuzz/corpus $(FUZZ_DIST)
 CLEANFILES += $(FUZZ_TARGETS)
 CLEAN_LOCAL_DIRS += fuzz-artifacts fuzz-seeds fuzz-logs
 PHONY_TARGETS += fuzz fuzz-smoke
@@ -135,4 +136,24 @@ fuzz-smoke:
 else
 fuzz fuzz-smoke:
 	@echo "fuzz: configure found no clang with libFuzzer (-fsanitize=fuzzer); nothing to do"
+endif
+
+# Lessons 11 and 12: the server's pre-shared key file and the client's session file (parsed, then
+# handed to mbedtls_ssl_session_load()).
+FUZZ_TARGETS += fuzz/fuzz_psk_keys fuzz/fuzz_session_file
+fuzz_psk_keys_SOURCES_FUZZ = $(srcdir)/common/psk_keys.c
+fuzz_psk_keys_LIBS_FUZZ = $(MBEDTLS_LIBS)
+fuzz_session_file_SOURCES_FUZZ = $(srcdir)/common/session_file.c
+fuzz_session_file_LIBS_FUZZ = $(MBEDTLS_LIBS)
+FUZZ_DIST += fuzz/fuzz_psk_keys.c fuzz/fuzz_session_file.c
+if HAVE_LIBFUZZER
+fuzz/fuzz_psk_keys: $(srcdir)/fuzz/fuzz_psk_keys.c $(fuzz_psk_keys_SOURCES_FUZZ) $(srcdir)/common/psk_keys.h
+	@$(MKDIR_P) fuzz
+	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/fuzz/fuzz_psk_keys.c $(fuzz_psk_keys_SOURCES_FUZZ) $(fuzz_psk_keys_LIBS_FUZZ)
+
+fuzz/fuzz_session_file: $(srcdir)/fuzz/fuzz_session_file.c $(fuzz_session_file_SOURCES_FUZZ) \
+		$(srcdir)/common/session_file.h
+	@$(MKDIR_P) fuzz
+	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/fuzz/fuzz_session_file.c $(fuzz_session_file_SOURCES_FUZZ) \
+		$(fuzz_session_file_LIBS_FUZZ)
 endif

@@ -72,7 +72,7 @@ int stage_handshake_outcome(mbedtls_ssl_context *ssl, int ret)
         char subject[256], issuer[256];
 
         if (peer == NULL) {
-            narrate_ok("no certificate: none was requested");
+            narrate_ok("none was sent: none was asked for, or a pre-shared key took its place");
             return WS_EXIT_OK;
         }
         if (mbedtls_x509_dn_gets(subject, sizeof(subject), &peer->subject) < 0)

@@ -33,6 +33,7 @@
 #include "dtls_timer.h"
 #include "keylog.h"
 #include "options.h"
+#include "psk_keys.h"
 #include "report.h"
 #include "trace_bio.h"
 
@@ -233,6 +234,50 @@ int stage_close_notify(mbedtls_ssl_context *ssl);
 /** @brief Stage 07 (07_cleanup.c): free everything, in reverse order of creation. */
 void stage_cleanup(struct tls_session *s);
 
+/* Pre-shared keys (lesson 11; lessons 15 and 16 too) ---------------------- */
+
+/** @brief Most cipher suites stage_psk_conf() offers. */
+#define PSK_STAGE_MAX_SUITES 16
+
+/** @brief A pre-shared key from the command line: `--psk HEX --psk-identity NAME`. */
+struct psk_credentials {
+    const char *hex;                      /**< --psk, or NULL */
+    const char *identity;                 /**< --psk-identity, or NULL */
+    unsigned char key[PSK_MAX_KEY];       /**< the key, from @p hex */
+    size_t key_len;                       /**< its length */
+    int suites[PSK_STAGE_MAX_SUITES + 1]; /**< stage_psk_conf()'s suites (must outlive conf) */
+};
+
+/** @brief The two options of struct psk_credentials, for an extra_option table (options.h). */
+#define PSK_EXTRA_OPTIONS(c)                                                                                 \
+    {"psk", EXTRA_TEXT, "HEX", "a pre-shared key, in hex (16 to 32 bytes, or to 48 on 3.x)", &(c).hex},      \
+    {                                                                                                        \
+        "psk-identity", EXTRA_TEXT, "NAME", "the identity that names the key (with --psk)", &(c).identity    \
+    }
+
+/**
+ * @brief Check `--psk` and `--psk-identity` (11_psk_stage.c), before anything runs.
+ * @param o        the options (for the usage line).
+ * @param c        the credentials; @p c->key is filled from @p c->hex.
+ * @param required 1: both options must be given; 0: neither or both.
+ * @return WS_EXIT_OK, or the usage error's code (it said why).
+ */
+int stage_psk_check(const struct options *o, struct psk_credentials *c, int required);
+
+/**
+ * @brief Give stage 03's configuration the key and its identity (11_psk_stage.c):
+ *        mbedtls_ssl_conf_psk(), on a client or a server. Nothing when no key was given.
+ * @param conf        the configuration.
+ * @param c           the checked credentials.
+ * @param only_tls12  1: offer or accept only the TLS 1.2 suites that use the key (ECDHE-PSK first,
+ *                    then PSK), so that no certificate is used; 0: leave the suites alone.
+ * @return WS_EXIT_OK, WS_EXIT_SETUP, or WS_EXIT_UNSUPPORTED (this mbedTLS has no such suite).
+ */
+int stage_psk_conf(mbedtls_ssl_config *conf, struct psk_credentials *c, int only_tls12);
+
+/** @brief Wipe the key (mbedTLS keeps its own copy, wiped with the configuration). */
+void stage_psk_wipe(struct psk_credentials *c);
+
 /* DTLS (lessons 15 and 16) ------------------------------------------------ */
 
 /** @brief HelloVerifyRequests a client accepts in one handshake: a server that keeps sending
@@ -304,6 +349,16 @@ void dtls_watch_use_clock(struct dtls_watch *w, dtls_clock_fn *clock, void *cloc
  * @return the time in ms, or -1 when the timer is not running.
  */
 double dtls_watch_deadline(const struct dtls_watch *w);
+
+/**
+ * @brief Say why a client's DTLS handshake failed, from what the watch counted (15_dtls_watch.c):
+ *        nothing listens (ICMP), nothing answers, every cookie rejected, or silence after answers.
+ * @param w   the client's watch.
+ * @param ret the handshake's mbedTLS error.
+ * @param o   the command line (host, port, waits).
+ * @return WS_EXIT_NETWORK or WS_EXIT_HANDSHAKE.
+ */
+int dtls_watch_explain_failure(const struct dtls_watch *w, int ret, const struct options *o);
 
 /** @brief The watch's send callback (an mbedtls_ssl_send_t; @p ctx is the struct dtls_watch). */
 int dtls_watch_send(void *ctx, const unsigned char *buf, size_t len);

@@ -78,6 +78,8 @@ static void process_record(struct record_decoder *d, struct direction_state *s)
                      note);
         return;
     }
+    if (!s->encrypted && len > d->wire.direction[d->dir].largest_plaintext_record)
+        d->wire.direction[d->dir].largest_plaintext_record = len;
     if (len > MAX_PLAINTEXT_BODY) {
         decoder_emit(d, 0, "record %s, %s, %zu %s", content_type_name(type), ver, len, unit);
         decoder_emit(d, 1, "malformed: a plaintext record carries at most %d bytes", MAX_PLAINTEXT_BODY);
@@ -234,6 +236,9 @@ void record_decoder_feed(struct record_decoder *d, enum tls_direction dir, const
         /* The server's bytes after the client's: the client waited for an answer. */
         if (dir == TLS_DIR_SERVER_TO_CLIENT && d->last_fed == TLS_DIR_CLIENT_TO_SERVER) {
             d->wire.round_trips++;
+        }
+        if (d->last_fed != (int) dir) {
+            d->wire.flights++;
         }
         d->last_fed = (int) dir;
         d->wire.direction[dir].bytes += len;
