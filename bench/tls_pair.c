@@ -180,7 +180,7 @@ static int configure_extras(struct tls_pair *p, enum mem_side side)
 /* Stages 02 and 03 for one end, then the benchmark's additions. */
 static int prepare_end(struct tls_pair *p, enum mem_side side, int suite, const char *certs)
 {
-    struct tls_session *s = &p->end[side];
+    struct tls_endpoint *s = &p->end[side];
 
     set_options(p, side, suite, certs);
     if (p->opts[side].ca_file != NULL && stage_load_certs(s, &p->opts[side]) != WS_EXIT_OK)
@@ -222,7 +222,7 @@ static int dtls_set_client_address(struct tls_pair *p)
  * owns them. */
 static int attach(struct tls_pair *p, enum mem_side side)
 {
-    struct tls_session *s = &p->end[side];
+    struct tls_endpoint *s = &p->end[side];
     int ret;
 
     heap_set_side(heap_side_of(side));

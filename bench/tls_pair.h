@@ -120,7 +120,7 @@ struct tls_pair_files {
 /** @brief Everything both ends need. */
 struct tls_pair {
     struct tls_pair_params params;  /**< copy of what was asked for */
-    struct tls_session end[2];      /**< each end as stages 01-04 built it (MEM_CLIENT, MEM_SERVER) */
+    struct tls_endpoint end[2];     /**< each end as stages 01-04 built it (MEM_CLIENT, MEM_SERVER) */
     struct options opts[2];         /**< what each end's stages were told */
     struct tls_pair_files files[2]; /**< the paths in @c opts */
     uint16_t groups[3];             /**< secp256r1 (+ secp384r1), IANA numbers, 0-terminated */

@@ -133,7 +133,6 @@ void explain_handshake_failure(int ret, unsigned verify_flags, int received_aler
     narrate_info("error -0x%04X: %s", (unsigned) -ret, error_text(ret, text, sizeof(text)));
     if (why != NULL)
         narrate_info("meaning: %s", why);
-    /* [explain-verify-info] */
     /* mbedtls_x509_crt_verify_info() renders every reason; ask it for one
      * flag at a time to name each. */
     for (uint32_t bit = 1; bit != 0 && verify_flags != (unsigned) -1; bit <<= 1) {
@@ -148,7 +147,6 @@ void explain_handshake_failure(int ret, unsigned verify_flags, int received_aler
         narrate_info("certificate: %s (%s)", info[0] != '\0' ? info : "unknown reason",
                      name != NULL ? name : "unknown flag");
     }
-    /* [explain-verify-info] */
     if (received_alert >= 0) {
         const char *name = tls_alert_name((uint8_t) received_alert);
 

@@ -223,7 +223,7 @@ void psk_free(struct server_psk *psk);
 
 /** @brief The server: what every connection shares, whichever thread serves it. */
 struct server {
-    struct tls_session s;         /**< stages 01-03: RNG, certificates, config */
+    struct tls_endpoint s;        /**< stages 01-03: RNG, certificates, config */
     struct options o;             /**< command line */
     mbedtls_net_context listener; /**< the listening socket */
     struct locked_rng rng;        /**< the shared CTR_DRBG behind a lock (common/locked_rng.h; 2.28, 3.6) */

@@ -53,8 +53,7 @@ static void only_version(mbedtls_ssl_config *conf, mbedtls_ssl_protocol_version 
 }
 /* [versions] */
 
-/* [tls13-main] */
-static int run_lesson(struct tls_session *s, const struct options *o)
+static int run_lesson(struct tls_endpoint *s, const struct options *o)
 {
     struct handshake_facts tls12, full, resumed;
     mbedtls_ssl_session ticket;
@@ -103,7 +102,6 @@ static int run_lesson(struct tls_session *s, const struct options *o)
     if (ret != WS_EXIT_OK)
         return ret;
 
-    /* [tls13-compare] */
     printf("\nWhat changed from TLS 1.2 to TLS 1.3:\n"
            "  round trips before the client may send data: %u (TLS 1.2) -> %u (TLS 1.3)\n"
            "  server certificate on the wire: %s (TLS 1.2) -> %s (TLS 1.3)\n"
@@ -121,10 +119,8 @@ static int run_lesson(struct tls_session *s, const struct options *o)
            full.key_share ? full.key_share : "none seen", tickets,
            resumed.psk_accepted ? "resumed (the ServerHello carries pre_shared_key)" : "not resumed",
            resumed.server_bytes, full.server_bytes, resumed.ms, full.ms);
-    /* [tls13-compare] */
     return WS_EXIT_OK;
 }
-/* [tls13-main] */
 
 #endif /* COMPAT_HAVE_TLS13 */
 
@@ -146,7 +142,7 @@ int main(int argc, char **argv)
            MBEDTLS_VERSION_STRING);
     return WS_EXIT_UNSUPPORTED;
 #else
-    static struct tls_session s; /* large: keep it off the stack */
+    static struct tls_endpoint s; /* large: keep it off the stack */
 
     signal(SIGPIPE, SIG_IGN);
     ret = stage_init(&s);

@@ -128,7 +128,7 @@ static void explain_refusal(const struct psk_mode *m, const char *identity, int 
 /* [psk-failure] */
 
 /* One connection with @p m; its figures go to @p f. */
-static int connect_with(struct tls_session *s, const struct options *o, struct psk_mode *m,
+static int connect_with(struct tls_endpoint *s, const struct options *o, struct psk_mode *m,
                         const char *identity, struct handshake_facts *f)
 {
     int ret;
@@ -151,7 +151,7 @@ static void print_row(int tls13, const char *what, const struct handshake_facts 
            f->ms, f->cpu_ms, forward_secrecy ? "yes" : "no");
 }
 
-static int run_lesson(struct tls_session *s, const struct options *o, const struct psk_mode *only,
+static int run_lesson(struct tls_endpoint *s, const struct options *o, const struct psk_mode *only,
                       struct psk_credentials *c)
 {
     const char *identity = c->identity;
@@ -228,7 +228,7 @@ static int check_options(const struct options *o, struct psk_credentials *c, con
 
 int main(int argc, char **argv)
 {
-    static struct tls_session s; /* large: keep it off the stack */
+    static struct tls_endpoint s; /* large: keep it off the stack */
     static struct psk_credentials c;
     const char *only = NULL;
     const struct extra_option own[] = {

@@ -198,7 +198,7 @@ static void compare(const struct session_file_cost *full, const struct session_f
 /* [resume-compare] */
 
 /* [resume-main] */
-static int run_lesson(struct tls_session *s, const struct options *o, const struct method *m,
+static int run_lesson(struct tls_endpoint *s, const struct options *o, const struct method *m,
                       const char *path)
 {
     static struct session_file sf;
@@ -255,7 +255,7 @@ static int run_lesson(struct tls_session *s, const struct options *o, const stru
 
 int main(int argc, char **argv)
 {
-    static struct tls_session s; /* large: keep it off the stack */
+    static struct tls_endpoint s; /* large: keep it off the stack */
     const char *path = NULL, *method = NULL, *problem;
     const struct extra_option own[] = {
         {"session-file", EXTRA_TEXT, "FILE", "where the session is kept between runs (required)", &path},

@@ -28,7 +28,7 @@
 #include "stages.h"
 
 /* [dtls-config] */
-int stage_dtls_config(struct tls_session *s, const struct options *o)
+int stage_dtls_config(struct tls_endpoint *s, const struct options *o)
 {
     narrate_begin("Setting the DTLS retransmission timeouts");
     /* The first flight waits hs_timeout_min for its answer; each
@@ -126,7 +126,7 @@ static int connect_udp(mbedtls_net_context *net, const struct options *o)
 /* One request, one reply. DTLS resends handshake flights, never application
  * data: when the reply does not come, we send the request again, waiting
  * twice as long each time as the handshake does, until --timeout has passed. */
-static int request_reply(struct tls_session *s, const struct options *o, const char *message)
+static int request_reply(struct tls_endpoint *s, const struct options *o, const char *message)
 {
     unsigned char reply[2048];
     size_t len = strlen(message);
@@ -173,7 +173,7 @@ static int request_reply(struct tls_session *s, const struct options *o, const c
 
 /* [dtls-rebind] */
 /* A new socket, so a new source port: the network sees another client. */
-static int rebind(struct tls_session *s, const struct options *o)
+static int rebind(struct tls_endpoint *s, const struct options *o)
 {
     narrate_info("moving to a new UDP socket: same DTLS session, new source port%s",
                  o->cid ? " (the connection ID tells the server who we are)" : "");
@@ -185,7 +185,7 @@ static int rebind(struct tls_session *s, const struct options *o)
 /* [dtls-client-main] */
 int main(int argc, char **argv)
 {
-    static struct tls_session s;
+    static struct tls_endpoint s;
     static struct dtls_watch w;
     static char message[4096] = "hello over DTLS";
     static struct psk_credentials psk; /* --psk: lesson 11's stage, over UDP */

@@ -29,7 +29,7 @@
 #include "dtls_record.h"
 
 /* [server-cookies] */
-int stage_dtls_cookies(struct tls_session *s, mbedtls_ssl_cookie_ctx *cookies)
+int stage_dtls_cookies(struct tls_endpoint *s, mbedtls_ssl_cookie_ctx *cookies)
 {
     int ret;
 
@@ -53,7 +53,7 @@ int stage_dtls_cookies(struct tls_session *s, mbedtls_ssl_cookie_ctx *cookies)
 #if !defined(LESSON_LIBRARY)
 /** @brief The server: what every peer shares. */
 struct dtls_server {
-    struct tls_session s;           /**< stages 01-03 */
+    struct tls_endpoint s;          /**< stages 01-03 */
     struct options o;               /**< command line */
     mbedtls_net_context listener;   /**< the UDP socket */
     mbedtls_ssl_cookie_ctx cookies; /**< the key cookies are made with */

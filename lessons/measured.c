@@ -152,7 +152,7 @@ static int get_and_collect_tickets(mbedtls_ssl_context *ssl, const struct option
 /* [get-and-tickets] */
 
 /* What the handshake looked like, from the tap and the context. */
-static void describe(struct tls_session *s, struct handshake_facts *f)
+static void describe(struct tls_endpoint *s, struct handshake_facts *f)
 {
     snprintf(f->version, sizeof(f->version), "%s", mbedtls_ssl_get_version(&s->ssl));
     snprintf(f->suite, sizeof(f->suite), "%s", mbedtls_ssl_get_ciphersuite(&s->ssl));
@@ -165,7 +165,7 @@ static void describe(struct tls_session *s, struct handshake_facts *f)
                  f->key_share ? f->key_share : "");
 }
 
-int measured_connection(struct tls_session *s, const struct options *o, const mbedtls_ssl_session *resume,
+int measured_connection(struct tls_endpoint *s, const struct options *o, const mbedtls_ssl_session *resume,
                         mbedtls_ssl_session *keep, int *tickets, struct handshake_facts *f)
 {
     double start, cpu_start;

@@ -50,7 +50,7 @@ struct handshake_facts {
  * @param f       filled with what the handshake looked like, also after a failure.
  * @return WS_EXIT_OK or the failing stage's code (it reported why).
  */
-int measured_connection(struct tls_session *s, const struct options *o, const mbedtls_ssl_session *resume,
+int measured_connection(struct tls_endpoint *s, const struct options *o, const mbedtls_ssl_session *resume,
                         mbedtls_ssl_session *keep, int *tickets, struct handshake_facts *f);
 
 #endif /* WORKSHOP_MEASURED_H */
