@@ -98,6 +98,7 @@ struct tls_cost {
     double peak_bytes[2];    /**< highest heap held by each side during the handshake */
     double held_bytes[2];    /**< heap held by each side after it */
     double total_peak_bytes; /**< highest heap of both sides together */
+    double peak_stack[2];    /**< deepest stack of each side's steps (bench/stack.h; 0 without regions) */
     double wire_bytes[2];    /**< bytes sent by each side */
     double flights[2];       /**< flights sent by each side */
     /* DTLS */
@@ -185,6 +186,15 @@ int tls_pair_cold_handshake(struct tls_pair *p);
  * @return 0, or -1 with @c p->error set.
  */
 int tls_pair_transfer(struct tls_pair *p, const unsigned char *buf, unsigned char *out, size_t len);
+
+/**
+ * @brief tls_pair_transfer() with each side's calls on its own stack
+ *        region: @c p->cost.peak_stack gets the write's (client) and the
+ *        read's (server) peak stack. Slower (a context switch per call):
+ *        the throughput family runs it once, untimed.
+ * @return 0, or -1 with @c p->error set.
+ */
+int tls_pair_transfer_measured(struct tls_pair *p, const unsigned char *buf, unsigned char *out, size_t len);
 
 /**
  * @brief DTLS: draw the link's fates from another seed, for the next handshake.
