@@ -30,7 +30,7 @@ echo "# $(basename "$1") (A) vs $(basename "$2") (B)"
 echo
 for f in "$1" "$2"; do
     jq -r --arg f "$(basename "$f")" \
-        '"- \($f): \(.context.mbedtls_version // "?"), \(.context.cpu_model // "?"), \(.context.build_flags // "?")"' "$f"
+        '"- \($f): \(.context.mbedtls_version // "?"), \(.context.cpu_model // "?"), \(.context.build_flags // "?"), taken \(.context.date // "?"), load average at the start \(.context.load_avg // ["?"] | map(if type == "number" then (. * 100 | round / 100) else . end | tostring) | join(" "))"' "$f"
 done
 echo
 if [ $# -eq 4 ]; then
