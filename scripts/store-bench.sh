@@ -9,9 +9,10 @@
 # For each build, in the order given: the load average, then `make bench`'s
 # run (bench/run.sh full: every benchmark 9 times) with the JSON context
 # naming the run and the load average before it (ws_run,
-# ws_load_avg_before), then the load average after it and the run's length
-# (ws_load_avg_after, ws_run_seconds, added by scripts/store-bench.jq, which
-# keeps only the aggregates). All timed runs come first and the callgrind
+# ws_load_avg_before), then the load average after it, the highest 1-minute
+# load average sampled during it and the run's length (ws_load_avg_after,
+# ws_load_avg_1min_max, ws_run_seconds, added by scripts/store-bench.jq,
+# which keeps only the aggregates). All timed runs come first and the callgrind
 # counts (bench/callgrind.sh; repeatable whatever the load) after them, so
 # that valgrind never competes with a timed run. BENCH_FLAGS adds Google
 # Benchmark flags to every timed run (a --benchmark_filter to take fewer
@@ -43,15 +44,24 @@ for build in "$@"; do
     before=$(loadavg)
     start=$(date +%s)
     echo "store-bench: mbedTLS $version, load average before: $before" >&2
+    # The 1-minute load average every 10 s while the run lasts: its highest
+    # value goes into the context too (ws_load_avg_1min_max).
+    samples=$(mktemp "${TMPDIR:-/tmp}/store-bench.XXXXXX")
+    (while :; do cut -d' ' -f1 /proc/loadavg >>"$samples"; sleep 10; done) &
+    sampler=$!
     # shellcheck disable=SC2086 # BENCH_FLAGS is a list of flags
     (cd "$build" && make -s certs/pki.stamp >/dev/null &&
         bash "$top/bench/run.sh" full bench/tls_bench bench/results ${BENCH_FLAGS:-} \
             "--benchmark_context=ws_run=stored full run mbedTLS $version (make bench: 9 repetitions),ws_load_avg_before=${before// //}") ||
-        { echo "$0: the run of $build failed" >&2; exit 3; }
+        { kill "$sampler"; rm -f "$samples"; echo "$0: the run of $build failed" >&2; exit 3; }
+    kill "$sampler"
+    wait "$sampler" 2>/dev/null || true
     after=$(loadavg)
+    peak=$(sort -g "$samples" | tail -1)
+    rm -f "$samples"
     seconds=$(($(date +%s) - start))
-    echo "store-bench: mbedTLS $version took $seconds s, load average after: $after" >&2
-    jq --arg after "${after// //}" --arg seconds "$seconds" \
+    echo "store-bench: mbedTLS $version took $seconds s, load average after: $after, 1-minute peak $peak" >&2
+    jq --arg after "${after// //}" --arg seconds "$seconds" --arg peak "$peak" \
         --arg note "aggregates only (mean, median, stddev, cv of the repetitions; the DTLS loss family's single run), by scripts/store-bench.sh" \
         -f "$top/scripts/store-bench.jq" "$build/bench/results/full.json" >"$dest/stored-$version.json"
 done
