@@ -7,7 +7,7 @@
 #
 # Writes OUT.md (docs/pages/benchmarks.md includes it): when and how each run
 # was taken (from each file's JSON context: the load average before and after,
-# the run's length), compare.sh's instruction table, and its table of timed
+# the highest 1-minute load seen, the run's length; and each run's median CV), compare.sh's instruction table, and its table of timed
 # medians and spreads restricted to the rows the page discusses (full and
 # resumed handshakes with P-256, RSA-2048 and pre-shared keys, 16 KiB records,
 # the handshake's pieces); then how many rows only one version has.
@@ -28,8 +28,8 @@ fi
 compare=$(bash "$here/bench/compare.sh" "$1" "$2" "$3" "$4")
 
 {
-    echo "| | file | mbedTLS | taken (UTC) | length | load average before | after | median CV, wall / CPU | CPU | compiler, flags | TLS 1.3 |"
-    echo "|---|---|---|---|---|---|---|---|---|---|---|"
+    echo "| | file | mbedTLS | taken (UTC) | length | load average before | after | highest 1-minute load seen | median CV, wall / CPU | CPU | compiler, flags | TLS 1.3 |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
     side=A
     for f in "$1" "$2"; do
         # The spread of the whole run: the median over its rows of each
@@ -40,7 +40,7 @@ compare=$(bash "$here/bench/compare.sh" "$1" "$2" "$3" "$4")
           "\(map(.cv_real | select(. != null)) | median | pct) / \(map(.cv_cpu | select(. != null)) | median | pct)"')
         jq -r --arg f "$(basename "$f")" --arg side "$side" --arg spread "$spread" '.context
           | "| \($side) | `\($f)` | \(.mbedtls_version) | \(.date | sub("\\+00:00$"; "") | sub("T"; " ")) | \(.ws_run_seconds // "?") s"
-            + " | \(.ws_load_avg_before // "?" | gsub("/"; " ")) | \(.ws_load_avg_after // "?" | gsub("/"; " ")) | \($spread)"
+            + " | \(.ws_load_avg_before // "?" | gsub("/"; " ")) | \(.ws_load_avg_after // "?" | gsub("/"; " ")) | \(.ws_load_avg_1min_max // "?") | \($spread)"
             + " | \(.cpu_model) (\(.num_cpus)) | \(.compiler), `\(.build_flags)` | \(.mbedtls_tls13) |"' "$f"
         side=B
     done
