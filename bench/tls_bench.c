@@ -1003,6 +1003,15 @@ static char *label_for(const struct suite *s)
     return labels[i];
 }
 
+/* The first TLS 1.3 suite of the matrix. */
+static const struct suite *first_tls13_suite(void)
+{
+    for (size_t i = 0; i < N_SUITES; i++)
+        if (suites[i].tls13)
+            return &suites[i];
+    return NULL;
+}
+
 /* DTLS 1.2 (lessons 15 and 16) over the in-memory datagram link: a full
  * handshake with the primary key of the suite's family, and for the
  * reference suite and the constrained devices' favourite (PSK with CCM-8)
@@ -1095,6 +1104,38 @@ static void register_handshakes(const struct suite *s, const char *version)
                 b->label = use_tcp ? "group=secp256r1 (secp384r1 also offered) transport=tcp"
                                    : "group=secp256r1 (secp384r1 also offered) transport=mem";
             }
+        }
+    }
+    /* TLS 1.3 with a pre-shared key instead of a certificate (lesson 11):
+     * the key alone (psk_ke), and with an ECDHE exchange (psk_dhe_ke); on
+     * the first TLS 1.3 suite only, as the key is independent of it. */
+    if (s->tls13 && s == first_tls13_suite()) {
+        static const struct {
+            const char *suffix;
+            unsigned kex;
+            const char *label[2];
+        } psk_modes[] = {
+            {"psk",
+             COMPAT_TLS13_KEX_PSK,
+             {"group=none (psk_ke) transport=mem", "group=none (psk_ke) transport=tcp"}},
+            {"psk-dhe",
+             COMPAT_TLS13_KEX_PSK_EPHEMERAL,
+             {"group=secp256r1 (psk_dhe_ke) transport=mem", "group=secp256r1 (psk_dhe_ke) transport=tcp"}},
+        };
+
+        for (size_t m = 0; m < sizeof(psk_modes) / sizeof(psk_modes[0]); m++) {
+            struct bench *b;
+
+            if ((compat_tls13_kex_modes_available() & psk_modes[m].kex) == 0)
+                continue;
+            b = add(body_handshake, SHIM_MICROSECONDS, "handshake/%s/%s/%s", version, s->name,
+                    psk_modes[m].suffix);
+            b->params.suite = s->mbedtls;
+            b->params.tls13 = 1;
+            b->params.key = NULL;
+            b->params.tls13_kex = psk_modes[m].kex;
+            b->params.tcp = use_tcp;
+            b->label = psk_modes[m].label[use_tcp ? 1 : 0];
         }
     }
 }

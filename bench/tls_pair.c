@@ -126,6 +126,12 @@ static int configure_extras(struct tls_pair *p, enum mem_side side)
                                    sizeof(psk_identity) - 1);
         if (ret != 0)
             return fail(p, "mbedtls_ssl_conf_psk", ret);
+        /* TLS 1.3 picks the key exchange apart from the suite (lesson 11). */
+        if (q->tls13_kex != 0 && !compat_conf_tls13_kex_modes(conf, q->tls13_kex)) {
+            snprintf(p->error, sizeof(p->error),
+                     "this library lacks the TLS 1.3 key exchange mode asked for");
+            return -1;
+        }
 #else
         snprintf(p->error, sizeof(p->error), "no pre-shared-key exchange is in this library");
         return -1;
@@ -173,7 +179,7 @@ static int configure_extras(struct tls_pair *p, enum mem_side side)
 /* Stages 02 and 03 for one end, then the benchmark's additions. */
 static int prepare_end(struct tls_pair *p, enum mem_side side, int suite, const char *certs)
 {
-    struct tls_session *s = &p->end[side];
+    struct tls_endpoint *s = &p->end[side];
 
     set_options(p, side, suite, certs);
     if (p->opts[side].ca_file != NULL && stage_load_certs(s, &p->opts[side]) != WS_EXIT_OK)
@@ -215,7 +221,7 @@ static int dtls_set_client_address(struct tls_pair *p)
  * owns them. */
 static int attach(struct tls_pair *p, enum mem_side side)
 {
-    struct tls_session *s = &p->end[side];
+    struct tls_endpoint *s = &p->end[side];
     int ret;
 
     heap_set_side(heap_side_of(side));
