@@ -109,6 +109,13 @@ bench bench-quick bench-callgrind bench-capacity:
 	@exit 1
 endif
 
+# The stored full runs of both mbedTLS versions and their instruction counts,
+# taken one after the other by scripts/store-bench.sh; the docs' benchmark
+# page is made from them (docs/local.mk: BENCH_STORED_RUN, BENCH_STORED_OLD).
+EXTRA_DIST += bench/testdata/stored-3.6.json bench/testdata/stored-2.28.json \
+	bench/testdata/callgrind-3.6.md bench/testdata/callgrind-2.28.md \
+	scripts/store-bench.sh scripts/store-bench.jq
+
 # The link model (bench/link_model.jq: time to the first application byte
 # over named links, the report's "Over a real link" section) and its check
 # against lesson 06 through tools/lossy_link (bench/link_validate.sh).

@@ -18,7 +18,7 @@ def bulk: [.[] | select(.name | test("^throughput/[^/]+/[^/]+/16384$")) | select
 def is_psk: (.name | test("/psk(/|$)")) or (parts.suite | test("PSK"));
 def no_forward_secrecy: parts.suite | test("^(RSA|PSK)-");
 def pretty: parts as $p
-  | "`\($p.suite)` (\($p.version | sub("tls"; "TLS "))"
+  | "`\($p.suite)` (\($p.version | sub("^dtls"; "DTLS ") | sub("^tls"; "TLS "))"
     + (if $p.family == "handshake" then ", \($p.rest | gsub("/"; ", "))" else "" end) + ")"
     + (if no_forward_secrecy then ", no forward secrecy" else "" end);
 # fmt: a figure with two or three significant digits.

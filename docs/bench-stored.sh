@@ -4,8 +4,9 @@
 # "what to pick" table of the stored full run, made when the site is built
 # from the stored result itself (bench/report.sh, bench/charts.sh,
 # bench/recommend.jq), so that they follow it when the run is taken again.
-# Writes OUTDIR/stored-run.md (docs/pages/benchmarks.md includes it) and the
-# charts as OUTDIR/stored-NAME.svg (docs/Doxyfile.in lists OUTDIR in
+# Writes OUTDIR/stored-run.md and OUTDIR/stored-summary.md (report.sh's
+# summary: targets and key figures; docs/pages/benchmarks.md includes both)
+# and the charts as OUTDIR/stored-NAME.svg (docs/Doxyfile.in lists OUTDIR in
 # IMAGE_PATH). Without jq or gnuplot the section says what is missing.
 set -eu
 stored=${1:?usage: bench-stored.sh STORED.json OUTDIR}
@@ -17,10 +18,12 @@ page="$out/stored-run.md.tmp"
 
 if ! command -v jq >/dev/null; then
     echo "(The charts and the table below need jq, which was not installed when this site was built.)" >"$page"
+    echo "(The figures need jq, which was not installed when this site was built.)" >"$out/stored-summary.md"
     mv "$page" "$out/stored-run.md"
     exit 0
 fi
 bash "$here/bench/report.sh" "$stored" "$out/report" >/dev/null
+cp "$out/report/summary.md" "$out/stored-summary.md"
 {
     echo "What to pick, per use case, computed from this run's medians when the site was built"
     echo "(\`bench/recommend.jq\`): the best suite that authenticates with certificates, and the best"

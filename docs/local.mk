@@ -19,7 +19,7 @@
 EXTRA_DIST += docs/pages docs/capture.sh scripts/capture-lib.sh docs/screenshot.sh docs/workshop.css \
 	docs/scan-html.pl docs/pages-index.pl docs/msc-svg.pl docs/layout-probe.js docs/mbedtls-tag.sh \
 	docs/search-externals.pl docs/glossary-links.pl docs/variant.sh docs/capture-exercises.sh \
-	docs/bench-stored.sh docs/doc-filter.pl \
+	docs/bench-stored.sh docs/bench-versions.sh docs/doc-filter.pl \
 	tests/docs_links.test tests/docs_render.test tests/docs_browser.test
 TESTS += tests/docs_links.test tests/docs_render.test tests/docs_browser.test
 # tests/docs_render.test builds a small Doxygen project of planted pages;
@@ -111,15 +111,26 @@ docs/mbedtls.tag: $(srcdir)/docs/mbedtls-tag.sh Makefile
 	$(AM_V_GEN)$(SHELL) $(srcdir)/docs/mbedtls-tag.sh '$(DOXYGEN)' '$(MBEDTLS_VERSION)' $@ \
 	  $(CC) $(MBEDTLS_CFLAGS) $(CPPFLAGS) >/dev/null
 
-# The benchmark page's stored full run: its "what to pick" table and charts,
-# made from the stored result (docs/bench-stored.sh), so they follow it.
-BENCH_STORED_RUN = $(srcdir)/bench/testdata/sample.json
+# The benchmark page's stored full run: its "what to pick" table, charts and
+# figures, made from the stored result (docs/bench-stored.sh), so they follow
+# it. The run on mbedTLS 3.6 (bench/testdata/stored-3.6.json).
+BENCH_STORED_RUN = $(srcdir)/bench/testdata/stored-3.6.json
 docs/bench/stored-run.md: $(BENCH_STORED_RUN) $(srcdir)/docs/bench-stored.sh $(srcdir)/bench/report.sh \
 		$(srcdir)/bench/charts.sh $(srcdir)/bench/recommend.jq $(srcdir)/bench/normalize.jq
 	$(AM_V_GEN)bash $(srcdir)/docs/bench-stored.sh $(BENCH_STORED_RUN) docs/bench
 
+# The page's "3.6 against 2.28": bench/compare.sh on the stored runs of both
+# versions and their instruction counts, taken one after the other on the same
+# machine (docs/bench-versions.sh).
+BENCH_STORED_OLD = $(srcdir)/bench/testdata/stored-2.28.json
+BENCH_STORED_CALLGRIND = $(srcdir)/bench/testdata/callgrind-2.28.md $(srcdir)/bench/testdata/callgrind-3.6.md
+docs/bench/versions.md: $(BENCH_STORED_OLD) $(BENCH_STORED_RUN) $(BENCH_STORED_CALLGRIND) \
+		$(srcdir)/docs/bench-versions.sh $(srcdir)/bench/compare.sh $(srcdir)/bench/normalize.jq
+	$(AM_V_GEN)bash $(srcdir)/docs/bench-versions.sh $(BENCH_STORED_OLD) $(BENCH_STORED_RUN) \
+	  $(BENCH_STORED_CALLGRIND) $@
+
 docs/html/index.html: docs/out/capture.stamp docs/Doxyfile docs/mbedtls.tag bench/results/docs/this-build.md \
-		docs/bench/stored-run.md mcu/docs/charts.md docs-force
+		docs/bench/stored-run.md docs/bench/versions.md mcu/docs/charts.md docs-force
 	$(AM_V_GEN)sections=; \
 	for f in '$(abs_top_srcdir)'/docs/pages/*.dox '$(abs_top_srcdir)'/docs/pages/*.md; do \
 	  test -f "$$f" || continue; \
