@@ -11,6 +11,7 @@
 #                    raw AEAD bound it cannot beat dashed, in the same colour
 #   where            where a handshake's CPU time goes, per side
 #   debug            handshake CPU time by debug level
+#   link-time        time to the first application byte per link, CPU under waiting
 #   dtls-loss        DTLS handshake completion time against packet loss
 #   dtls-loss-bytes  DTLS bytes sent again against packet loss
 #
@@ -238,6 +239,57 @@ plot 'debug.dat' using 1:2 with linespoints lw 2 lc rgb '#009E73' title 'discard
 GNUPLOT
     )
 done
+
+# --- Over a real link (bench/link_model.jq, written by report.sh) ----------------------
+# One panel per link, each with its own scale from zero (a LAN's milliseconds and a
+# LoRa-class link's seconds share no axis): per handshake, a bar of CPU time (both
+# sides) under the time spent waiting for the link.
+link_model="$out/link-model.json"
+if [ -s "$link_model" ] && [ "$(jq length "$link_model")" -gt 0 ]; then
+    jq -r '[.[] | select(.name | test("^handshake/tls1\\.[23]/(ECDHE-ECDSA-AES128-GCM-SHA256|ECDHE-RSA-AES128-GCM-SHA256|PSK-AES128-CCM-8|TLS_AES_128_GCM_SHA256)/(ecdsa-p256|rsa2048|psk)(/resume-ticket)?$"))]
+           | group_by(.profile) | sort_by(.[0].rtt_ms)[]
+           | "# \(.[0].profile): \(.[0].rtt_ms) ms round trip, \(.[0].rate_kbit) kbit/s",
+             (.[] | (.name | split("/")) as $p
+                    | "TLS \($p[1] | ltrimstr("tls")) \({"ecdsa-p256": "ECDSA", "rsa2048": "RSA", "psk": "PSK"}[$p[3]])\(if $p[4] then " resumed" else "" end)\t\(.compute_ms)\t\(.network_ms)"),
+             "", ""' "$link_model" >"$data/link-time.dat"
+    link_profiles=$(jq -r 'map(.profile) | unique | length' "$link_model")
+    link_titles=$(jq -r 'group_by(.profile) | sort_by(.[0].rtt_ms)[] | .[0] | "\(.profile), \(.rtt_ms) ms round trip, "
+        + (.rate_kbit | if . >= 1e6 then "\(. / 1e6) Gbit/s" elif . >= 1000 then "\(. / 1000) Mbit/s" else "\(.) kbit/s" end)' "$link_model")
+    for term in "$png_term" "svg size 1100,@H@ dynamic font 'DejaVu Sans,12'"; do
+        case $term in svg*) ext=svg ;; *) ext=png ;; esac
+        panels=""
+        panels_height=$((link_profiles * 300 + 60))
+        i=0
+        while IFS= read -r title; do
+            panels="$panels
+set title \"$title\" noenhanced
+plot 'link-time.dat' index $i using 2:xtic(1) title 'CPU (both sides)' lc rgb '#009E73', '' index $i using 3 title 'waiting for the link' lc rgb '#999999'"
+            i=$((i + 1))
+        done <<<"$link_titles"
+        (
+            cd "$data"
+            gnuplot <<GNUPLOT
+set terminal ${term//@H@/$panels_height}
+set output "../link-time.$ext"
+set datafile separator "\t"
+set style fill solid 0.85 border -1
+set style data histograms
+set style histogram rowstacked
+set boxwidth 0.6
+set grid ytics noxtics
+set border 3
+set tics nomirror
+set xtics noenhanced rotate by 20 right
+set key outside right top vertical Left reverse noenhanced
+set ylabel "ms"
+set yrange [0:*]
+set multiplot layout $link_profiles,1 title "Time to the first application byte, modelled (bench/link_model.jq)" noenhanced
+$panels
+unset multiplot
+GNUPLOT
+        )
+    done
+fi
 
 # --- DTLS under loss (only when the run has the dtls-loss family) -----------------
 # One series per suite, the median solid and the 90th percentile dashed, in

@@ -8,7 +8,8 @@
 # OUTDIR in IMAGE_PATH; the prefix keeps the names apart from other images).
 #
 # With REPORTDIR (what `make bench-quick` wrote through bench/report.sh), the
-# section holds that run's summary tables and charts. With --note TEXT, it
+# section holds that run's summary tables and charts, and OUTDIR/link-validation.md
+# when bench/link_validate.sh wrote it there. With --note TEXT, it
 # holds TEXT instead: the build has no benchmarks, and the page says so.
 # Everything is written to the build tree, never to the source tree.
 set -eu
@@ -42,8 +43,17 @@ else
         echo "off by tens of per cent. Compare with the stored full run above, not with each other."
         echo
         cat "$report/summary.md"
+        if [ -f "$out/link-validation.md" ]; then
+            echo
+            echo "The link model against a real run while this site was built: lesson 06 fetching a page"
+            echo "from the lesson server through \`tools/lossy_link --tcp --tcp-handshake\` (bench/link_validate.sh),"
+            echo "with the model's figures for the same suite from the run above:"
+            echo
+            cat "$out/link-validation.md"
+        fi
         for chart in throughput:"Throughput against record size, with the raw AEAD bound (dashed)" \
             handshake-cpu:"Handshake CPU time per side" \
+            link-time:"Time to the first application byte over five links, modelled: CPU under waiting" \
             dtls-loss:"DTLS 1.2 handshake completion time against packet loss (median, and the 90th percentile dashed)"; do
             name=${chart%%:*}
             [ -f "$report/$name.png" ] || continue

@@ -55,14 +55,24 @@ bench-callgrind: bench/tls_bench certs/pki.stamp
 # The "This build" section of the docs' benchmark page (docs/local.mk makes
 # the site depend on it): a bench-quick run of this very binary, made again
 # only when the binary or the scripts change. About 20 s on 2 cores; its
-# output goes to bench/results/docs-quick.log.
+# output goes to bench/results/docs-quick.log. Then the link model's check
+# against lesson 06 through tools/lossy_link, twice at each of two links
+# (bench/link_validate.sh, about 11 s, not under an emulator), for the same
+# section; its output goes to bench/results/docs-link.log.
 bench/results/docs/this-build.md: bench/tls_bench certs/pki.stamp $(srcdir)/bench/run.sh \
 		$(srcdir)/bench/report.sh $(srcdir)/bench/normalize.jq $(srcdir)/bench/docs_section.sh \
-		$(srcdir)/bench/charts.sh $(srcdir)/bench/recommend.jq
+		$(srcdir)/bench/charts.sh $(srcdir)/bench/recommend.jq \
+		$(srcdir)/bench/link_model.jq $(srcdir)/bench/link_validate.sh lessons/06_read_write lessons/08_server \
+		tools/lossy_link
 	$(AM_V_GEN)mkdir -p bench/results && \
 	if command -v jq >/dev/null; then \
 	  bash $(srcdir)/bench/run.sh quick bench/tls_bench bench/results >bench/results/docs-quick.log 2>&1 || \
 	    { cat bench/results/docs-quick.log >&2; exit 1; }; \
+	  rm -f bench/results/docs/link-validation.md; \
+	  if test -z '$(TARGET_RUN)'; then \
+	    bash $(srcdir)/bench/link_validate.sh . bench/results/quick/summary.json bench/results/docs 2 \
+	      >bench/results/docs-link.log 2>&1 || { cat bench/results/docs-link.log >&2; exit 1; }; \
+	  fi; \
 	  bash $(srcdir)/bench/docs_section.sh bench/results/docs bench/results/quick; \
 	else \
 	  bash $(srcdir)/bench/docs_section.sh bench/results/docs --note \
@@ -77,3 +87,9 @@ bench bench-quick bench-callgrind:
 	@echo "The benchmarks need Google Benchmark (libbenchmark-dev); configure did not find it." >&2
 	@exit 1
 endif
+
+# The link model (bench/link_model.jq: time to the first application byte
+# over named links, the report's "Over a real link" section) and its check
+# against lesson 06 through tools/lossy_link (bench/link_validate.sh).
+TESTS += tests/link_model.test
+EXTRA_DIST += bench/link_model.jq bench/link_validate.sh tests/link_model.test

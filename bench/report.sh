@@ -6,7 +6,8 @@
 # Writes OUTDIR/report.md and, when gnuplot is installed, OUTDIR/*.png and
 # OUTDIR/*.svg (bench/charts.sh: handshake CPU, peak heap and bytes per suite
 # and side, throughput against record size with the raw AEAD bound, where the
-# time goes, the cost of each debug level and, when the run has them, the DTLS
+# time goes, the cost of each debug level, the time to the first application byte
+# over named links (bench/link_model.jq) and, when the run has them, the DTLS
 # handshake's completion time and resent bytes against packet loss). It also checks the targets of issue #4 and prints
 # each with its measured value and PASS or MISS (also in OUTDIR/targets.tsv).
 #
@@ -281,6 +282,40 @@ ROWS
     where ECDHE-RSA-AES128-GCM-SHA256 rsa2048
 } >>"$report"
 
+# --- Over a real link -------------------------------------------------------------------
+# Time to the first application byte over named links (bench/link_model.jq), from
+# each TLS row's flights, bytes per flight and CPU; OUTDIR/link-model.json feeds the
+# chart. Runs without per-flight bytes (older results) have no such section.
+jq -f "$here/link_model.jq" "$summary" >"$out/link-model.json"
+# link_table FILTER: one line per handshake matching FILTER, one column per link.
+link_table() {
+    jq -r --arg f "$1" '
+        (map(.profile) | unique_by(.) | length) as $n | (.[0:$n] | map("\(.profile) (\(.rtt_ms) ms RTT, "
+            + (.rate_kbit | if . >= 1e6 then "\(. / 1e6) Gbit/s" elif . >= 1000 then "\(. / 1000) Mbit/s" else "\(.) kbit/s" end) + ")")) as $heads
+        | ("| handshake | round trips | bytes on the way | " + ($heads | join(" | ")) + " |"),
+          ("|---|---|---|" + ("---|" * $n)),
+          (group_by(.name)[] | select(.[0].name | test($f))
+           | "| \(.[0].name | sub("^handshake/"; "")) | \(.[0].round_trips) | \(.[0].bytes_on_path | round) | "
+             + (map("\(.total_ms | if . < 100 then (. * 10 | round / 10) else round end) ms (\(.compute_ms / .total_ms * 100 | round) % CPU)") | join(" | ")) + " |")' \
+        "$out/link-model.json"
+}
+link_intro='Time from connect() to the first application byte at the server, modelled from each
+handshake'"'"'s flights, bytes per flight and CPU time (bench/link_model.jq states the model): the TCP
+handshake'"'"'s round trip, half a round trip per flight on the way plus its bytes and TCP/IP headers at
+the link'"'"'s rate (MTU 1500), slow start from 10 segments, and both sides'"'"' CPU time. Each cell is the
+total and the share of it that is CPU; the rest is waiting for the link. tests/link_model.test checks
+the model against lesson 06 through tools/lossy_link (bench/link_validate.sh).'
+if [ "$(jq length "$out/link-model.json")" -gt 0 ]; then
+    {
+        echo
+        echo "## Over a real link"
+        echo
+        echo "$link_intro"
+        echo
+        link_table '.'
+    } >>"$report"
+fi
+
 # --- What to pick ----------------------------------------------------------------------
 # OUTDIR/recommendations.md: per use case, the best suite of this very run
 # (bench/recommend.jq computes it).
@@ -323,6 +358,12 @@ load average at the start \(.load_avg[0] // "?")."' "$result"
     echo "|---|---|"
     q '.[] | select(.name | test("^(throughput|cipher)/.*/16384$")) | select(.cpu_us > 0)
        | "| \(.name) | \(16384 / .cpu_us * 10 | round / 10) |"'
+    if [ "$(jq length "$out/link-model.json")" -gt 0 ]; then
+        echo
+        echo "$link_intro"
+        echo
+        link_table '^handshake/tls1\.[23]/(ECDHE-ECDSA-AES128-GCM-SHA256|ECDHE-RSA-AES128-GCM-SHA256|PSK-AES128-CCM-8|TLS_AES_128_GCM_SHA256)/(ecdsa-p256|rsa2048|psk)(/resume-ticket)?$'
+    fi
     if [ "$have_loss" -gt 0 ]; then
         echo
         echo "DTLS 1.2 handshakes under packet loss (lessons 15 and 16)."
@@ -353,7 +394,7 @@ if command -v gnuplot >/dev/null; then
         echo
         echo "## Charts"
         echo
-        for c in handshake-cpu handshake-heap handshake-bytes throughput where debug dtls-loss dtls-loss-bytes; do
+        for c in handshake-cpu handshake-heap handshake-bytes throughput where debug link-time dtls-loss dtls-loss-bytes; do
             [ -f "$out/$c.png" ] || continue
             echo "![$c]($c.png) ([SVG]($c.svg))"
             echo

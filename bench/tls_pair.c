@@ -400,7 +400,7 @@ static void end_cost(struct tls_pair *p)
         p->cost.timer_expiries += (double) p->watch[side].expiries;
     }
     for (int f = 0; f < MEM_MAX_FLIGHTS; f++) {
-        p->cost.flight_bytes[f] = (double) p->transport.dgram.flight_bytes[f];
+        p->cost.flight_bytes[f] = (double) p->transport.flight_bytes[f];
         p->cost.flight_datagrams[f] = (double) p->transport.dgram.flight_datagrams[f];
     }
     p->cost.total_peak_bytes = (double) heap_get_total().peak;

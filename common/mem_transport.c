@@ -116,7 +116,7 @@ void mem_transport_reset_counters(struct mem_transport *t)
         memset(&g->records[side], 0, sizeof(g->records[side]));
     }
     memset(g->flight_datagrams, 0, sizeof(g->flight_datagrams));
-    memset(g->flight_bytes, 0, sizeof(g->flight_bytes));
+    memset(t->flight_bytes, 0, sizeof(t->flight_bytes));
     t->last_sender = -1;
 }
 
@@ -187,14 +187,20 @@ void mem_transport_free(struct mem_transport *t)
 }
 
 /* A new flight starts whenever the sender changes: that is one trip across
- * the network, the figure that matters on a high-latency link. */
+ * the network, the figure that matters on a high-latency link (and, with the
+ * bytes of each flight, what bench/link_model.jq turns into time on a link). */
 static void count_sent(struct mem_transport *t, enum mem_side side, size_t len)
 {
+    unsigned long flight;
+
     t->bytes[side] += len;
     if (t->last_sender != (int) side) {
         t->flights[side]++;
         t->last_sender = (int) side;
     }
+    flight = t->flights[0] + t->flights[1];
+    if (flight <= MEM_MAX_FLIGHTS)
+        t->flight_bytes[flight - 1] += len;
 }
 
 /* [resent-bytes] */
@@ -250,10 +256,8 @@ static void count_datagram(struct mem_transport *t, enum mem_side side, const un
         start = pos;
     }
     flight = t->flights[0] + t->flights[1]; /* count_sent() has counted this one */
-    if (flight >= 1 && flight <= MEM_MAX_FLIGHTS) {
+    if (flight >= 1 && flight <= MEM_MAX_FLIGHTS)
         g->flight_datagrams[flight - 1]++;
-        g->flight_bytes[flight - 1] += len;
-    }
 }
 
 /* Queue a datagram on the link, after its fate: lost, or arriving later (perhaps twice). */

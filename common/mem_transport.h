@@ -48,7 +48,8 @@ struct mem_pipe {
     size_t cap;          /**< allocated size of @p data */
 };
 
-/** @brief Flights counted one by one (a DTLS 1.2 handshake with a cookie exchange has six). */
+/** @brief Flights counted one by one (a DTLS 1.2 handshake with a cookie exchange has six;
+ *         a TLS handshake up to five). */
 #define MEM_MAX_FLIGHTS 8
 
 /** @brief Handshake fragments each side remembers to recognise its retransmissions. */
@@ -83,8 +84,7 @@ struct mem_datagrams {
     unsigned long delivered[2];         /**< datagrams each side received */
     unsigned long long resent_bytes[2]; /**< bytes of records each side sent again */
     struct mem_sent_records records[2]; /**< what each side has sent */
-    unsigned long flight_datagrams[MEM_MAX_FLIGHTS];  /**< datagrams per flight */
-    unsigned long long flight_bytes[MEM_MAX_FLIGHTS]; /**< bytes per flight */
+    unsigned long flight_datagrams[MEM_MAX_FLIGHTS]; /**< datagrams per flight */
 };
 
 /** @brief One side's view of the connection (the @c ctx for mbedtls_ssl_set_bio()). */
@@ -95,13 +95,14 @@ struct mem_endpoint {
 
 /** @brief A connection between a client and a server in one process. */
 struct mem_transport {
-    struct mem_pipe pipe[2];     /**< pipe[MEM_CLIENT] carries client-to-server bytes */
-    struct mem_endpoint end[2];  /**< pass &end[side] to mbedtls_ssl_set_bio() */
-    unsigned long long bytes[2]; /**< bytes sent by each side since the last reset */
-    unsigned long flights[2];    /**< flights sent by each side since the last reset */
-    int last_sender;             /**< side that sent last, or -1 */
-    int fd[2];                   /**< socket per side, or -1 for memory pipes */
-    struct mem_datagrams dgram;  /**< datagram mode (DTLS) */
+    struct mem_pipe pipe[2];                          /**< pipe[MEM_CLIENT] carries client-to-server bytes */
+    struct mem_endpoint end[2];                       /**< pass &end[side] to mbedtls_ssl_set_bio() */
+    unsigned long long bytes[2];                      /**< bytes sent by each side since the last reset */
+    unsigned long flights[2];                         /**< flights sent by each side since the last reset */
+    unsigned long long flight_bytes[MEM_MAX_FLIGHTS]; /**< bytes per flight, both sides in turn */
+    int last_sender;                                  /**< side that sent last, or -1 */
+    int fd[2];                                        /**< socket per side, or -1 for memory pipes */
+    struct mem_datagrams dgram;                       /**< datagram mode (DTLS) */
 };
 
 /**

@@ -38,7 +38,15 @@ static const char *default_file(char *buf, size_t len, const char *name)
     return buf;
 }
 
-int options_parse_ciphersuites(const char *list, int *ids, size_t max, char *bad, size_t bad_len)
+/* One name of a comma-separated list: store its number at index i of the
+ * caller's array, or return -1 when it names nothing this build knows. */
+typedef int list_item_fn(void *ids, size_t i, char *name);
+
+/* Walk a comma-separated list of names of at most name_cap - 1 characters,
+ * and at most max of them; the array gets a 0 after the last. On failure,
+ * bad gets the offending name (cut at 60 characters when it is too long). */
+static int parse_name_list(const char *list, size_t name_cap, size_t max, list_item_fn *item, void *ids,
+                           char *bad, size_t bad_len)
 {
     size_t n = 0;
     const char *p = list;
@@ -46,61 +54,63 @@ int options_parse_ciphersuites(const char *list, int *ids, size_t max, char *bad
     while (*p != '\0') {
         char name[128];
         size_t len = strcspn(p, ",");
-        int id;
 
-        if (len == 0 || len >= sizeof(name) || n == max) {
+        if (len == 0 || len >= name_cap || n == max) {
             snprintf(bad, bad_len, "%.*s", (int) (len < 60 ? len : 60), p);
             return -1;
         }
         memcpy(name, p, len);
         name[len] = '\0';
-        /* IANA spells the names with underscores, mbedTLS with dashes. */
-        for (char *c = name; *c != '\0'; c++)
-            if (*c == '_')
-                *c = '-';
-        id = mbedtls_ssl_get_ciphersuite_id(name);
-        if (id == 0) {
+        if (item(ids, n, name) != 0) {
             snprintf(bad, bad_len, "%s", name);
             return -1;
         }
-        ids[n++] = id;
+        n++;
         p += len;
         if (*p == ',')
             p++;
     }
-    ids[n] = 0;
     return n == 0 ? -1 : 0;
+}
+
+static int ciphersuite_item(void *ids, size_t i, char *name)
+{
+    int id;
+
+    /* IANA spells the names with underscores, mbedTLS with dashes. */
+    for (char *c = name; *c != '\0'; c++)
+        if (*c == '_')
+            *c = '-';
+    id = mbedtls_ssl_get_ciphersuite_id(name);
+    if (id == 0)
+        return -1;
+    ((int *) ids)[i] = id;
+    ((int *) ids)[i + 1] = 0;
+    return 0;
+}
+
+int options_parse_ciphersuites(const char *list, int *ids, size_t max, char *bad, size_t bad_len)
+{
+    ids[0] = 0;
+    return parse_name_list(list, 128, max, ciphersuite_item, ids, bad, bad_len);
+}
+
+static int group_item(void *ids, size_t i, char *name)
+{
+    uint16_t id = tls_group_from_name(name);
+    compat_group_t unused;
+
+    if (id == 0 || !compat_group_from_iana(id, &unused))
+        return -1;
+    ((uint16_t *) ids)[i] = id;
+    ((uint16_t *) ids)[i + 1] = 0;
+    return 0;
 }
 
 int options_parse_groups(const char *list, uint16_t *ids, size_t max, char *bad, size_t bad_len)
 {
-    size_t n = 0;
-    const char *p = list;
-
-    while (*p != '\0') {
-        char name[64];
-        size_t len = strcspn(p, ",");
-        compat_group_t unused;
-        uint16_t id;
-
-        if (len == 0 || len >= sizeof(name) || n == max) {
-            snprintf(bad, bad_len, "%.*s", (int) (len < 60 ? len : 60), p);
-            return -1;
-        }
-        memcpy(name, p, len);
-        name[len] = '\0';
-        id = tls_group_from_name(name);
-        if (id == 0 || !compat_group_from_iana(id, &unused)) {
-            snprintf(bad, bad_len, "%s", name);
-            return -1;
-        }
-        ids[n++] = id;
-        p += len;
-        if (*p == ',')
-            p++;
-    }
-    ids[n] = 0;
-    return n == 0 ? -1 : 0;
+    ids[0] = 0;
+    return parse_name_list(list, 64, max, group_item, ids, bad, bad_len);
 }
 
 static void list_groups(void)

@@ -105,6 +105,8 @@ struct tls_direction_summary {
                                        be read on the wire) */
     size_t certificates_in_clear; /**< certificates sent in plaintext Certificate messages: readable by
                                        anyone on the path (TLS 1.2; TLS 1.3 encrypts them) */
+    size_t largest_plaintext_record; /**< the longest record body sent before this direction was
+                                          encrypted: its handshake (TLS 1.3: the ServerHello) */
 };
 
 /** @brief What crossed the wire in both directions. */

@@ -322,3 +322,185 @@ stop_server
 start_server exercises2
 capture ex10_2_second 10_tls13 -- --port "$PORT"
 stop_server
+
+# --- Lessons 15 and 16: DTLS ---------------------------------------------------------
+# As in capture.sh's DTLS section: the DTLS server's port is shown as 4433,
+# the lossy link's as 4434, clients' ports as <port>, <port 2>... Every run
+# here is short (the longest, lesson 15's first exercise, waits about 5 s
+# for the timers it asks about).
+UDP_PORTS=1
+
+# free_udp_port: a UDP port of loopback nobody uses (one a DTLS server
+# picked, then left); sets PORT.
+free_udp_port() {
+    start_program udp-port lessons/16_dtls_server --port 0
+    stop_server
+}
+
+# link_summary NAME SHOWN: the lossy link's last line (its summary, printed
+# when it is stopped) as NAME.txt, after the command that started it.
+link_summary() {
+    {
+        echo "\$ $2"
+        echo "(...)"
+        grep ' summary: ' "$scratch/$1.log"
+    } | normalise "$dtls_port" >"$outdir/$1.txt"
+}
+
+# Lesson 15, exercise 1: 20 % loss with seed 3. The fates are drawn per
+# datagram, so the same datagrams are lost in every run, whatever the timing.
+start_program dtlsex lessons/16_dtls_server --port 0
+dtls_port=$PORT dtls_pid=$SERVER_PID
+start_program ex15_1_link tools/lossy_link --to "127.0.0.1:$dtls_port" --drop 0.2 --seed 3
+link_port=$PORT link_pid=$SERVER_PID
+OTHER_PORTS="$link_port:4434" PORT=$dtls_port
+before=$(log_lines dtlsex)
+capture ex15_1 15_dtls_client --port 4434 -- --port "$link_port"
+SERVER_PID=$link_pid
+stop_server
+{
+    echo "\$ tools/lossy_link --to 127.0.0.1:4433 --listen 127.0.0.1:4434 --drop 0.2 --seed 3"
+    cat "$scratch/ex15_1_link.log"
+} | normalise "$dtls_port" >"$outdir/ex15_1_link.txt"
+sed -n "$((before + 1)),\$p" "$scratch/dtlsex.log" | normalise "$dtls_port" >"$outdir/ex15_1_server.txt"
+
+# Exercise 2: timers shorter than the round trip (200 ms each way).
+start_program ex15_2_link tools/lossy_link --to "127.0.0.1:$dtls_port" --delay 200ms
+link_port=$PORT link_pid=$SERVER_PID
+OTHER_PORTS="$link_port:4434" PORT=$dtls_port
+capture ex15_2 15_dtls_client --port 4434 --hs-timeout 100,400 -- --port "$link_port"
+SERVER_PID=$link_pid
+stop_server
+link_summary ex15_2_link "tools/lossy_link --to 127.0.0.1:4433 --listen 127.0.0.1:4434 --delay 200ms"
+OTHER_PORTS=""
+SERVER_PID=$dtls_pid
+stop_server
+
+# Exercise 3: a 200-byte MTU on both sides, the trace cut to the datagrams'
+# sizes, the fragments and the messages they make up.
+start_program mtu200 lessons/16_dtls_server --port 0 --mtu 200 --max-connections 1
+capture_cmd ex15_3 "lessons/15_dtls_client --mtu 200 --trace | grep -E 'datagram, |message [0-9]+: |Certificate, |handshake\\.\\.\\.'" \
+    bash -c 'lessons/15_dtls_client --port "$1" --mtu 200 --trace | grep -E "datagram, |message [0-9]+: |Certificate, |handshake\\.\\.\\."' _ "$PORT"
+stop_server
+
+# Exercise 4: real peers. openssl s_server sends what it reads on its
+# standard input, and ends the connection at the end of it: its input is a
+# line typed in advance and a pipe that stays open a while (a plain echo
+# would end the connection before the request comes).
+if command -v openssl >/dev/null 2>&1; then
+    free_udp_port
+    ossl_cmd="openssl s_server -dtls1_2 -naccept 1 -accept 127.0.0.1:$PORT -cert certs/server-ecdsa.pem -key certs/server-ecdsa.key -cert_chain certs/intermediate.pem"
+    bash -c "(echo 'reply from openssl s_server'; sleep 3) | $ossl_cmd" >"$scratch/ex15_4_ossl.log" 2>&1 </dev/null &
+    keep_pid $!
+    tries=100
+    until grep -q '^ACCEPT' "$scratch/ex15_4_ossl.log" 2>/dev/null || [ "$tries" -eq 0 ]; do
+        sleep 0.1
+        tries=$((tries - 1))
+    done
+    capture ex15_4_openssl 15_dtls_client -- --port "$PORT"
+    tries=50
+    until grep -q 'DONE' "$scratch/ex15_4_ossl.log" 2>/dev/null || [ "$tries" -eq 0 ]; do
+        sleep 0.1
+        tries=$((tries - 1))
+    done
+    {
+        echo "\$ (echo 'reply from openssl s_server'; sleep 3) | $ossl_cmd"
+        sed '/DONE/q' "$scratch/ex15_4_ossl.log"
+    } | normalise "$PORT" >"$outdir/ex15_4_openssl_server.txt"
+else
+    not_captured ex15_4_openssl "openssl was not installed when these pages were built"
+    not_captured ex15_4_openssl_server "openssl was not installed when these pages were built"
+fi
+if command -v gnutls-serv >/dev/null 2>&1; then
+    free_udp_port
+    gnutls-serv --udp --echo --port "$PORT" --x509certfile certs/server-ecdsa-chain.pem \
+        --x509keyfile certs/server-ecdsa.key >"$scratch/ex15_4_gnutls.log" 2>&1 </dev/null &
+    SERVER_PID=$!
+    keep_pid "$SERVER_PID"
+    tries=100
+    until grep -q 'UDP Echo Server listening on IPv4' "$scratch/ex15_4_gnutls.log" 2>/dev/null ||
+        [ "$tries" -eq 0 ]; do
+        sleep 0.1
+        tries=$((tries - 1))
+    done
+    capture ex15_4_gnutls 15_dtls_client -- --port "$PORT"
+    stop_server
+    {
+        echo "\$ gnutls-serv --udp --echo --port 4433 --x509certfile certs/server-ecdsa-chain.pem --x509keyfile certs/server-ecdsa.key"
+        grep -E '^(UDP Echo Server listening on IPv4|\*\*\* Processing)' "$scratch/ex15_4_gnutls.log"
+    } | normalise "$PORT" >"$outdir/ex15_4_gnutls_server.txt"
+else
+    not_captured ex15_4_gnutls "gnutls-serv was not installed when these pages were built"
+    not_captured ex15_4_gnutls_server "gnutls-serv was not installed when these pages were built"
+fi
+
+# Lesson 16, exercise 1: the server's trace of one client, cut to the
+# datagrams, records and messages (not their details) and its own lines.
+start_program trace16 lessons/16_dtls_server --port 0 --trace --max-connections 1
+before=$(log_lines trace16)
+timeout 60 lessons/15_dtls_client --port "$PORT" >/dev/null 2>&1 </dev/null
+wait "$SERVER_PID"
+{
+    echo "\$ lessons/16_dtls_server --trace --max-connections 1     # then lessons/15_dtls_client once; details cut"
+    sed -n "$((before + 1)),\$p" "$scratch/trace16.log" |
+        grep -E '^\[[^]]*\] (  [<>] (datagram|record)|  [<>]   [A-Za-z]|    [A-Za-z!])|^served '
+} | normalise "$PORT" >"$outdir/ex16_1.txt"
+
+# Exercise 2: two clients at once, through a link that delays each
+# datagram 50 ms so that their handshakes surely overlap (on loopback alone
+# one takes a few milliseconds). The order in which their lines interleave
+# changes from run to run, so the server's log is shown client by client
+# (each client's lines in their order), with a line saying whether this
+# run's log interleaved them; then each client's reply.
+start_program two16 lessons/16_dtls_server --port 0 --max-connections 2
+two_port=$PORT two_pid=$SERVER_PID
+start_program two16_link tools/lossy_link --to "127.0.0.1:$two_port" --delay 50ms --quiet
+link_port=$PORT link_pid=$SERVER_PID
+before=$(log_lines two16)
+timeout 60 lessons/15_dtls_client --port "$link_port" >"$scratch/two16_a.out" 2>&1 </dev/null &
+first=$!
+timeout 60 lessons/15_dtls_client --port "$link_port" >"$scratch/two16_b.out" 2>&1 </dev/null
+wait "$first"
+SERVER_PID=$two_pid
+wait "$SERVER_PID"
+SERVER_PID=$link_pid
+stop_server
+sed -n "$((before + 1)),\$p" "$scratch/two16.log" | grep '^\[' >"$scratch/two16.lines"
+OTHER_PORTS="$link_port:4434"
+{
+    echo "\$ lessons/16_dtls_server --max-connections 2 &"
+    echo "\$ tools/lossy_link --to 127.0.0.1:4433 --listen 127.0.0.1:4434 --delay 50ms --quiet &"
+    echo "\$ lessons/15_dtls_client --port 4434 & lessons/15_dtls_client --port 4434"
+    echo "(the server's log, one client after the other:)"
+    awk '{ a = $0; sub(/^\[(#[0-9]+ )?/, "", a); sub(/\].*/, "", a)
+           if (!(a in seen)) { seen[a] = ++n; order[n] = a }
+           if (prev != "" && a != prev) switches++
+           prev = a; lines[a] = lines[a] $0 "\n" }
+         END { for (i = 1; i <= n; i++) printf "%s", lines[order[i]]
+               print (switches > n - 1 ? "(in the log itself, the two clients'"'"' lines were interleaved)" \
+                                       : "(in this run, the log did not interleave them)") }' "$scratch/two16.lines"
+    grep -h '^served ' "$scratch/two16.log"
+    echo "(and each client's reply:)"
+    grep -h '^DTLS reply' "$scratch/two16_a.out" "$scratch/two16_b.out" | sort -t'#' -k2n
+} | normalise "$two_port" >"$outdir/ex16_2.txt"
+OTHER_PORTS=""
+
+# Exercise 3: Ctrl-C (SIGINT) while a session is open: the client moved to
+# a new port without a connection ID, so the server still holds its first
+# one. The trace is cut to the server's own lines and the alerts it sends.
+start_program int16 lessons/16_dtls_server --port 0 --trace
+before=$(log_lines int16)
+capture ex16_3_client 15_dtls_client --rebind --timeout 1500 -- --port "$PORT"
+signalled=$(log_lines int16)
+kill -INT "$SERVER_PID"
+wait "$SERVER_PID"
+status=$?
+{
+    echo "\$ lessons/16_dtls_server --trace     # its own lines and the alerts it sends only"
+    # The signal came after the first $signalled lines (Ctrl-C in a terminal).
+    sed -n "$((before + 1)),\$p" "$scratch/int16.log" | sed "$((signalled - before))a ^C" |
+        grep -E '^\[[^]]*\] (    [A-Za-z!]|  < record alert)|^served |^\^C$'
+    echo "\$ echo \$?"
+    echo "$status"
+} | normalise "$PORT" >"$outdir/ex16_3.txt"
+UDP_PORTS=0

@@ -19,6 +19,7 @@
  * close the program's stdout and stderr (-close_fd_mask=3) so that runs stay
  * quiet and fast; libFuzzer's own reports still appear.
  */
+#include "fuzz_flags.h"
 #include "options.h"
 
 #include <stdlib.h>
@@ -34,15 +35,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     static char quiet[] = "-close_fd_mask=3";
-    static char *args[256];
-    int n = *argc < 254 ? *argc : 254;
 
-    for (int i = 0; i < n; i++)
-        args[i] = (*argv)[i];
-    args[n++] = quiet;
-    args[n] = NULL;
-    *argc = n;
-    *argv = args;
+    fuzz_add_flag(argc, argv, quiet);
     return 0;
 }
 

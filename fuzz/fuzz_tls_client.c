@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "fuzz_flags.h"
 #include "mem_transport.h"
 #include "report.h"
 #include "tls_ends.h"
@@ -41,15 +42,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     static char quiet[] = "-close_fd_mask=1";
-    static char *args[256];
-    int n = *argc < 254 ? *argc : 254;
 
-    for (int i = 0; i < n; i++)
-        args[i] = (*argv)[i];
-    args[n++] = quiet;
-    args[n] = NULL;
-    *argc = n;
-    *argv = args;
+    fuzz_add_flag(argc, argv, quiet);
     return 0;
 }
 

@@ -21,7 +21,7 @@
 
 FUZZ_TARGETS = fuzz/fuzz_record_decoder fuzz/fuzz_http fuzz/fuzz_options fuzz/fuzz_tls_client \
 	fuzz/fuzz_tls_server
-FUZZ_DIST = fuzz/fuzz_http.c fuzz/fuzz_options.c fuzz/fuzz_tls_client.c fuzz/fuzz_tls_server.c
+FUZZ_DIST = fuzz/fuzz_flags.h fuzz/fuzz_http.c fuzz/fuzz_options.c fuzz/fuzz_tls_client.c fuzz/fuzz_tls_server.c
 
 # The decoder's layers and the name tables, as common/local.mk lists them (DECODER_FILES,
 # TLS_NAMES_TABLES): prerequisites as listed, and for the compiler the .c files among them with
@@ -50,9 +50,10 @@ FUZZ_TLS_LIBS = $(MBEDTLS_LIBS) $(PTHREAD_LIBS)
 fuzz_tls_client_SOURCES_FUZZ = $(srcdir)/fuzz/tls_client_end.c $(FUZZ_LESSON_FILES)
 fuzz_tls_client_LIBS_FUZZ = $(FUZZ_TLS_LIBS)
 # The server's files; lessons/08_server.c itself comes in through fuzz/tls_server_end.c.
-fuzz_tls_server_SOURCES_FUZZ = $(srcdir)/fuzz/tls_server_end.c $(srcdir)/lessons/08_server_pool.c \
-	$(srcdir)/lessons/08_server_app.c $(srcdir)/lessons/08_server_resumption.c \
-	$(srcdir)/lessons/08_server_event_loop.c $(FUZZ_LESSON_FILES)
+fuzz_tls_server_SOURCES_FUZZ = $(srcdir)/fuzz/tls_server_end.c \
+	$(srcdir)/lessons/08_server_pool.c $(srcdir)/lessons/08_server_app.c \
+	$(srcdir)/lessons/08_server_resumption.c $(srcdir)/lessons/08_server_event_loop.c \
+	$(srcdir)/lessons/08_server_event_clients.c $(FUZZ_LESSON_FILES)
 fuzz_tls_server_LIBS_FUZZ = $(FUZZ_TLS_LIBS)
 
 FUZZ_SECONDS = 60
@@ -87,11 +88,10 @@ endif
 check_PROGRAMS += fuzz/capture_seeds
 fuzz_capture_seeds_SOURCES = fuzz/capture_seeds.c fuzz/tls_capture.c fuzz/tls_capture.h \
 	fuzz/tls_client_end.c fuzz/tls_server_end.c fuzz/tls_ends.h fuzz/tls_fixed.c fuzz/tls_fixed.h \
-	lessons/08_server_pool.c lessons/08_server_app.c lessons/08_server_resumption.c \
-	lessons/08_server_event_loop.c
+	$(SERVER_MACHINERY_FILES)
 fuzz_capture_seeds_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/fuzz
 
-EXTRA_DIST += fuzz/run-fuzzer.sh fuzz/run-fuzzers.sh fuzz/corpus $(FUZZ_DIST)
+EXTRA_DIST += fuzz/run-fuzzer.sh fuzz/run-fuzzers.sh fuzz/fuzz-args.sh fuzz/corpus $(FUZZ_DIST)
 CLEANFILES += $(FUZZ_TARGETS)
 CLEAN_LOCAL_DIRS += fuzz-artifacts fuzz-seeds fuzz-logs
 PHONY_TARGETS += fuzz fuzz-smoke

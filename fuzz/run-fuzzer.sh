@@ -16,24 +16,21 @@
 # This script builds nothing: `make fuzz` builds the binaries, then calls it.
 set -eu
 
-usage() {
-    echo "usage: $0 BINARY CORPUS_DIR SECONDS [SEEDS_DIR...]" >&2
-    exit 2
-}
+USAGE="BINARY CORPUS_DIR SECONDS [SEEDS_DIR...]"
+# shellcheck source=fuzz-args.sh
+. "$(dirname "$0")/fuzz-args.sh"
 
-[ $# -ge 3 ] || usage
+need_args 3 $#
 binary=$1
 corpus=$2
 seconds=$3
 shift 3
 for seeds in "$@"; do
-    [ -d "$seeds" ] || { echo "$0: not a directory: $seeds" >&2; usage; }
+    need_dir "$seeds"
 done
-case $seconds in
-'' | *[!0-9]*) echo "$0: SECONDS must be a whole number, got '$seconds'" >&2; usage ;;
-esac
-[ -x "$binary" ] || { echo "$0: not an executable: $binary" >&2; usage; }
-[ -d "$corpus" ] || { echo "$0: not a directory: $corpus" >&2; usage; }
+need_number SECONDS "$seconds" whole
+need_executable "$binary"
+need_dir "$corpus"
 
 name=$(basename "$binary")
 artifacts=${FUZZ_ARTIFACT_DIR:-fuzz-artifacts}/$name

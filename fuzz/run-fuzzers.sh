@@ -14,19 +14,18 @@
 # Exit status: 0 no target crashed, 1 one did (or failed to run), 2 usage error.
 set -eu
 
-usage() {
-    echo "usage: $0 SECONDS JOBS CORPUS_ROOT SEEDS_ROOT BINARY..." >&2
-    exit 2
-}
+USAGE="SECONDS JOBS CORPUS_ROOT SEEDS_ROOT BINARY..."
+here=$(dirname "$0")
+# shellcheck source=fuzz-args.sh
+. "$here/fuzz-args.sh"
 
-[ $# -ge 5 ] || usage
+need_args 5 $#
 seconds=$1
 jobs=$2
 corpus_root=$3
 seeds_root=$4
 shift 4
-case $jobs in '' | *[!0-9]* | 0) echo "$0: JOBS must be a positive number, got '$jobs'" >&2; usage ;; esac
-here=$(dirname "$0")
+need_number JOBS "$jobs" positive
 logs=${FUZZ_LOG_DIR:-fuzz-logs}
 mkdir -p "$logs"
 

@@ -11,40 +11,15 @@
  * is called again when poll() says its socket is ready. Each client is a small state machine:
  * handshake, request, response, close_notify. What is the same as in the threaded server is
  * reused: the per-client TLS setup (server_attach()), the HTTP answers (app_answer()), lesson 05's
- * account of a finished handshake, the outcome counts and the summary line.
+ * account of a finished handshake, the outcome counts and the summary line. The table of clients
+ * (accepting, expiring, freeing, counting) is 08_server_event_clients.c.
  */
 #include <errno.h>
 #include <poll.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include "08_server.h"
-#include "address.h"
-#include "http.h"
-
-/** @brief Most clients served at once; more wait in the kernel's listen queue. */
-#define EVENT_LOOP_MAX_CLIENTS 256
-
-/** @brief Where one client is in its conversation. */
-enum phase { PHASE_HANDSHAKE, PHASE_REQUEST, PHASE_RESPONSE, PHASE_CLOSE };
-
-/** @brief One client of the event loop. */
-struct client {
-    struct connection conn;          /**< socket first: the tap hands it to mbedtls_net_send() */
-    mbedtls_ssl_context ssl;         /**< its TLS context on the shared configuration */
-    struct trace_bio tap;            /**< the tap server_attach() puts in front of the socket */
-    char prefix[96];                 /**< "[#id address:port] " before its narration */
-    enum phase phase;                /**< what it does next */
-    enum compat_retry want;          /**< what it waits for: readable, writable, or nothing */
-    enum connection_outcome outcome; /**< how it ends, if it ended now */
-    char head[HTTP_MAX_HEAD + 1];    /**< the request head received so far */
-    size_t have;                     /**< its length */
-    char response[4096];             /**< the answer */
-    size_t response_len, sent;       /**< its length, and how much mbedTLS has taken */
-    int status;                      /**< its HTTP status */
-};
+#include "08_server_event_loop.h"
 
 /* [event-recv] */
 /* The receive callback behind the tap. On a non-blocking socket
@@ -72,7 +47,7 @@ static void step_failed(const char *step, const char *function, int ret)
 /* Take the client one step further, as far as it can go without waiting.
  * Returns 1 when it is finished (c->outcome says how), else 0 with c->want
  * saying what it waits for. */
-static int client_step(struct client *c)
+int client_step(struct client *c)
 {
     int ret = 0;
 
@@ -171,101 +146,29 @@ static int client_step(struct client *c)
 }
 /* [event-step] */
 
-/** @brief What accept_client() did. */
-enum accepted { ACCEPTED, NOBODY_WAITING, ACCEPT_FAILED, ATTACH_FAILED };
-
-/* Accept one waiting client, make its socket non-blocking and attach its TLS
- * context (failures are reported). */
-static enum accepted accept_client(struct server *srv, unsigned long id, struct client **out)
+int event_socket_nonblock(struct client *c)
 {
-    struct client *c = calloc(1, sizeof(*c));
-    enum accepted result = ACCEPT_FAILED;
-    int ret;
+    /* [event-nonblock] */
+    /* An accepted socket does not inherit O_NONBLOCK from the listener. */
+    int ret = mbedtls_net_set_nonblock(&c->conn.net);
 
-    if (c == NULL) {
-        report_error("server", "out of memory for a new client; it waits in the listen queue");
-        return ACCEPT_FAILED;
-    }
-    mbedtls_net_init(&c->conn.net);
-    mbedtls_ssl_init(&c->ssl);
-    ret = mbedtls_net_accept(&srv->listener, &c->conn.net, NULL, 0, NULL);
-    if (ret == 0) {
-        /* [event-nonblock] */
-        /* An accepted socket does not inherit O_NONBLOCK from the listener. */
-        ret = mbedtls_net_set_nonblock(&c->conn.net);
-        if (ret != 0)
-            report_mbedtls_error("server", "mbedtls_net_set_nonblock", ret);
-        /* [event-nonblock] */
-    } else if (ret == MBEDTLS_ERR_SSL_WANT_READ) {
-        result = NOBODY_WAITING;
-    } else {
-        report_mbedtls_error("server", "mbedtls_net_accept", ret);
-    }
-    if (ret == 0) {
-        result = ATTACH_FAILED;
-        c->conn.id = id;
-        if (address_of_socket(COMPAT_NET_FD(&c->conn.net), ADDRESS_PEER, c->conn.peer,
-                              sizeof(c->conn.peer)) != 0)
-            snprintf(c->conn.peer, sizeof(c->conn.peer), "unknown");
-        /* The same budget a pool thread gives a client: three timeouts. */
-        c->conn.deadline_ms = pool_now_ms() + 3LL * srv->o.timeout_ms;
-        snprintf(c->prefix, sizeof(c->prefix), "[#%lu %s] ", id, c->conn.peer);
-        narrate_set_thread_prefix(c->prefix);
-        ret = server_attach(srv, &c->conn, &c->ssl, &c->tap, recv_without_waiting, c->prefix);
-    }
-    if (ret != 0) {
-        mbedtls_ssl_free(&c->ssl);
-        trace_bio_free(&c->tap);
-        mbedtls_net_free(&c->conn.net);
-        free(c);
-        return result;
-    }
-    c->phase = PHASE_HANDSHAKE;
-    c->want = COMPAT_RETRY_NOW; /* start the handshake (read the ClientHello) at once */
-    c->outcome = OUTCOME_NO_HANDSHAKE;
-    *out = c;
-    return ACCEPTED;
+    if (ret != 0)
+        report_mbedtls_error("server", "mbedtls_net_set_nonblock", ret);
+    /* [event-nonblock] */
+    return ret;
 }
 
-/* A client that ran out of time, or was let go after SIGINT/SIGTERM. */
-static int client_expired(struct client *c, const char *why)
+int event_client_attach(struct server *srv, struct client *c)
 {
-    static const char *const doing[] = {"Performing the TLS handshake", "Reading the request",
-                                        "Sending the response", "Sending close_notify"};
-
-    narrate_begin("%s", doing[c->phase]);
-    narrate_failed();
-    report_error("server", "%s", why);
-    if (c->phase == PHASE_REQUEST) {
-        /* The handshake is done: say goodbye, as a pool thread would; one
-         * try, since the client's time is up. */
-        c->outcome = c->have == 0 ? OUTCOME_NO_REQUEST : OUTCOME_BROKEN;
-        c->phase = PHASE_CLOSE;
-        client_step(c);
-        return 1;
-    }
-    if (c->phase != PHASE_HANDSHAKE)
-        c->outcome = OUTCOME_BROKEN;
-    return 1;
-}
-
-static void client_free(struct client *c)
-{
-    mbedtls_ssl_free(&c->ssl);
-    trace_bio_free(&c->tap);
-    mbedtls_net_free(&c->conn.net);
-    free(c);
+    return server_attach(srv, &c->conn, &c->ssl, &c->tap, recv_without_waiting, c->prefix);
 }
 
 /* [event-loop] */
 int event_loop_run(struct server *srv)
 {
-    static struct client *clients[EVENT_LOOP_MAX_CLIENTS];
+    static struct client_table t;
     struct pollfd fds[EVENT_LOOP_MAX_CLIENTS + 1];
-    unsigned long outcomes[OUTCOME_COUNT] = {0};
-    unsigned long accepted = 0;
-    long long accept_paused_until = 0;
-    int count = 0, ret;
+    int ret;
 
     /* The listener too: an accept with nobody waiting returns WANT_READ. */
     ret = mbedtls_net_set_nonblock(&srv->listener);
@@ -279,19 +182,18 @@ int event_loop_run(struct server *srv)
     }
     narrate_info("serving every client from this one thread (--event-loop)");
     for (;;) {
-        int more = !pool_stop_requested() &&
-                   (srv->o.max_connections == 0 || accepted < (unsigned long) srv->o.max_connections);
+        int more = !pool_stop_requested() && !clients_all_accepted(&t, srv);
         long long now = pool_now_ms(), wait_ms = 200; /* wake up regularly to notice SIGINT/SIGTERM */
-        int accepting = more && count < EVENT_LOOP_MAX_CLIENTS && now >= accept_paused_until;
+        int accepting = more && t.count < EVENT_LOOP_MAX_CLIENTS && now >= t.accept_paused_until;
         nfds_t n = 0;
 
-        if (!more && count == 0)
+        if (!more && t.count == 0)
             break;
         /* What each client waits for becomes its poll() events. */
         if (accepting)
             fds[n++] = (struct pollfd){.fd = COMPAT_NET_FD(&srv->listener), .events = POLLIN};
-        for (int i = 0; i < count; i++) {
-            struct client *c = clients[i];
+        for (int i = 0; i < t.count; i++) {
+            struct client *c = t.clients[i];
 
             if (c->want == COMPAT_RETRY_NOW)
                 wait_ms = 0;
@@ -306,8 +208,8 @@ int event_loop_run(struct server *srv)
         }
         now = pool_now_ms();
         /* Run every client that can move, as far as it can without waiting. */
-        for (int i = 0; i < count; i++) {
-            struct client *c = clients[i];
+        for (int i = 0; i < t.count; i++) {
+            struct client *c = t.clients[i];
             const struct pollfd *p = &fds[i + (accepting ? 1 : 0)];
             int ready = c->want == COMPAT_RETRY_NOW || (p->revents & (p->events | POLLERR | POLLHUP)) != 0;
             int finished;
@@ -324,50 +226,18 @@ int event_loop_run(struct server *srv)
                 finished = client_expired(c, "stopping: the client had nothing more to say");
             else
                 finished = 0;
-            if (finished) {
-                outcomes[c->outcome]++;
-                client_free(c);
-                clients[i] = NULL;
-            }
+            if (finished)
+                clients_finish(&t, i);
         }
-        /* Close the gaps the finished clients left, keeping the order. */
-        {
-            int kept = 0;
-
-            for (int i = 0; i < count; i++)
-                if (clients[i] != NULL)
-                    clients[kept++] = clients[i];
-            count = kept;
-        }
+        clients_compact(&t);
         /* New clients: accept all that wait, each one starts at once. */
-        while (accepting && (fds[0].revents & POLLIN) && count < EVENT_LOOP_MAX_CLIENTS &&
-               (srv->o.max_connections == 0 || accepted < (unsigned long) srv->o.max_connections)) {
-            struct client *c = NULL;
-            enum accepted result = accept_client(srv, accepted + 1, &c);
-
-            if (result == NOBODY_WAITING)
-                break;
-            if (result == ACCEPT_FAILED) {
-                /* Out of descriptors or memory: the client still waits in
-                 * the listen queue, and poll() would report it again at once.
-                 * Back off for a fifth of a second instead of spinning. */
-                accept_paused_until = pool_now_ms() + 200;
-                break;
-            }
-            accepted++;
-            if (result == ATTACH_FAILED)
-                outcomes[OUTCOME_NO_HANDSHAKE]++;
-            else
-                clients[count++] = c;
-        }
+        if (accepting && (fds[0].revents & POLLIN))
+            clients_accept_waiting(&t, srv);
         narrate_set_thread_prefix(NULL);
     }
     /* Only after a failed poll() can clients be left: let them go. */
-    for (int i = 0; i < count; i++) {
-        outcomes[clients[i]->outcome]++;
-        client_free(clients[i]);
-    }
-    outcomes_print_summary(outcomes);
+    clients_finish_all(&t);
+    outcomes_print_summary(t.outcomes);
     return WS_EXIT_OK;
 }
 /* [event-loop] */

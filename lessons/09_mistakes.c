@@ -16,7 +16,9 @@
  * lesson server (`lessons/08_server &`); no-client-cert and server-closes
  * need one of their own, listed in `servers` below with how to start it and
  * the option that gives its port. A whole run skips, and says so, a mistake
- * whose server was not given.
+ * whose server was not given. Running them all (or one), skipping those
+ * whose server is missing and counting the results, is
+ * 09_mistakes_runner.c.
  *
  * Run it: `lessons/09_mistakes`, or one mistake:
  * `lessons/09_mistakes --mistake wrong-hostname --trace`.
@@ -35,47 +37,21 @@
 
 #include <mbedtls/ssl_ciphersuites.h>
 
-#include "attempt.h"
+#include "09_mistakes.h"
 #include "explain.h"
 
-/** @brief The deliberate mistakes. */
-enum mistake {
-    MISTAKE_NO_CA,          /**< mbedtls_ssl_conf_ca_chain() never called */
-    MISTAKE_WRONG_HOSTNAME, /**< mbedtls_ssl_set_hostname() with a name the certificate lacks */
-    MISTAKE_NO_HOSTNAME,    /**< mbedtls_ssl_set_hostname() never called */
-    MISTAKE_SERVER_CLOSES,  /**< the server hangs up after the ClientHello */
-    MISTAKE_NO_CLIENT_CERT, /**< the server requires a client certificate; we have none */
-    MISTAKE_NO_SHARED_SUITE /**< we offer only a cipher suite the server cannot use */
-};
-
 /* [servers] */
-/** @brief The servers the mistakes run against. */
-enum server { LESSON_SERVER, CLIENT_CERT_SERVER, CLOSING_SERVER, SERVER_COUNT };
-
-/* What to start for each server, and the option that gives its port. */
-static const struct {
-    const char *start;
-    const char *option;
-} servers[SERVER_COUNT] = {
+/* The servers the mistakes run against (09_mistakes.h): what to start for
+ * each, and the option that gives its port. */
+const struct mistake_server_info mistake_servers[SERVER_COUNT] = {
     [LESSON_SERVER] = {"lessons/08_server", "--port"},
     [CLIENT_CERT_SERVER] = {"lessons/08_server --port 4434 --require-client-cert", "--client-cert-port 4434"},
     [CLOSING_SERVER] = {"tests/peers/hostile_server close", "--closing-port PORT (the port it prints)"},
 };
 /* [servers] */
 
-/** @brief One deliberate mistake: what is done wrong and what it should produce. */
-struct mistake_info {
-    const char *name;   /**< for --mistake */
-    enum mistake kind;  /**< which one */
-    enum server server; /**< the server it needs */
-    const char *what;   /**< what is done wrong */
-    int expected_ret;   /**< the error it should cause (0: the handshake passes) */
-    int also_ok_ret;    /**< an equivalent error, or 0 */
-    const char *why;    /**< the lesson to take away */
-};
-
 /* [mistakes] */
-static const struct mistake_info mistakes[] = {
+const struct mistake_info mistakes[MISTAKE_COUNT] = {
     {"no-ca", MISTAKE_NO_CA, LESSON_SERVER,
      "verification required, but mbedtls_ssl_conf_ca_chain() was never called",
      MBEDTLS_ERR_SSL_CA_CHAIN_REQUIRED, 0,
@@ -109,13 +85,11 @@ static const struct mistake_info mistakes[] = {
 };
 /* [mistakes] */
 
-#define MISTAKE_COUNT (sizeof(mistakes) / sizeof(mistakes[0]))
-
 /* Make the mistake (or leave it to the server), connect, undo it, explain.
  * Returns the exit code of the attempt; *as_expected says whether it failed
  * the way the table says. */
-static int run_mistake(struct tls_session *s, const struct options *o, const struct mistake_info *m,
-                       const char *port, int *as_expected)
+int run_mistake(struct tls_session *s, const struct options *o, const struct mistake_info *m,
+                const char *port, int *as_expected)
 {
     static const int rsa_only[] = {COMPAT_RSA_ONLY_SUITE, 0}; /* compat.h: 4.x has no RSA key exchange */
     struct options target = *o; /* the same options, aimed at this mistake's server */
@@ -174,38 +148,6 @@ static int run_mistake(struct tls_session *s, const struct options *o, const str
     return out.ret == 0 ? WS_EXIT_OK : WS_EXIT_HANDSHAKE;
 }
 
-/* Every mistake (or only one), each against its server. */
-static int run_mistakes(struct tls_session *s, const struct options *o, const char *only,
-                        const char *const ports[SERVER_COUNT])
-{
-    int ran = 0, failures = 0, ret = WS_EXIT_OK;
-
-    for (size_t i = 0; i < MISTAKE_COUNT; i++) {
-        const struct mistake_info *m = &mistakes[i];
-        int as_expected = 0;
-
-        if (only != NULL && strcmp(only, m->name) != 0)
-            continue;
-        if (ports[m->server] == NULL) {
-            printf("\nMistake '%s': not run: start `%s` and give %s\n", m->name, servers[m->server].start,
-                   servers[m->server].option);
-            continue;
-        }
-        ret = run_mistake(s, o, m, ports[m->server], &as_expected);
-        if (ret != WS_EXIT_OK && ret != WS_EXIT_HANDSHAKE)
-            return ret; /* could not even set the mistake up */
-        ran++;
-        failures += !as_expected;
-    }
-    if (only != NULL)
-        return ret;
-    printf("\n%d of %d mistakes behaved as explained", ran - failures, ran);
-    if (ran < (int) MISTAKE_COUNT)
-        printf(" (%d not run: their servers were not given)", (int) MISTAKE_COUNT - ran);
-    printf(".\n");
-    return failures > 0 ? WS_EXIT_HANDSHAKE : WS_EXIT_OK;
-}
-
 int main(int argc, char **argv)
 {
     /* Static: the session is 41 KB with mbedTLS 2.28 (mostly the entropy
@@ -235,17 +177,9 @@ int main(int argc, char **argv)
     if (done)
         return ret;
     ports[LESSON_SERVER] = o.port;
-    if (only != NULL) {
-        size_t i = 0;
-
-        while (i < MISTAKE_COUNT && strcmp(only, mistakes[i].name) != 0)
-            i++;
-        if (i == MISTAKE_COUNT)
-            return options_usage_error(&o, "unknown mistake '%s'", only);
-        if (ports[mistakes[i].server] == NULL)
-            return options_usage_error(&o, "mistake '%s' needs its own server: start `%s` and give %s", only,
-                                       servers[mistakes[i].server].start, servers[mistakes[i].server].option);
-    }
+    ret = mistakes_check_choice(&o, only, ports);
+    if (ret != WS_EXIT_OK)
+        return ret;
     signal(SIGPIPE, SIG_IGN);
     /* Whole narration lines: debug and trace lines can then come between
      * them without cutting one in half. */
@@ -259,7 +193,7 @@ int main(int argc, char **argv)
     if (ret == WS_EXIT_OK)
         ret = stage_config(&s, &o, MBEDTLS_SSL_IS_CLIENT);
     if (ret == WS_EXIT_OK)
-        ret = run_mistakes(&s, &o, only, ports);
+        ret = mistakes_run(&s, &o, only, ports);
     stage_cleanup(&s);
     return ret;
 }

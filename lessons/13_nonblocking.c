@@ -19,6 +19,8 @@
  * The lesson opens --connections connections (default 8) to the server, then one loop drives all
  * of them at once: handshake, GET, response, close_notify. The lines show the order in which they
  * progress. The server side of the same idea is `08_server --event-loop` (08_server_event_loop.c).
+ * What each connection needs besides (the taps, its result, the request, the summary) is in
+ * 13_nonblocking_conns.c.
  *
  * Run it: start the server (`lessons/08_server &`), then `lessons/13_nonblocking`.
  *
@@ -31,34 +33,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "13_nonblocking.h"
 #include "clock.h"
-#include "stages.h"
-
-/** @brief Where one connection is. */
-enum step { STEP_HANDSHAKE, STEP_REQUEST, STEP_RESPONSE, STEP_CLOSE, STEP_DONE };
-
-/** @brief One of the connections the loop drives. */
-struct conn {
-    mbedtls_net_context net; /**< its socket, non-blocking */
-    mbedtls_ssl_context ssl; /**< its TLS context, on the shared configuration */
-    struct trace_bio tap;    /**< the --trace tap, if asked for */
-    char prefix[16];         /**< "[#3] " before its lines */
-    enum step step;          /**< what it does next */
-    enum compat_retry want;  /**< what it waits for */
-    double deadline_ms;      /**< it must be done by then (now_ms() time) */
-    size_t sent, received;   /**< request bytes written, response bytes read */
-    unsigned pending;        /**< reads served from mbedTLS's buffer (mbedtls_ssl_check_pending()) */
-    int tickets;             /**< TLS 1.3 NewSessionTicket messages seen */
-    char status[64];         /**< the response's status line */
-    int result;              /**< its exit code, once STEP_DONE */
-};
-
-/* The receive callback: never waits (see 08_server_event_loop.c for the server's twin). */
-static int recv_without_waiting(void *ctx, unsigned char *buf, size_t len, uint32_t timeout)
-{
-    (void) timeout;
-    return mbedtls_net_recv(ctx, buf, len);
-}
 
 /* [nb-open] */
 /* Connect, attach a TLS context, then switch the socket to non-blocking.
@@ -78,36 +54,9 @@ static int open_connection(struct tls_session *s, const struct options *o, struc
         report_mbedtls_error("nonblocking", "mbedtls_net_set_nonblock", ret);
         return WS_EXIT_NETWORK;
     }
-    if (s->keylog.file != NULL)
-        compat_ssl_key_export(&c->ssl, &s->keylog.export); /* --keylog, 3.x (lesson 09) */
-    if (o->trace) {
-        narrate_set_thread_prefix(c->prefix);
-        if (trace_bio_init(&c->tap, &c->net, mbedtls_net_send, recv_without_waiting, 0, stdout, c->prefix) !=
-            0) {
-            report_error("nonblocking", "cannot set up the trace tap: out of memory");
-            return WS_EXIT_SETUP;
-        }
-        mbedtls_ssl_set_bio(&c->ssl, &c->tap, trace_bio_send, NULL, trace_bio_recv_timeout);
-    }
-    return WS_EXIT_OK;
+    return nb_add_taps(s, o, c); /* --keylog and --trace (lesson 09) */
 }
 /* [nb-open] */
-
-static void finish(struct conn *c, int result)
-{
-    c->step = STEP_DONE;
-    c->result = result;
-}
-
-/* A failed call: one narrated line, the error line, the connection's result. */
-static void fail(struct conn *c, const char *what, const char *function, int ret, int result)
-{
-    narrate_begin("%s", what);
-    narrate_failed();
-    if (function != NULL)
-        report_mbedtls_error("nonblocking", function, ret);
-    finish(c, result);
-}
 
 /* [nb-step] */
 /* One step of one connection: a single mbedTLS call, then back to the loop,
@@ -123,7 +72,7 @@ static void advance(struct conn *c, const char *request, size_t request_len)
         if (ret == 0 || compat_ssl_retry_kind(ret) == COMPAT_RETRY_NO) {
             narrate_begin("Performing the TLS handshake");
             if (stage_handshake_outcome(&c->ssl, ret) != WS_EXIT_OK) { /* lesson 05's report */
-                finish(c, WS_EXIT_HANDSHAKE);
+                nb_finish(c, WS_EXIT_HANDSHAKE);
                 return;
             }
             c->step = STEP_REQUEST;
@@ -148,7 +97,7 @@ static void advance(struct conn *c, const char *request, size_t request_len)
             return;
         }
         if (compat_ssl_retry_kind(ret) == COMPAT_RETRY_NO) {
-            fail(c, "Sending the request", "mbedtls_ssl_write", ret, WS_EXIT_IO);
+            nb_fail(c, "Sending the request", "mbedtls_ssl_write", ret, WS_EXIT_IO);
             return;
         }
         break;
@@ -183,7 +132,7 @@ static void advance(struct conn *c, const char *request, size_t request_len)
             return;
         }
         if (ret == 0) { /* TCP closed without close_notify: maybe cut (lesson 06) */
-            fail(c, "Reading the response", NULL, 0, WS_EXIT_IO);
+            nb_fail(c, "Reading the response", NULL, 0, WS_EXIT_IO);
             report_error("nonblocking", "the server closed without close_notify after %zu bytes",
                          c->received);
             return;
@@ -191,7 +140,7 @@ static void advance(struct conn *c, const char *request, size_t request_len)
         if (compat_ssl_is_new_ticket(ret))
             c->tickets++; /* a TLS 1.3 ticket arrived and was stored: read on at once */
         if (compat_ssl_retry_kind(ret) == COMPAT_RETRY_NO) {
-            fail(c, "Reading the response", "mbedtls_ssl_read", ret, WS_EXIT_IO);
+            nb_fail(c, "Reading the response", "mbedtls_ssl_read", ret, WS_EXIT_IO);
             return;
         }
         break;
@@ -200,11 +149,11 @@ static void advance(struct conn *c, const char *request, size_t request_len)
         if (ret == 0 || ret == MBEDTLS_ERR_NET_CONN_RESET || ret == MBEDTLS_ERR_NET_SEND_FAILED) {
             narrate_begin("Sending close_notify");
             narrate_ok(ret == 0 ? NULL : "the peer had already closed the connection");
-            finish(c, WS_EXIT_OK);
+            nb_finish(c, WS_EXIT_OK);
             return;
         }
         if (compat_ssl_retry_kind(ret) == COMPAT_RETRY_NO) {
-            fail(c, "Sending close_notify", "mbedtls_ssl_close_notify", ret, WS_EXIT_IO);
+            nb_fail(c, "Sending close_notify", "mbedtls_ssl_close_notify", ret, WS_EXIT_IO);
             return;
         }
         break;
@@ -249,7 +198,7 @@ static unsigned run_loop(struct conn *conns, int count, const char *request, siz
             report_error("nonblocking", "poll failed: %s", strerror(errno));
             for (int i = 0; i < count; i++)
                 if (conns[i].step != STEP_DONE)
-                    finish(&conns[i], WS_EXIT_NETWORK);
+                    nb_finish(&conns[i], WS_EXIT_NETWORK);
             break;
         }
         rounds++;
@@ -266,7 +215,7 @@ static unsigned run_loop(struct conn *conns, int count, const char *request, siz
                               before == STEP_HANDSHAKE ? "handshake" : "exchange", timeout_ms);
                 narrate_failed();
                 report_error("nonblocking", "#%d timed out (--timeout %u)", i + 1, timeout_ms);
-                finish(c, before == STEP_HANDSHAKE ? WS_EXIT_HANDSHAKE : WS_EXIT_IO);
+                nb_finish(c, before == STEP_HANDSHAKE ? WS_EXIT_HANDSHAKE : WS_EXIT_IO);
             } else if (c->want == COMPAT_RETRY_NOW ||
                        (fds[i].revents & (fds[i].events | POLLERR | POLLHUP))) {
                 advance(c, request, request_len);
@@ -304,38 +253,21 @@ int main(int argc, char **argv)
      * otherwise, lesson 10), so the loop meets that return code too. */
     if (ret == WS_EXIT_OK)
         compat_conf_tls13_signal_tickets(&s.conf);
-    for (int i = 0; i < o.connections; i++) {
-        /* Lesson 01's rule, per connection: initialise first, so cleanup is always safe. */
-        mbedtls_net_init(&conns[i].net);
-        mbedtls_ssl_init(&conns[i].ssl);
-        snprintf(conns[i].prefix, sizeof(conns[i].prefix), "[#%d] ", i + 1);
-    }
+    nb_init_all(conns, o.connections); /* lesson 01's rule, per connection: cleanup is always safe */
     for (; ret == WS_EXIT_OK && opened < o.connections; opened++) {
         narrate_set_thread_prefix(conns[opened].prefix);
         ret = open_connection(&s, &o, &conns[opened]);
         narrate_set_thread_prefix(NULL);
     }
-    len = snprintf(request, sizeof(request), "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n",
-                   o.path, o.servername); /* options.c limits both: it fits */
+    len = nb_request(&o, request, sizeof(request));
     if (ret == WS_EXIT_OK) {
         start = now_ms();
         narrate_info("%d connections open, all non-blocking; one poll() loop drives them from here", opened);
         rounds = run_loop(conns, opened, request, (size_t) len, o.timeout_ms, order, &handshakes);
-        for (int i = 0; i < opened && ret == WS_EXIT_OK; i++)
-            ret = conns[i].result;
-        printf("\n%d connections in %.0f ms, %u poll() rounds, one thread.\n", opened, now_ms() - start,
-               rounds);
-        printf("Handshakes finished in this order:%s", handshakes == 0 ? " none did" : "");
-        for (int i = 0; i < handshakes; i++)
-            printf(" #%d", order[i]);
-        printf("\n");
+        ret = nb_print_summary(conns, opened, now_ms() - start, rounds, order, handshakes);
     }
     /* Lesson 07's cleanup, per connection, then for the shared configuration. */
-    for (int i = 0; i < o.connections; i++) {
-        mbedtls_ssl_free(&conns[i].ssl);
-        trace_bio_free(&conns[i].tap);
-        mbedtls_net_free(&conns[i].net);
-    }
+    nb_free_all(conns, o.connections);
     stage_cleanup(&s);
     return ret;
 }

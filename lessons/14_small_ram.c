@@ -98,54 +98,6 @@ int small_ram_apply(mbedtls_ssl_config *conf, int endpoint, const struct ram_set
 }
 /* [settings] */
 
-/* [record-watch] */
-/* Between mbedTLS and the socket, like lesson 10's tap: the largest record
- * the server sent in the clear, which is its handshake (in TLS 1.2 up to its
- * ChangeCipherSpec; in TLS 1.3 only the ServerHello). Every record starts
- * with a 5-byte header whose last two bytes are its length. */
-struct record_watch {
-    void *inner;                            /**< the socket, or the --trace tap */
-    mbedtls_ssl_send_t *inner_send;         /**< its send function */
-    mbedtls_ssl_recv_timeout_t *inner_recv; /**< its receive function */
-    unsigned char header[5];                /**< the header being read */
-    size_t header_have, body_left;          /**< where in the current record we are */
-    int encrypted;                          /**< the server's records are encrypted from here on */
-    size_t largest_clear;                   /**< the largest record before that */
-};
-
-static int watch_send(void *ctx, const unsigned char *buf, size_t len)
-{
-    struct record_watch *w = ctx;
-
-    return w->inner_send(w->inner, buf, len);
-}
-
-static int watch_recv(void *ctx, unsigned char *buf, size_t len, uint32_t timeout)
-{
-    struct record_watch *w = ctx;
-    int ret = w->inner_recv(w->inner, buf, len, timeout);
-
-    for (size_t i = 0; ret > 0 && i < (size_t) ret;) {
-        if (w->body_left > 0) {
-            size_t skip = (size_t) ret - i < w->body_left ? (size_t) ret - i : w->body_left;
-
-            w->body_left -= skip, i += skip;
-            continue;
-        }
-        w->header[w->header_have++] = buf[i++];
-        if (w->header_have == sizeof(w->header)) {
-            w->header_have = 0;
-            w->body_left = (size_t) w->header[3] << 8 | w->header[4];
-            if (w->header[0] == 20 || w->header[0] == 23) /* change_cipher_spec, application_data */
-                w->encrypted = 1;
-            else if (!w->encrypted && w->body_left > w->largest_clear)
-                w->largest_clear = w->body_left;
-        }
-    }
-    return ret;
-}
-/* [record-watch] */
-
 /* [one-connection] */
 /* One connection to the server with the command line's settings, its
  * client's heap counted: mbedtls_ssl_setup() and the handshake, then the
@@ -153,10 +105,9 @@ static int watch_recv(void *ctx, unsigned char *buf, size_t len, uint32_t timeou
 static int measure_connection(struct tls_session *s, const struct options *o, const struct ram_setting *set)
 {
     static unsigned char buf[MBEDTLS_SSL_IN_CONTENT_LEN];
-    static struct record_watch watch;
     char request[1024];
     struct heap_count setup, handshake, after;
-    size_t total = 0, largest = 0;
+    size_t total = 0, largest = 0, largest_clear = 0;
     int len, ret, mbedtls_ret = 0;
 
     ret = small_ram_apply(&s->conf, MBEDTLS_SSL_IS_CLIENT, set);
@@ -166,14 +117,25 @@ static int measure_connection(struct tls_session *s, const struct options *o, co
     }
     heap_reset_peak();
     heap_set_side(HEAP_CLIENT);
-    ret = stage_connect(s, o); /* lesson 04: mbedtls_ssl_setup() allocates the record buffers */
+    /* Lesson 04's stage_connect(), in its three steps: mbedtls_ssl_setup()
+     * (in stage_attach()) allocates the record buffers. */
+    ret = stage_connect_tcp(&s->net, o->host, o->port);
+    if (ret == WS_EXIT_OK)
+        ret = stage_attach(&s->ssl, &s->conf, &s->net, o->servername);
     setup = heap_get(HEAP_CLIENT);
+    /* [record-watch] */
+    /* Lesson 04's tap stays on without --trace too (as for lesson 09): its
+     * decoder notes the largest record the server sent in the clear, which
+     * is its handshake (in TLS 1.2 up to its ChangeCipherSpec; in TLS 1.3
+     * only the ServerHello). The tap is our instrument, not the client's
+     * cost: its memory is counted apart. */
+    s->decode_always = 1;
+    heap_set_side(HEAP_OTHER);
+    if (ret == WS_EXIT_OK)
+        ret = stage_attach_debug_taps(s, o);
+    heap_set_side(HEAP_CLIENT);
+    /* [record-watch] */
     if (ret == WS_EXIT_OK) {
-        /* The watch goes in front of what lesson 04 installed. */
-        watch.inner = o->trace ? (void *) &s->trace : (void *) &s->net;
-        watch.inner_send = o->trace ? trace_bio_send : mbedtls_net_send;
-        watch.inner_recv = o->trace ? trace_bio_recv_timeout : mbedtls_net_recv_timeout;
-        mbedtls_ssl_set_bio(&s->ssl, &watch, watch_send, NULL, watch_recv);
         ret = stage_handshake_ret(&s->ssl, &mbedtls_ret);
         /* A server that keeps to max_fragment_length splits its long
          * handshake messages over several records, which 2.28 cannot put
@@ -187,6 +149,10 @@ static int measure_connection(struct tls_session *s, const struct options *o, co
     }
     s->handshake_done = ret == WS_EXIT_OK;
     handshake = heap_get(HEAP_CLIENT);
+    if (s->trace.decoder != NULL)
+        largest_clear = record_decoder_wire(s->trace.decoder)
+                            ->direction[TLS_DIR_SERVER_TO_CLIENT]
+                            .largest_plaintext_record;
     if (ret == WS_EXIT_OK) {
         len = snprintf(request, sizeof(request), "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n",
                        o->path, o->servername); /* options.c limits both: it fits */
@@ -220,14 +186,14 @@ static int measure_connection(struct tls_session *s, const struct options *o, co
         "  records of at most %d bytes of data in and %d out (mbedtls_ssl_get_max_in/out_record_payload)\n",
         compat_ssl_max_in_payload(&s->ssl), mbedtls_ssl_get_max_out_record_payload(&s->ssl));
     printf("  the server's largest records: %zu bytes before encryption began (handshake), %zu of data\n",
-           watch.largest_clear, largest);
+           largest_clear, largest);
     printf("  the response: %zu bytes\n", total);
     /* [check-records] */
     /* Whatever the handshake agreed, the wire decides: a client built with
      * buffers of that size could not have read a larger record. */
-    if (set->max_frag_len != 0 && watch.largest_clear > set->max_frag_len)
+    if (set->max_frag_len != 0 && largest_clear > set->max_frag_len)
         printf("  the server sent a handshake record of %zu bytes after being asked for at most %u\n",
-               watch.largest_clear, set->max_frag_len);
+               largest_clear, set->max_frag_len);
     if (set->max_frag_len != 0 && largest > set->max_frag_len)
         printf("  the server sent a record of %zu bytes of data after being asked for at most %u\n", largest,
                set->max_frag_len);

@@ -122,45 +122,6 @@ static int connect_udp(mbedtls_net_context *net, const struct options *o)
 }
 /* [dtls-connect] */
 
-/* [dtls-handshake-failed] */
-/* The handshake failed: say which of the network's ways of failing it was. */
-static int explain_handshake_failure(const struct dtls_watch *w, int ret, const struct options *o)
-{
-    if ((ret == MBEDTLS_ERR_NET_RECV_FAILED || ret == MBEDTLS_ERR_NET_SEND_FAILED) &&
-        w->last_errno == ECONNREFUSED) {
-        char peer[64] = "?";
-
-        address_of_socket(COMPAT_NET_FD((mbedtls_net_context *) w->inner), ADDRESS_PEER, peer, sizeof(peer));
-        report_error("handshake",
-                     "ICMP port unreachable: nothing listens on udp/%s (the first address of %s)", peer,
-                     o->host);
-        return WS_EXIT_NETWORK;
-    }
-    if (ret == MBEDTLS_ERR_SSL_TIMEOUT && w->received == 0) {
-        report_error("handshake",
-                     "no datagram came back from udp/%s/%s: %lu sent, the last wait %u ms; no "
-                     "server answers there, and no ICMP error came back either (a host or firewall that "
-                     "drops datagrams silently)",
-                     o->host, o->port, w->sent, o->hs_timeout_max);
-        return WS_EXIT_NETWORK;
-    }
-    if (ret == MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED) {
-        report_error(
-            "handshake",
-            "the server sent %lu HelloVerifyRequests: it rejects every cookie we return "
-            "(its cookie key changes, or our address or port changes on the way, as behind some NATs)",
-            w->hello_verify);
-        return WS_EXIT_HANDSHAKE;
-    }
-    if (ret == MBEDTLS_ERR_SSL_TIMEOUT)
-        report_error("handshake",
-                     "timed out after the last retransmission: the server sent %lu datagram%s, "
-                     "then nothing for the last wait of %u ms",
-                     w->received, w->received == 1 ? "" : "s", o->hs_timeout_max);
-    return WS_EXIT_HANDSHAKE;
-}
-/* [dtls-handshake-failed] */
-
 /* [dtls-request] */
 /* One request, one reply. DTLS resends handshake flights, never application
  * data: when the reply does not come, we send the request again, waiting
@@ -274,7 +235,7 @@ int main(int argc, char **argv)
         w.handshaking = 0;
         s.handshake_done = ret == WS_EXIT_OK;
         if (ret != WS_EXIT_OK)
-            ret = explain_handshake_failure(&w, mbedtls_ret, &o);
+            ret = dtls_watch_explain_failure(&w, mbedtls_ret, &o); /* 15_dtls_watch.c */
         else
             narrate_info("handshake over UDP: %lu datagrams sent (%lu of them again after the timer fired), "
                          "%lu received",

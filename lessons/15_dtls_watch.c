@@ -7,6 +7,7 @@
  * mbedTLS retransmits silently. To show it happening, lessons 15 and 16 hand mbedTLS these
  * callbacks instead of the socket's and the timing module's own: each one passes the call on and
  * counts or narrates what it saw. Read it after lesson 15 (`15_dtls_client.c`), which installs it.
+ * Its counts also tell the client's failed handshakes apart (dtls_watch_explain_failure()).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +15,10 @@
 
 #include "dtls_record.h"
 #include "stages.h"
+#if defined(MBEDTLS_NET_C)
+#include "address.h" /* sockets: not on the microcontroller lab's board */
+#endif
+
 void dtls_watch_init(struct dtls_watch *w, void *inner, mbedtls_ssl_send_t *inner_send,
                      mbedtls_ssl_recv_timeout_t *inner_recv)
 {
@@ -172,3 +177,45 @@ int dtls_watch_get_delay(void *ctx)
     return state;
 }
 /* [watch-timer] */
+
+#if defined(MBEDTLS_NET_C)
+/* [dtls-handshake-failed] */
+/* The handshake failed: say which of the network's ways of failing it was,
+ * from what the watch counted (lesson 15 calls it). */
+int dtls_watch_explain_failure(const struct dtls_watch *w, int ret, const struct options *o)
+{
+    if ((ret == MBEDTLS_ERR_NET_RECV_FAILED || ret == MBEDTLS_ERR_NET_SEND_FAILED) &&
+        w->last_errno == ECONNREFUSED) {
+        char peer[64] = "?";
+
+        address_of_socket(COMPAT_NET_FD((mbedtls_net_context *) w->inner), ADDRESS_PEER, peer, sizeof(peer));
+        report_error("handshake",
+                     "ICMP port unreachable: nothing listens on udp/%s (the first address of %s)", peer,
+                     o->host);
+        return WS_EXIT_NETWORK;
+    }
+    if (ret == MBEDTLS_ERR_SSL_TIMEOUT && w->received == 0) {
+        report_error("handshake",
+                     "no datagram came back from udp/%s/%s: %lu sent, the last wait %u ms; no "
+                     "server answers there, and no ICMP error came back either (a host or firewall that "
+                     "drops datagrams silently)",
+                     o->host, o->port, w->sent, o->hs_timeout_max);
+        return WS_EXIT_NETWORK;
+    }
+    if (ret == MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED) {
+        report_error(
+            "handshake",
+            "the server sent %lu HelloVerifyRequests: it rejects every cookie we return "
+            "(its cookie key changes, or our address or port changes on the way, as behind some NATs)",
+            w->hello_verify);
+        return WS_EXIT_HANDSHAKE;
+    }
+    if (ret == MBEDTLS_ERR_SSL_TIMEOUT)
+        report_error("handshake",
+                     "timed out after the last retransmission: the server sent %lu datagram%s, "
+                     "then nothing for the last wait of %u ms",
+                     w->received, w->received == 1 ? "" : "s", o->hs_timeout_max);
+    return WS_EXIT_HANDSHAKE;
+}
+/* [dtls-handshake-failed] */
+#endif

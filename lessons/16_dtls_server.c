@@ -106,47 +106,12 @@ static int start_peer(void *ctx, struct peer *p)
         report_mbedtls_error("server", "mbedtls_ssl_set_client_transport_id", ret);
         return WS_EXIT_SETUP;
     }
-    /* --keylog (3.x: per connection) and --trace, as lesson 08 does. */
-    if (srv->s.keylog.file != NULL)
-        compat_ssl_key_export(&p->ssl, &srv->s.keylog.export);
-    if (srv->o.trace) {
-        char prefix[80];
-
-        snprintf(prefix, sizeof(prefix), "[%s] ", p->name);
-        if (trace_bio_init(&p->tap, &p->watch, dtls_watch_send, dtls_watch_recv_timeout, 1, stdout, prefix) ==
-            0) {
-            (void) trace_bio_set_datagram(&p->tap, srv->o.cid ? DTLS_CID_LEN : 0); /* else: undecoded */
-            mbedtls_ssl_set_bio(&p->ssl, &p->tap, trace_bio_send, NULL, trace_bio_recv_timeout);
-        }
-    }
+    /* --keylog (3.x: per connection) and --trace, as lesson 08 does
+     * (16_dtls_server_peer.c). */
+    peer_add_debug_taps(p, &srv->s, &srv->o);
     return WS_EXIT_OK;
 }
 /* [server-peer-start] */
-
-static void end_peer(void *ctx, struct peer *p)
-{
-    (void) ctx;
-    trace_bio_free(&p->tap);
-    memset(&p->tap, 0, sizeof(p->tap));
-    if (p->ssl_ready) /* the tap is gone: point mbedTLS back at the watch */
-        mbedtls_ssl_set_bio(&p->ssl, &p->watch, dtls_watch_send, NULL, dtls_watch_recv_timeout);
-}
-
-/* Did the handshake agree on connection IDs? (Only --cid offers them.) */
-static int peer_uses_cid(struct peer *p)
-{
-#if COMPAT_HAVE_DTLS_CID
-    unsigned char peer_cid[MBEDTLS_SSL_CID_OUT_LEN_MAX];
-    size_t len = 0;
-    int enabled = 0;
-
-    return mbedtls_ssl_get_peer_cid(&p->ssl, &enabled, peer_cid, &len) == 0 &&
-           enabled == MBEDTLS_SSL_CID_ENABLED;
-#else
-    (void) p;
-    return 0;
-#endif
-}
 
 /* [server-handshake] */
 /* One step of a peer's handshake. It never waits: "want read" hands the turn
@@ -254,34 +219,6 @@ static enum peer_state serve_peer(void *ctx, struct peer *p)
 }
 /* [server-request] */
 
-/* [server-listen] */
-static int server_listen(struct dtls_server *srv)
-{
-    char where[96];
-    int ret;
-
-    narrate_begin("Binding to udp/%s/%s", srv->o.bind_address, srv->o.port);
-    /* One unconnected socket for everyone: recvfrom() says who sent what. */
-    ret = mbedtls_net_bind(&srv->listener, srv->o.bind_address, srv->o.port, MBEDTLS_NET_PROTO_UDP);
-    if (ret == 0)
-        ret = mbedtls_net_set_nonblock(&srv->listener);
-    if (ret != 0) {
-        narrate_failed();
-        report_mbedtls_error("server", "mbedtls_net_bind", ret);
-        return WS_EXIT_NETWORK;
-    }
-    if (address_of_socket(COMPAT_NET_FD(&srv->listener), ADDRESS_LOCAL, where, sizeof(where)) != 0) {
-        narrate_failed();
-        report_error("server", "getsockname failed");
-        return WS_EXIT_NETWORK;
-    }
-    narrate_ok(NULL);
-    printf("listening on %s\n", where); /* scripts wait for this exact line */
-    fflush(stdout);
-    return WS_EXIT_OK;
-}
-/* [server-listen] */
-
 /* [dtls-server-main] */
 int main(int argc, char **argv)
 {
@@ -305,18 +242,15 @@ int main(int argc, char **argv)
     if (ret == WS_EXIT_OK)
         ret = stage_dtls_cookies(&srv.s, &srv.cookies);
     if (ret == WS_EXIT_OK)
-        ret = server_listen(&srv);
+        ret = demux_listen(&srv.demux, &srv.listener, &srv.o); /* 16_dtls_server_socket.c */
     if (ret == WS_EXIT_OK) {
-        srv.demux.fd = COMPAT_NET_FD(&srv.listener);
         srv.demux.cid = srv.o.cid;
         srv.demux.max_sessions = srv.o.max_connections;
         srv.demux.idle_ms = srv.o.timeout_ms;
-        ret = demux_run(&srv.demux, start_peer, serve_peer, end_peer, &srv);
+        ret = demux_run(&srv.demux, start_peer, serve_peer, peer_end, &srv);
         demux_print_summary(&srv.demux);
     }
-    for (int i = 0; i < DEMUX_MAX_PEERS; i++)
-        if (srv.demux.peers[i].ssl_ready)
-            mbedtls_ssl_free(&srv.demux.peers[i].ssl);
+    demux_free_peers(&srv.demux);
     mbedtls_ssl_cookie_free(&srv.cookies);
     mbedtls_net_free(&srv.listener);
     stage_cleanup(&srv.s); /* lesson 07 */

@@ -81,6 +81,41 @@ struct demux {
     unsigned long answered;             /**< requests answered */
 };
 
+/**
+ * @brief Bind the one UDP socket every client talks to, non-blocking, and say where it listens
+ *        (16_dtls_server_socket.c).
+ * @param d        the demultiplexer, which reads the socket.
+ * @param listener the socket, initialised.
+ * @param o        the command line (--bind, --port).
+ * @return WS_EXIT_OK or WS_EXIT_NETWORK.
+ */
+int demux_listen(struct demux *d, mbedtls_net_context *listener, const struct options *o);
+
+/** @brief Whether SIGINT or SIGTERM arrived. */
+int demux_stop_requested(void);
+
+/** @brief Whether two socket addresses are the same address and port. */
+int demux_same_address(const struct sockaddr_storage *a, socklen_t a_len, const struct sockaddr_storage *b,
+                       socklen_t b_len);
+
+/**
+ * @brief Put `--keylog` and `--trace` on a new peer's session, in front of its watch
+ *        (16_dtls_server_peer.c); a tap that cannot be set up leaves the peer untraced.
+ * @param p the peer, attached.
+ * @param s the server's stages 01-03 (the key log).
+ * @param o the command line.
+ */
+void peer_add_debug_taps(struct peer *p, struct tls_session *s, const struct options *o);
+
+/** @brief Take the taps off a peer whose session ended (a demux_end_fn; 16_dtls_server_peer.c). */
+void peer_end(void *ctx, struct peer *p);
+
+/** @brief Whether the peer's handshake agreed on connection IDs (only --cid offers them). */
+int peer_uses_cid(struct peer *p);
+
+/** @brief Free every slot's TLS context (16_dtls_server_peer.c). */
+void demux_free_peers(struct demux *d);
+
 /** @brief Catch SIGINT and SIGTERM: the loop then stops. */
 void demux_catch_stop_signals(void);
 

@@ -10,17 +10,18 @@
  * one, else by the source address. A datagram from an unknown address is looked at only if it is a
  * ClientHello; anything else is counted and dropped. All of it runs in one thread, so mbedTLS's
  * calls never wait: a peer's receive callback hands over the datagram in its inbox or says "want
- * read", and retransmission timers are checked every tick.
+ * read", and retransmission timers are checked every tick. The socket itself (binding it, the
+ * peers' send and receive callbacks, a peer that moves, the stop signals, the summary line) is
+ * 16_dtls_server_socket.c.
  */
 #include <errno.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "16_dtls_server.h"
 #include "address.h"
+#include "clock.h"
 #include "dtls_record.h"
 
 /** @brief How often peers in a handshake get a turn to check their retransmission timer. */
@@ -28,76 +29,6 @@
 
 /** @brief Ignored datagrams logged one by one; beyond that they are only counted. */
 #define IGNORED_LOGGED 8
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_stop_signal(int sig)
-{
-    (void) sig;
-    stop_requested = 1;
-}
-
-void demux_catch_stop_signals(void)
-{
-    struct sigaction sa;
-
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_stop_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
-
-static long long monotonic_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int same_address(const struct sockaddr_storage *a, socklen_t a_len, const struct sockaddr_storage *b,
-                        socklen_t b_len)
-{
-    return a_len == b_len && memcmp(a, b, a_len) == 0;
-}
-
-int demux_send(void *ctx, const unsigned char *buf, size_t len)
-{
-    struct peer *p = ctx;
-    ssize_t n = sendto(p->fd, buf, len, 0, (const struct sockaddr *) &p->addr, p->addr_len);
-
-    if (n < 0)
-        return errno == EAGAIN || errno == EWOULDBLOCK ? MBEDTLS_ERR_SSL_WANT_WRITE
-                                                       : MBEDTLS_ERR_NET_SEND_FAILED;
-    return (int) n;
-}
-
-int demux_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout)
-{
-    struct peer *p = ctx;
-    size_t n = p->inbox_len;
-
-    (void) timeout; /* never wait: the loop brings the next datagram */
-    if (n == 0)
-        return MBEDTLS_ERR_SSL_WANT_READ;
-    if (n > len)
-        n = len; /* the rest of an oversized datagram is lost, as recv() would lose it */
-    memcpy(buf, p->inbox, n);
-    p->inbox_len = 0;
-    return (int) n;
-}
-
-int demux_source_moved(const struct peer *p)
-{
-    return !same_address(&p->addr, p->addr_len, &p->from, p->from_len);
-}
-
-void demux_adopt_source(struct peer *p)
-{
-    p->addr = p->from;
-    p->addr_len = p->from_len;
-    address_format(&p->addr, p->name, sizeof(p->name));
-}
 
 /* The peer a datagram belongs to: by connection ID, else by address. */
 static struct peer *find_peer(struct demux *d, const unsigned char *dgram, size_t len,
@@ -114,7 +45,7 @@ static struct peer *find_peer(struct demux *d, const unsigned char *dgram, size_
         return NULL;
     }
     for (int i = 0; i < DEMUX_MAX_PEERS; i++)
-        if (d->peers[i].in_use && same_address(&d->peers[i].addr, d->peers[i].addr_len, from, from_len))
+        if (d->peers[i].in_use && demux_same_address(&d->peers[i].addr, d->peers[i].addr_len, from, from_len))
             return &d->peers[i];
     return NULL;
 }
@@ -208,7 +139,7 @@ static void dispatch(struct demux *d, const unsigned char *dgram, size_t len,
     p->inbox_len = len;
     p->from = *from;
     p->from_len = from_len;
-    p->last_heard_ms = monotonic_ms();
+    p->last_heard_ms = (long long) now_ms();
     tag_lines(p);
     settle(d, p, serve(ctx, p), end, ctx);
     narrate_set_thread_prefix(NULL);
@@ -218,7 +149,7 @@ static void dispatch(struct demux *d, const unsigned char *dgram, size_t len,
 /* Every tick: handshakes check their timers; silent peers are forgotten. */
 static void tick(struct demux *d, demux_serve_fn *serve, demux_end_fn *end, void *ctx)
 {
-    long long now = monotonic_ms();
+    long long now = (long long) now_ms();
 
     for (int i = 0; i < DEMUX_MAX_PEERS; i++) {
         struct peer *p = &d->peers[i];
@@ -241,7 +172,7 @@ int demux_run(struct demux *d, demux_start_fn *start, demux_serve_fn *serve, dem
 {
     static unsigned char dgram[DEMUX_MAX_DATAGRAM];
 
-    while (!stop_requested &&
+    while (!demux_stop_requested() &&
            (d->max_sessions == 0 || d->closed + d->failed + d->idle < (unsigned long) d->max_sessions)) {
         struct pollfd pfd = {.fd = d->fd, .events = POLLIN};
         struct sockaddr_storage from;
@@ -286,16 +217,4 @@ void demux_count_session(struct peer *p)
 {
     p->id = ++p->demux->sessions;
     tag_lines(p);
-}
-
-void demux_print_summary(const struct demux *d)
-{
-    printf("served %lu DTLS session%s: %lu closed by the client, %lu failed, %lu forgotten when idle; "
-           "%lu request%s answered; %lu HelloVerifyRequest%s sent, %lu ClientHello%s refused; %lu datagram%s "
-           "ignored%s\n",
-           d->sessions, d->sessions == 1 ? "" : "s", d->closed, d->failed, d->idle, d->answered,
-           d->answered == 1 ? "" : "s", d->hello_verify, d->hello_verify == 1 ? "" : "s", d->refused,
-           d->refused == 1 ? "" : "s", d->ignored, d->ignored == 1 ? "" : "s",
-           stop_requested ? " (stopped by a signal)" : "");
-    fflush(stdout);
 }

@@ -8,7 +8,8 @@
 # code is not reused by later lessons, so it stays out of liblessons.a.
 noinst_PROGRAMS += lessons/09_debugging lessons/09_mistakes
 lessons_09_debugging_SOURCES = lessons/09_debugging.c lessons/attempt.c lessons/attempt.h
-lessons_09_mistakes_SOURCES = lessons/09_mistakes.c lessons/attempt.c lessons/attempt.h
+lessons_09_mistakes_SOURCES = lessons/09_mistakes.c lessons/09_mistakes.h lessons/09_mistakes_runner.c \
+	lessons/attempt.c lessons/attempt.h
 
 DEBUGGING_TESTS = \
 	tests/debug_levels.test \

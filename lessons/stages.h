@@ -305,6 +305,16 @@ void dtls_watch_use_clock(struct dtls_watch *w, dtls_clock_fn *clock, void *cloc
  */
 double dtls_watch_deadline(const struct dtls_watch *w);
 
+/**
+ * @brief Say why a client's DTLS handshake failed, from what the watch counted (15_dtls_watch.c):
+ *        nothing listens (ICMP), nothing answers, every cookie rejected, or silence after answers.
+ * @param w   the client's watch.
+ * @param ret the handshake's mbedTLS error.
+ * @param o   the command line (host, port, waits).
+ * @return WS_EXIT_NETWORK or WS_EXIT_HANDSHAKE.
+ */
+int dtls_watch_explain_failure(const struct dtls_watch *w, int ret, const struct options *o);
+
 /** @brief The watch's send callback (an mbedtls_ssl_send_t; @p ctx is the struct dtls_watch). */
 int dtls_watch_send(void *ctx, const unsigned char *buf, size_t len);
 

@@ -35,8 +35,7 @@ TESTS += tests/test_http tests/test_options_fuzz
 # through both, and their corpora keep every promise (fuzz/local.mk builds the targets).
 check_PROGRAMS += tests/test_tls_fuzz
 tests_test_tls_fuzz_SOURCES = tests/test_tls_fuzz.c tests/unit.h fuzz/tls_capture.c fuzz/tls_client_end.c \
-	fuzz/tls_server_end.c fuzz/tls_fixed.c lessons/08_server_pool.c lessons/08_server_app.c \
-	lessons/08_server_resumption.c
+	fuzz/tls_server_end.c fuzz/tls_fixed.c $(SERVER_MACHINERY_FILES)
 tests_test_tls_fuzz_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/fuzz
 TESTS += tests/test_tls_fuzz
 

@@ -241,7 +241,7 @@ static void test_datagrams(void)
     CHECK_EQ_INT((long long) t.dgram.flight_datagrams[0], 3);
     CHECK_EQ_INT(mem_transport_send(&t.end[MEM_SERVER], d, 30), 30);
     CHECK_EQ_INT((long long) t.dgram.flight_datagrams[1], 1);
-    CHECK_EQ_INT((long long) t.dgram.flight_bytes[1], 30);
+    CHECK_EQ_INT((long long) t.flight_bytes[1], 30);
 
     /* A link that drops everything. */
     link.drop = 1;

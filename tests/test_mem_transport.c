@@ -40,6 +40,10 @@ int main(void)
     CHECK_EQ_INT((long long) t.bytes[MEM_SERVER], 2);
     CHECK_EQ_INT((long long) t.flights[MEM_CLIENT], 2);
     CHECK_EQ_INT((long long) t.flights[MEM_SERVER], 1);
+    /* Each flight's bytes, in order: the link model's input. */
+    CHECK_EQ_INT((long long) t.flight_bytes[0], 11);
+    CHECK_EQ_INT((long long) t.flight_bytes[1], 2);
+    CHECK_EQ_INT((long long) t.flight_bytes[2], 1);
 
     /* Large writes grow the pipe and come back intact. */
     for (size_t i = 0; i < sizeof(big); i++)
@@ -65,6 +69,7 @@ int main(void)
     CHECK_EQ_INT(mem_transport_recv(&t.end[MEM_SERVER], buf, sizeof(buf)), MBEDTLS_ERR_SSL_WANT_READ);
     CHECK_EQ_INT((long long) t.bytes[MEM_CLIENT], 0);
     CHECK_EQ_INT((long long) t.flights[MEM_SERVER], 0);
+    CHECK_EQ_INT((long long) t.flight_bytes[0], 0);
 
     /* The same over loopback TCP. */
     if (mem_transport_open_tcp(&t) == 0) {

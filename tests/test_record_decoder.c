@@ -790,6 +790,22 @@ static void test_silent(void)
     record_decoder_free(d);
 }
 
+/** The longest record body in a stream before its first change_cipher_spec or application_data
+ *  record, walked here by the headers alone (lesson 14's question, answered independently). */
+static size_t largest_before_encryption(const unsigned char *stream, size_t len)
+{
+    size_t largest = 0;
+
+    for (size_t at = 0; at + 5 <= len; at += 5 + ((size_t) stream[at + 3] << 8 | stream[at + 4])) {
+        size_t body = (size_t) stream[at + 3] << 8 | stream[at + 4];
+
+        if (stream[at] == 20 || stream[at] == 23)
+            break;
+        largest = body > largest ? body : largest;
+    }
+    return largest;
+}
+
 /** What the decoder keeps for the lessons besides the trace: bytes, records, round trips,
  *  certificates in the clear, alerts. */
 static void test_wire_summary(void)
@@ -817,6 +833,11 @@ static void test_wire_summary(void)
     CHECK_EQ_INT(w->direction[TLS_DIR_CLIENT_TO_SERVER].records, 6);
     CHECK_EQ_INT(w->direction[TLS_DIR_SERVER_TO_CLIENT].certificates_in_clear, 2);
     CHECK_EQ_INT(w->direction[TLS_DIR_CLIENT_TO_SERVER].certificates_in_clear, 0);
+    /* The longest plaintext record: the server's, with its certificate chain, before its keys changed. */
+    CHECK_EQ_INT(w->direction[TLS_DIR_SERVER_TO_CLIENT].largest_plaintext_record,
+                 largest_before_encryption(tls12.stream[1], tls12.len[1]));
+    CHECK_MSG(w->direction[TLS_DIR_SERVER_TO_CLIENT].largest_plaintext_record > 500,
+              "the server's largest plaintext record holds its certificates");
     /* Both close_notify alerts are encrypted: nothing readable. */
     CHECK_EQ_INT(w->direction[TLS_DIR_CLIENT_TO_SERVER].last_alert.seen, 0);
     record_decoder_free(d);
@@ -827,6 +848,8 @@ static void test_wire_summary(void)
     w = record_decoder_wire(d);
     CHECK_MSG(w->direction[TLS_DIR_SERVER_TO_CLIENT].certificates_in_clear == 0,
               "TLS 1.3: the server's certificate is not in the clear");
+    CHECK_EQ_INT(w->direction[TLS_DIR_SERVER_TO_CLIENT].largest_plaintext_record,
+                 largest_before_encryption(tls13.stream[1], tls13.len[1]));
     record_decoder_free(d);
 
     d = record_decoder_new(NULL);

@@ -13,9 +13,9 @@
  * picked), then one line per datagram: its number in its direction (`>` client to server, `<`
  * server to client), its size, the DTLS records in it, and its fate. With the same seed, the n-th
  * datagram each way meets the same fate in every run. `--tcp` relays TCP connections instead,
- * delaying the bytes of each direction by `--delay` (TCP resends what a network drops, so that
- * mode only delays). It runs until SIGINT or SIGTERM, then prints a summary and exits 0.
- * Exit codes: 0 stopped by a signal, 1 bad command line, 3 network (cannot resolve or bind).
+ * delaying the bytes of each direction by `--delay`, at `--rate` if given (TCP resends what a
+ * network drops, so that mode only delays). It runs until SIGINT or SIGTERM, then prints a summary and exits
+ * 0. Exit codes: 0 stopped by a signal, 1 bad command line, 3 network (cannot resolve or bind).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -115,13 +115,36 @@ static int split_host_port(char *text, const char **host, const char **port)
     return 0;
 }
 
+/* A rate: "60kbit", "1mbit", "1gbit" or a plain number of kbit/s. */
+static int parse_rate(const char *text, double *kbit)
+{
+    static const struct {
+        const char *unit;
+        double kbit;
+    } units[] = {{"", 1}, {"kbit", 1}, {"mbit", 1e3}, {"gbit", 1e6}};
+    char *end;
+    double v;
+
+    errno = 0;
+    v = strtod(text, &end);
+    if (errno != 0 || end == text || !(v > 0))
+        return -1;
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (strcmp(end, units[i].unit) == 0) {
+            *kbit = v * units[i].kbit;
+            return *kbit <= 1e8 ? 0 : -1;
+        }
+    }
+    return -1;
+}
+
 static void usage(void)
 {
     printf("Usage: lossy_link --to HOST:PORT [OPTIONS]\n"
            "A bad network between a client and a server on this machine: UDP datagrams are\n"
            "dropped, duplicated, reordered and delayed at random (a seeded, repeatable random);\n"
-           "with --tcp, the bytes of TCP connections are delayed. One line per datagram says\n"
-           "what happened to it.\n\n"
+           "with --tcp, the bytes of TCP connections are delayed (and paced at --rate). One\n"
+           "line per datagram or chunk says what happened to it.\n\n"
            "Options:\n"
            "  --to HOST:PORT        the server to forward to (required)\n"
            "  --listen HOST:PORT    where clients connect (default: 127.0.0.1:0, a free port,\n"
@@ -134,6 +157,11 @@ static void usage(void)
            "                        each direction's bytes arrive D later (a round trip of 2 D)\n"
            "  --jitter D            extra random delay from 0 to D (default 0)\n"
            "  --seed N              the seed: the same seed, the same fates (default 1)\n"
+           "  --rate R              with --tcp, each direction's rate: 60kbit, 1mbit, 1gbit or a\n"
+           "                        number of kbit/s (default: no limit); a chunk's 40 bytes of\n"
+           "                        TCP/IP headers per 1460-byte segment (a 1500-byte MTU) count\n"
+           "  --tcp-handshake       with --tcp, the client's first bytes wait one round trip more\n"
+           "                        (2 D): the TCP handshake, which loopback completes at once\n"
            "  --cid-len N           length of DTLS connection IDs, to describe their records (default 4)\n"
            "  --quiet               no line per datagram, only the summary\n"
            "  --help                show this help\n\n"
@@ -164,6 +192,7 @@ int main(int argc, char **argv)
         {"reorder", required_argument, NULL, 'r'}, {"delay", required_argument, NULL, 'y'},
         {"jitter", required_argument, NULL, 'j'},  {"seed", required_argument, NULL, 's'},
         {"cid-len", required_argument, NULL, 'c'}, {"quiet", no_argument, NULL, 'q'},
+        {"rate", required_argument, NULL, 'R'},    {"tcp-handshake", no_argument, NULL, 'H'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     static char listen_text[300] = "127.0.0.1:0", to_text[300];
     struct link_options o;
@@ -223,6 +252,13 @@ int main(int argc, char **argv)
         case 'q':
             o.quiet = 1;
             break;
+        case 'R':
+            if (parse_rate(optarg, &o.rate_kbit) != 0)
+                return bad("--rate '%s' must be a rate: 60kbit, 1mbit, 1gbit or kbit/s", optarg);
+            break;
+        case 'H':
+            o.tcp_handshake = 1;
+            break;
         case 'h':
             usage();
             return 0;
@@ -240,15 +276,27 @@ int main(int argc, char **argv)
         return bad("--listen '%s' must be HOST:PORT", listen_text);
     if (o.tcp && (o.link.drop > 0 || o.link.duplicate > 0 || o.link.reorder > 0))
         return bad("%s", "--tcp only delays: TCP itself resends what a network loses");
+    if (!o.tcp && (o.rate_kbit > 0 || o.tcp_handshake))
+        return bad("%s", "--rate and --tcp-handshake are for --tcp");
 
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_stop;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    link_say("lossy_link: %s to %s:%s, drop %g%%, duplicate %g%%, reorder %g%%, delay %g ms, jitter %g ms, "
-             "seed %llu",
-             o.tcp ? "tcp" : "udp", o.to_host, o.to_port, o.link.drop * 100, o.link.duplicate * 100,
-             o.link.reorder * 100, o.link.delay_ms, o.link.jitter_ms, (unsigned long long) o.link.seed);
+    if (o.tcp) {
+        char rate[48] = "unlimited";
+
+        if (o.rate_kbit > 0)
+            snprintf(rate, sizeof(rate), "%g kbit/s", o.rate_kbit);
+        link_say("lossy_link: tcp to %s:%s, delay %g ms, jitter %g ms, seed %llu, rate %s, TCP handshake %s",
+                 o.to_host, o.to_port, o.link.delay_ms, o.link.jitter_ms, (unsigned long long) o.link.seed,
+                 rate, o.tcp_handshake ? "one round trip" : "instant (loopback)");
+    } else
+        link_say(
+            "lossy_link: udp to %s:%s, drop %g%%, duplicate %g%%, reorder %g%%, delay %g ms, jitter %g ms, "
+            "seed %llu",
+            o.to_host, o.to_port, o.link.drop * 100, o.link.duplicate * 100, o.link.reorder * 100,
+            o.link.delay_ms, o.link.jitter_ms, (unsigned long long) o.link.seed);
     return o.tcp ? link_run_tcp(&o) : link_run_udp(&o);
 }

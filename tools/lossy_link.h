@@ -7,7 +7,8 @@
  * `tools/lossy_link` sits between a client and a server on loopback. `lossy_link.c` reads the
  * command line and starts one of two modes: `lossy_link_udp.c` drops, duplicates, reorders and
  * delays datagrams (to show DTLS at work on a bad network), `lossy_link_tcp.c` only delays the
- * bytes of TCP connections (to show what a long round trip does to a TLS handshake).
+ * bytes of TCP connections, at a rate if asked (to show what a long round trip and a slow link do
+ * to a TLS handshake; bench/link_validate.sh checks the benchmarks' link model with it).
  */
 #ifndef WORKSHOP_LOSSY_LINK_H
 #define WORKSHOP_LOSSY_LINK_H
@@ -26,6 +27,8 @@ struct link_options {
     const char *to_host;      /**< the server */
     const char *to_port;      /**< its port */
     struct lossy_params link; /**< what happens to each datagram */
+    double rate_kbit;         /**< TCP: each direction's rate in kbit/s, 0 for no limit */
+    int tcp_handshake;        /**< TCP: hold the client's first bytes one round trip (2 x delay) */
     size_t cid_len;           /**< length of DTLS connection IDs, to describe tls12_cid records */
     int quiet;                /**< no line per datagram or chunk */
 };

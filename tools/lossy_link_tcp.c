@@ -9,9 +9,22 @@
  * sees the server's close_notify and FIN when a real network would deliver them. With `--delay
  * 150ms` a TLS 1.2 handshake, two round trips, takes at least 600 ms more; TLS 1.3, one round trip,
  * 300 ms more.
+ *
+ * With `--rate`, each direction is also a link of that rate: a chunk goes onto it when the chunks
+ * before it have gone, takes its bytes (plus 40 bytes of TCP/IP headers per 1460-byte segment) at
+ * that rate, and arrives `--delay` after its last byte left. With `--tcp-handshake`, the client's
+ * first chunk waits one more round trip: loopback completes connect() at once, a real link after
+ * the SYN and the SYN-ACK have crossed. The link runs TCP on loopback at both ends, so TCP's own
+ * slow start is not part of it.
+ *
+ * Every line carries the time since the client connected: when a chunk was read and how long it
+ * is held ("[1] > 517 bytes at +0.3 ms: delayed 300 ms"), and when it was handed on ("[1] > 517
+ * bytes delivered at +300.4 ms, 0.1 ms late"): bench/link_validate.sh reads them.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +38,8 @@
 #define MAX_CONNS 32   /**< connections relayed at once */
 #define MAX_CHUNKS 256 /**< chunks on their way, per direction */
 #define CHUNK 16384    /**< bytes read at once */
+#define MSS 1460       /**< TCP payload per segment on a 1500-byte MTU */
+#define HEADERS 40     /**< IPv4 and TCP headers per segment */
 
 enum { C2S = 0, S2C = 1 };
 
@@ -41,25 +56,30 @@ struct way {
     int eof_read;   /* the sender closed: nothing more to read */
     int eof_sent;   /* ... and that end has been passed on */
     double last_at; /* when the last chunk leaves, to keep the order */
+    double busy;    /* with --rate: when the link has sent the last byte queued */
     unsigned long chunks, bytes;
 };
 
 struct conn {
     int in_use;
     unsigned long id;
-    int fd[2]; /* fd[C2S]: the client's socket (we read it); fd[S2C]: the server's */
+    double start; /* when the client connected: every line's time is counted from it */
+    int fd[2];    /* fd[C2S]: the client's socket (we read it); fd[S2C]: the server's */
     struct way way[2];
     struct lossy_stream stream[2];
 };
 
 static struct conn conns[MAX_CONNS];
 
+/* Non-blocking, and without Nagle's algorithm: a chunk goes out when the link says so, not when
+ * the loopback peer's delayed ACK lets the kernel send it (up to 40 ms later). */
 static void nonblocking(int fd)
 {
-    int flags = fcntl(fd, F_GETFL);
+    int flags = fcntl(fd, F_GETFL), one = 1;
 
     if (flags >= 0)
         fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
 static void conn_close(const struct link_options *o, struct conn *c)
@@ -100,6 +120,7 @@ static void accept_one(const struct link_options *o, int listen_fd, const struct
     memset(&conns[slot], 0, sizeof(conns[slot]));
     conns[slot].in_use = 1;
     conns[slot].id = ++*next_id;
+    conns[slot].start = now_ms();
     conns[slot].fd[C2S] = down;
     conns[slot].fd[S2C] = up;
     lossy_stream_init(&conns[slot].stream[C2S], o->link.seed, 2 * (unsigned) conns[slot].id + C2S);
@@ -114,6 +135,8 @@ static void read_side(const struct link_options *o, struct conn *c, int d)
     unsigned char buf[CHUNK];
     struct lossy_verdict v;
     struct chunk *k;
+    double read_at, leaves, on_wire_ms = 0, handshake_ms = 0;
+    char why[96] = "";
     ssize_t n;
 
     if (w->eof_read || w->count == MAX_CHUNKS)
@@ -122,12 +145,25 @@ static void read_side(const struct link_options *o, struct conn *c, int d)
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
         return;
     lossy_decide(&o->link, &c->stream[d], &v); /* only the delay applies to TCP */
+    read_at = now_ms();
     k = &w->q[(w->head + w->count) % MAX_CHUNKS];
-    k->at = now_ms() + v.delay_ms;
+    k->len = n > 0 ? (size_t) n : 0;
+    /* On a link of --rate, the chunk's bytes and headers leave one after the other, after those
+     * queued before them; the chunk arrives a delay after its last byte. */
+    leaves = read_at;
+    if (o->rate_kbit > 0 && k->len > 0) {
+        size_t segments = (k->len + MSS - 1) / MSS;
+
+        on_wire_ms = (double) (k->len + HEADERS * segments) * 8 / o->rate_kbit;
+        leaves = (w->busy > read_at ? w->busy : read_at) + on_wire_ms;
+        w->busy = leaves;
+    }
+    if (d == C2S && o->tcp_handshake && w->chunks == 0 && n > 0)
+        handshake_ms = 2 * o->link.delay_ms; /* the SYN and SYN-ACK loopback skipped */
+    k->at = leaves + handshake_ms + v.delay_ms;
     if (k->at < w->last_at)
         k->at = w->last_at;
     w->last_at = k->at;
-    k->len = n > 0 ? (size_t) n : 0;
     k->sent = 0;
     k->data = NULL;
     if (n > 0) {
@@ -141,13 +177,19 @@ static void read_side(const struct link_options *o, struct conn *c, int d)
         w->eof_read = 1; /* end of stream, or an error: passed on as a half close */
     }
     w->count++;
-    if (!o->quiet)
-        link_say("[%lu] %c %zu bytes%s: delayed %.0f ms", c->id, d == C2S ? '>' : '<', k->len,
-                 n > 0 ? "" : " (end of stream)", k->at - now_ms());
+    if (o->quiet)
+        return;
+    if (on_wire_ms > 0)
+        snprintf(why, sizeof(why), " (%.1f ms at %g kbit/s%s)", on_wire_ms, o->rate_kbit,
+                 handshake_ms > 0 ? ", a round trip for the TCP handshake" : "");
+    else if (handshake_ms > 0)
+        snprintf(why, sizeof(why), " (a round trip for the TCP handshake)");
+    link_say("[%lu] %c %zu bytes%s at +%.1f ms: delayed %.1f ms%s", c->id, d == C2S ? '>' : '<', k->len,
+             n > 0 ? "" : " (end of stream)", read_at - c->start, k->at - read_at, why);
 }
 
-/* Send every chunk whose time has come, in order. */
-static void write_side(struct conn *c, int d, double now)
+/* Send every chunk whose time has come, in order, saying when each went. */
+static void write_side(const struct link_options *o, struct conn *c, int d, double now)
 {
     struct way *w = &c->way[d];
     int to = c->fd[d == C2S ? S2C : C2S];
@@ -169,6 +211,12 @@ static void write_side(struct conn *c, int d, double now)
                 w->eof_read = w->eof_sent = 1;
             } else if ((k->sent += (size_t) n) < k->len) {
                 return;
+            }
+            if (!o->quiet) {
+                double t = now_ms();
+
+                link_say("[%lu] %c %zu bytes delivered at +%.1f ms, %.1f ms late", c->id,
+                         d == C2S ? '>' : '<', k->len, t - c->start, t - k->at);
             }
         }
         free(k->data);
@@ -223,8 +271,8 @@ int link_run_tcp(const struct link_options *o)
         for (int i = 0; i < MAX_CONNS; i++) {
             if (!conns[i].in_use)
                 continue;
-            write_side(&conns[i], C2S, now);
-            write_side(&conns[i], S2C, now);
+            write_side(o, &conns[i], C2S, now);
+            write_side(o, &conns[i], S2C, now);
             if (conns[i].way[C2S].eof_sent && conns[i].way[S2C].eof_sent)
                 conn_close(o, &conns[i]);
         }

@@ -68,6 +68,8 @@ static void process_dtls_record(struct record_decoder *d, struct direction_state
                      unit);
         return;
     }
+    if (r->length > d->wire.direction[d->dir].largest_plaintext_record)
+        d->wire.direction[d->dir].largest_plaintext_record = r->length;
     switch (r->type) {
     case TLS_CT_change_cipher_spec:
         decoder_emit(d, 0, "record change_cipher_spec, %s, %zu %s", header, r->length, unit);

@@ -78,6 +78,8 @@ static void process_record(struct record_decoder *d, struct direction_state *s)
                      note);
         return;
     }
+    if (!s->encrypted && len > d->wire.direction[d->dir].largest_plaintext_record)
+        d->wire.direction[d->dir].largest_plaintext_record = len;
     if (len > MAX_PLAINTEXT_BODY) {
         decoder_emit(d, 0, "record %s, %s, %zu %s", content_type_name(type), ver, len, unit);
         decoder_emit(d, 1, "malformed: a plaintext record carries at most %d bytes", MAX_PLAINTEXT_BODY);
