@@ -7,6 +7,10 @@
 #   handshake-cpu    full handshakes, CPU time per side
 #   handshake-heap   full handshakes, peak heap per side
 #   handshake-bytes  full handshakes, bytes on the wire per direction
+#   handshake-stack  full handshakes, peak stack per side
+#   reference        the reference handshake (TLS 1.2 and 1.3) in mbedTLS,
+#                    OpenSSL and wolfSSL: CPU time per side (when the run has
+#                    the reference family)
 #   throughput       MB/s against record size, each TLS suite solid and the
 #                    raw AEAD bound it cannot beat dashed, in the same colour
 #   where            where a handshake's CPU time goes, per side
@@ -73,9 +77,31 @@ jq -r --slurpfile cv "$data/cv.json" '
   | [(.name | sub("^handshake/"; "") | gsub("/"; "  ")),
      .client_cpu_us / 1000, (.client_cpu_us * ($d.client_cpu_us // 0)) / 1000,
      .server_cpu_us / 1000, (.server_cpu_us * ($d.server_cpu_us // 0)) / 1000,
-     .client_peak_heap / 1024, .server_peak_heap / 1024, .bytes_c2s, .bytes_s2c]
+     .client_peak_heap / 1024, .server_peak_heap / 1024, .bytes_c2s, .bytes_s2c,
+     (.client_peak_stack // 0) / 1024, (.server_peak_stack // 0) / 1024]
   | map(tostring) | join("\t")' "$summary" >"$data/handshake.dat"
 rows=$(wc -l <"$data/handshake.dat")
+
+# --- The reference family -------------------------------------------------------------
+# mbedTLS's reference handshake in both versions, then each other library's,
+# the same handshake: CPU per side with its spread.
+jq -r --slurpfile cv "$data/cv.json" --arg v "$(jq -r '.context.mbedtls_version // "mbedTLS"' "$result")" '
+  ($cv[0]) as $c
+  | [.[] | select(.name == "handshake/tls1.2/ECDHE-ECDSA-AES128-GCM-SHA256/ecdsa-p256"
+                  or .name == "handshake/tls1.3/TLS_AES_128_GCM_SHA256/ecdsa-p256"
+                  or (.name | test("^reference/")))]
+  | sort_by(.client_cpu_us + .server_cpu_us) | reverse | .[]
+  | ($c[.name] // {}) as $d
+  | [(if (.name | startswith("handshake/")) then $v + "  " + (.name | split("/")[1])
+      else (.name | split("/") | .[1] + "  " + .[2]) end),
+     .client_cpu_us / 1000, (.client_cpu_us * ($d.client_cpu_us // 0)) / 1000,
+     .server_cpu_us / 1000, (.server_cpu_us * ($d.server_cpu_us // 0)) / 1000]
+  | map(tostring) | join("\t")' "$summary" >"$data/reference.dat"
+ref_rows=$(wc -l <"$data/reference.dat")
+if [ "$(jq '[.[] | select(.name | startswith("reference/"))] | length' "$summary")" -eq 0 ]; then
+    ref_rows=0 # mbedTLS alone: nothing to compare with
+fi
+ref_height=$((ref_rows * 40 + 160))
 
 # --- Throughput ------------------------------------------------------------------------
 # For each AEAD: the ECDHE-ECDSA TLS 1.2 suite that uses it, the TLS 1.3 suite
@@ -179,6 +205,24 @@ set title "Full handshake bytes on the wire, per direction" noenhanced
 set xlabel "bytes per handshake"
 plot 'handshake.dat' using (0):(\$0 + 0.19):(0):8:(\$0):(\$0 + 0.38):ytic(1) with boxxyerror lc rgb '$client_colour' title 'client to server', \
      '' using (0):(\$0 - 0.19):(0):9:(\$0 - 0.38):(\$0) with boxxyerror lc rgb '$server_colour' title 'server to client'
+
+set output "../handshake-stack.$ext"
+set title "Full handshake peak stack per side, KiB (each side on its own painted region)" noenhanced
+set xlabel "KiB of stack at the deepest point of the handshake"
+plot 'handshake.dat' using (0):(\$0 + 0.19):(0):10:(\$0):(\$0 + 0.38):ytic(1) with boxxyerror lc rgb '$client_colour' title 'client', \
+     '' using (0):(\$0 - 0.19):(0):11:(\$0 - 0.38):(\$0) with boxxyerror lc rgb '$server_colour' title 'server'
+}
+
+if ($ref_rows > 0) {
+    set terminal ${term//@H@/$ref_height}
+    set output "../reference.$ext"
+    set title "Reference handshake by library, ms of CPU per side ($spread)" noenhanced
+    set xlabel "ms of CPU per handshake"
+    set yrange [-0.6:$ref_rows - 0.4]
+    plot 'reference.dat' using (0):(\$0 + 0.19):(0):2:(\$0):(\$0 + 0.38):ytic(1) with boxxyerror lc rgb '$client_colour' title 'client', \
+         '' using (0):(\$0 - 0.19):(0):4:(\$0 - 0.38):(\$0) with boxxyerror lc rgb '$server_colour' title 'server', \
+         '' using 2:(\$0 + 0.19):(\$2 - \$3):(\$2 + \$3) with xerrorbars lc rgb 'black' pt 0 notitle, \
+         '' using 4:(\$0 - 0.19):(\$4 - \$5):(\$4 + \$5) with xerrorbars lc rgb 'black' pt 0 notitle
 }
 
 # Throughput: lines, log2 record sizes, MB/s from zero.

@@ -6,6 +6,8 @@
 #                         (about 6-8 minutes on 2 cores), then the report
 #   make bench-quick      every family once with a short minimum time (< 30 s)
 #   make bench-callgrind  instruction counts per handshake (repeatable)
+#   make bench-capacity   the lesson server's CPU per handshake under openssl
+#                         s_time load, beside openssl s_server (about 50 s)
 #
 # Results go to the build tree: bench/results/<mode>.json and
 # bench/results/<mode>/report.md with PNG and SVG charts.
@@ -17,23 +19,35 @@
 # is part of libcommon whether or not the benchmarks are built.
 check_PROGRAMS += tests/test_mem_transport
 TESTS += tests/test_mem_transport tests/bench_smoke.test tests/bench_report.test tests/bench_massif.test \
-	tests/bench_docs.test tests/bench_dtls.test
+	tests/bench_docs.test tests/bench_dtls.test tests/bench_stack.test
 
 EXTRA_DIST += bench/run.sh bench/report.sh bench/compare.sh bench/callgrind.sh bench/normalize.jq \
+	bench/capacity.sh \
 	bench/charts.sh bench/recommend.jq \
 	bench/docs_section.sh \
 	bench/testdata/sample.json bench/testdata/sample-b.json \
 	bench/testdata/summary.md bench/testdata/callgrind.md \
 	tests/bench_smoke.test tests/bench_report.test tests/bench_massif.test tests/bench_docs.test \
-	tests/bench_dtls.test
+	tests/bench_dtls.test tests/bench_stack.test
 CLEAN_LOCAL_DIRS += bench/results
-PHONY_TARGETS += bench bench-quick bench-callgrind
+PHONY_TARGETS += bench bench-quick bench-callgrind bench-capacity
 
 if HAVE_BENCHMARK
 noinst_PROGRAMS += bench/tls_bench
 bench_tls_bench_SOURCES = bench/tls_bench.c bench/tls_pair.c bench/tls_pair.h \
-	bench/heap.c bench/heap.h bench/shim.cc bench/shim.h
-bench_tls_bench_CPPFLAGS = $(AM_CPPFLAGS) $(BENCHMARK_CFLAGS) $(BENCH_HEAP_CPPFLAGS)
+	bench/heap.c bench/heap.h bench/stack.c bench/stack.h bench/shim.cc bench/shim.h \
+	bench/ref_pair.c bench/ref_pair.h
+# The reference family (bench/ref_pair.h), each library where configure found
+# it. OpenSSL comes first in the link: a few SSL_* names exist in both
+# libraries, and OpenSSL's own calls must find OpenSSL's.
+if REF_OPENSSL
+bench_tls_bench_SOURCES += bench/ref_openssl.c
+endif
+if REF_WOLFSSL
+bench_tls_bench_SOURCES += bench/ref_wolfssl.c
+endif
+bench_tls_bench_CPPFLAGS = $(AM_CPPFLAGS) $(BENCHMARK_CFLAGS) $(BENCH_HEAP_CPPFLAGS) $(REF_OPENSSL_CFLAGS) \
+	$(REF_WOLFSSL_CFLAGS)
 # The static mbedTLS libraries, wrapped (see m4/ws_bench.m4), instead of
 # $(MBEDTLS_LIBS).
 # Both ends are built by the lessons' stages (lessons/liblessons.a). The wrap
@@ -41,7 +55,7 @@ bench_tls_bench_CPPFLAGS = $(AM_CPPFLAGS) $(BENCHMARK_CFLAGS) $(BENCH_HEAP_CPPFL
 # allocated with calloc() while a side is running, and lets free() of any
 # other block pass through.
 bench_tls_bench_LDADD = lessons/liblessons.a common/libcommon.a $(BENCH_MBEDTLS_LINK) $(BENCHMARK_LIBS) \
-	$(PTHREAD_LIBS)
+	$(REF_OPENSSL_LIBS) $(REF_WOLFSSL_LIBS) $(PTHREAD_LIBS)
 
 bench: bench/tls_bench certs/pki.stamp
 	TARGET_RUN='$(TARGET_RUN)' bash $(srcdir)/bench/run.sh full bench/tls_bench bench/results $(BENCH_FLAGS)
@@ -51,6 +65,13 @@ bench-quick: bench/tls_bench certs/pki.stamp
 
 bench-callgrind: bench/tls_bench certs/pki.stamp
 	bash $(srcdir)/bench/callgrind.sh bench/tls_bench bench/results/callgrind.md
+
+# Five seconds of load per server and round, three rounds; the in-memory
+# figure from the last full (or quick) run, if there is one. The next
+# report of that run includes bench/results/capacity.md.
+bench-capacity: lessons/08_server bench/tls_bench certs/pki.stamp
+	OPENSSL='$(OPENSSL)' bash $(srcdir)/bench/capacity.sh . bench/results 5 3 \
+	  $$(ls bench/results/full.json bench/results/quick.json 2>/dev/null | head -n 1)
 
 # The "This build" section of the docs' benchmark page (docs/local.mk makes
 # the site depend on it): a bench-quick run of this very binary, made again
@@ -83,7 +104,7 @@ bench/results/docs/this-build.md: $(srcdir)/bench/docs_section.sh Makefile
 	$(AM_V_GEN)bash $(srcdir)/bench/docs_section.sh bench/results/docs --note \
 	  'bench/tls_bench was not built in this configuration: configure found no Google Benchmark (Debian: libbenchmark-dev) or was given --disable-bench. Install it, re-run configure, and rebuild the site to see the figures of this build here.'
 
-bench bench-quick bench-callgrind:
+bench bench-quick bench-callgrind bench-capacity:
 	@echo "The benchmarks need Google Benchmark (libbenchmark-dev); configure did not find it." >&2
 	@exit 1
 endif

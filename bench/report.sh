@@ -4,10 +4,11 @@
 # a tls_bench result file.
 #
 # Writes OUTDIR/report.md and, when gnuplot is installed, OUTDIR/*.png and
-# OUTDIR/*.svg (bench/charts.sh: handshake CPU, peak heap and bytes per suite
-# and side, throughput against record size with the raw AEAD bound, where the
-# time goes, the cost of each debug level, the time to the first application byte
-# over named links (bench/link_model.jq) and, when the run has them, the DTLS
+# OUTDIR/*.svg (bench/charts.sh: handshake CPU, peak heap, bytes and peak stack per suite
+# and side, the reference handshake in mbedTLS, OpenSSL and wolfSSL, throughput against
+# record size with the raw AEAD bound, where the time goes, the cost of each debug level,
+# the time to the first application byte over named links (bench/link_model.jq) and,
+# when the run has them, the DTLS
 # handshake's completion time and resent bytes against packet loss). It also checks the targets of issue #4 and prints
 # each with its measured value and PASS or MISS (also in OUTDIR/targets.tsv).
 #
@@ -165,6 +166,88 @@ fi
     q '.[] | select(.name | startswith("debug/")) | (.name | split("/")) as $p
        | "| \($p[1]) | \($p[2]) | \(.real_us|floor) | \((.client_cpu_us + .server_cpu_us)|floor) | \(.debug_lines|round) | \(.debug_bytes|round) |"'
 } >>"$report"
+
+# --- Stack ---------------------------------------------------------------------------
+# Each side's steps on a painted region (bench/stack.c); the ESP-IDF figure is
+# quoted as they publish it, not measured here.
+{
+    echo
+    echo "## Stack"
+    echo
+    if jq -e '.context.stack_accounting == "painted-region"' "$result" >/dev/null; then
+        echo "Each side's handshake steps (and, in the throughput rows, one 16 KiB write and its reads) run"
+        echo "on a stack region of their own ($(jq -r '.context.stack_region_bytes' "$result") bytes, bench/stack.c),"
+        echo "painted with a pattern before the handshake; the figure is the deepest word written, counted"
+        echo "from the region's top. It covers mbedTLS's frames and the few bytes of the benchmark's call"
+        echo "into it, not the program around it (a device's task adds its own frames). A second method,"
+        echo "the smallest stack the same handshake completes in above a guard page, agrees within 16 bytes"
+        echo "(tests/bench_stack.test). The figure is this CPU's (64-bit frames): a 32-bit"
+        echo "microcontroller's is smaller, and the microcontroller lab measures it there."
+        echo
+        echo "| benchmark | client peak stack B | server peak stack B |"
+        echo "|---|---|---|"
+        q '.[] | select(.name | test("^(handshake/[^/]+/[^/]+/[^/]+(/resume-cache|/resume-ticket|/client-auth)?|throughput/.*/16384|reference/.*)$"))
+           | select(.client_peak_stack != null)
+           | "| \(.name) | \(.client_peak_stack|round) | \(.server_peak_stack|round) |"'
+        echo
+        echo "For comparison, as ESP-IDF publishes it (not measured here): its ESP-TLS documentation gives"
+        echo "\"Task Stack Used ~3.6 Kb\" for mbedTLS (and ~2.2 Kb for wolfSSL) in its protocols/https_request"
+        echo "example with server authentication and default settings, on an ESP32 (32-bit Xtensa), the"
+        echo "whole task included."
+    else
+        echo "No stack figures in this run: tls_bench was built without makecontext()/swapcontext()"
+        echo "(context stack_accounting: $(jq -r '.context.stack_accounting // "absent"' "$result"))."
+    fi
+
+    # --- The reference family ---------------------------------------------------------
+    # mbedTLS's reference handshake beside the same handshake in OpenSSL and wolfSSL.
+    echo
+    echo "## Beside OpenSSL and wolfSSL"
+    echo
+    have_ref=$(q '[.[] | select(.name | startswith("reference/"))] | length')
+    if [ "$have_ref" -gt 0 ]; then
+        echo "The reference handshake (ECDHE-ECDSA with the workshop's P-256 certificate, AES-128-GCM; TLS 1.2"
+        echo "and TLS 1.3), group secp256r1 pinned on both sides, no session tickets, over the same in-memory"
+        echo "transport, each side's CPU time, heap (each library's allocator hooks) and stack counted as for"
+        echo "mbedTLS. Libraries: $(jq -r '.context.reference_libraries' "$result")."
+        echo "The CPU ratio is this library's CPU (both sides) over mbedTLS's for the same version."
+        echo "Heap is what each side held at most during the handshake; it includes what the library keeps"
+        echo "between handshakes (wolfSSL's fixed-point ECC cache, FP_ECC in Debian's build, is charged to the"
+        echo "side that first filled it)."
+        echo
+        echo "| library | version | client CPU us | server CPU us | CPU ratio | client peak heap B | server peak heap B | client stack B | server stack B | C->S B | S->C B | flights |"
+        echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+        q --arg v "$(jq -r '.context.mbedtls_version' "$result")" '
+          (map({key: .name, value: .}) | from_entries) as $m
+          | {"tls1.2": "handshake/tls1.2/ECDHE-ECDSA-AES128-GCM-SHA256/ecdsa-p256",
+             "tls1.3": "handshake/tls1.3/TLS_AES_128_GCM_SHA256/ecdsa-p256"} as $own
+          | [.[] | select(.name | test("^reference/")) | . + {lib: (.name | split("/")[1]), ver: (.name | split("/")[2])}]
+            + [$own | to_entries[] | select($m[.value] != null) | $m[.value] + {lib: $v, ver: .key}]
+          | sort_by(.ver, .lib)[]
+          | ($m[$own[.ver]] // null) as $base
+          | [.lib, .ver, (.client_cpu_us|round), (.server_cpu_us|round),
+             (if $base then ((.client_cpu_us + .server_cpu_us) / ($base.client_cpu_us + $base.server_cpu_us) * 100 | round / 100) else "-" end),
+             .client_peak_heap, .server_peak_heap, (.client_peak_stack // "-"), (.server_peak_stack // "-"),
+             (.bytes_c2s|round), (.bytes_s2c|round), (.flights|round)]
+          | map(tostring) | "| " + join(" | ") + " |"'
+    else
+        echo "No reference family in this run: $(jq -r '.context.reference_absent_reason // "tls_bench predates it"' "$result")."
+        echo "Install libssl-dev and libwolfssl-dev (scripts/debian-packages.txt) and configure again."
+    fi
+} >>"$report"
+
+# --- Server capacity (make bench-capacity, when it ran beside this result) -------------
+capacity="$(dirname "$result")/capacity.md"
+if [ -f "$capacity" ]; then
+    {
+        echo
+        echo "## Server capacity"
+        echo
+        echo "From bench/capacity.sh (\`make bench-capacity\`), next to this result:"
+        echo
+        cat "$capacity"
+    } >>"$report"
+fi
 
 # --- DTLS ---------------------------------------------------------------------------
 # Only when the run has DTLS rows (the stored 2.28 sample has none).
@@ -394,7 +477,8 @@ if command -v gnuplot >/dev/null; then
         echo
         echo "## Charts"
         echo
-        for c in handshake-cpu handshake-heap handshake-bytes throughput where debug link-time dtls-loss dtls-loss-bytes; do
+        for c in handshake-cpu handshake-heap handshake-bytes handshake-stack reference throughput where debug \
+            link-time dtls-loss dtls-loss-bytes; do
             [ -f "$out/$c.png" ] || continue
             echo "![$c]($c.png) ([SVG]($c.svg))"
             echo

@@ -23,6 +23,8 @@
  *   ECDHE pieces through ECP in 2.28 and 3.6, through PSA in 4.x, whose
  *   TLS does the same)
  * - `overhead/bare-loop/...` (the same handshakes timed by a plain loop)
+ * - `reference/<openssl|wolfssl>/<tls1.2|tls1.3>/<suite>/ecdsa-p256` (the reference handshake
+ *   through OpenSSL and wolfSSL where configure found them, bench/ref_pair.h)
  *
  * Options of our own (everything else goes to Google Benchmark):
  * - `--ws_certs=DIR`: the workshop PKI (default: the build's certs/).
@@ -32,6 +34,8 @@
  *   Google Benchmark (for callgrind) and print its counters.
  * - `--ws_heap_probe`: one cold handshake between two massif snapshots
  *   (tests/bench_massif.test).
+ * - `--ws_stack_probe=NAME`: the painted peak stack of one handshake benchmark beside the
+ *   smallest stack it completes in (tests/bench_stack.test).
  * - `--ws_loss_seeds=N`: handshakes (seeds) per dtls-loss benchmark (default 200).
  */
 #if defined(HAVE_CONFIG_H)
@@ -44,7 +48,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <mbedtls/debug.h>
 #include <mbedtls/md.h>
@@ -66,7 +73,9 @@
 #include "clock.h"
 #include "debug_log.h"
 #include "heap.h"
+#include "ref_pair.h"
 #include "shim.h"
+#include "stack.h"
 #include "tls_pair.h"
 
 #ifndef WORKSHOP_CERTS_DIR
@@ -190,7 +199,8 @@ struct bench {
     int debug_format; /* 0: discarding sink, 1: formatting sink to /dev/null */
     enum breakdown_op op;
     const struct tls_key *key;
-    double loss; /* dtls-loss: the share of datagrams lost */
+    double loss;                   /* dtls-loss: the share of datagrams lost */
+    const struct ref_library *ref; /* reference: the library */
 };
 
 #define MAX_BENCHES 400
@@ -278,6 +288,8 @@ static void report_costs(struct run *r, const struct tls_cost *sum, const struct
     run_counter(r, "server_cpu_us", sum->cpu_ns[MEM_SERVER] / 1e3, SHIM_AVG_PER_ITERATION);
     run_counter(r, "client_peak_heap", max->peak_bytes[MEM_CLIENT], SHIM_PLAIN);
     run_counter(r, "server_peak_heap", max->peak_bytes[MEM_SERVER], SHIM_PLAIN);
+    run_counter(r, "client_peak_stack", max->peak_stack[MEM_CLIENT], SHIM_PLAIN);
+    run_counter(r, "server_peak_stack", max->peak_stack[MEM_SERVER], SHIM_PLAIN);
     run_counter(r, "client_heap_after", max->held_bytes[MEM_CLIENT], SHIM_PLAIN);
     run_counter(r, "server_heap_after", max->held_bytes[MEM_SERVER], SHIM_PLAIN);
     run_counter(r, "bytes_c2s", sum->wire_bytes[MEM_CLIENT], SHIM_AVG_PER_ITERATION);
@@ -307,6 +319,8 @@ static void add_cost(struct tls_cost *sum, struct tls_cost *max, const struct tl
             max->peak_bytes[s] = c->peak_bytes[s];
         if (c->held_bytes[s] > max->held_bytes[s])
             max->held_bytes[s] = c->held_bytes[s];
+        if (c->peak_stack[s] > max->peak_stack[s])
+            max->peak_stack[s] = c->peak_stack[s];
     }
     for (int f = 0; f < MEM_MAX_FLIGHTS; f++) {
         sum->flight_bytes[f] += c->flight_bytes[f];
@@ -362,6 +376,43 @@ static void body_handshake(struct run *r, const struct bench *b)
     else
         handshake_loop(r, b, p);
     tls_pair_free(p);
+    free(p);
+}
+
+/* The reference family: the reference handshake through another library
+ * (bench/ref_pair.h), with the same counters. */
+static void body_reference(struct run *r, const struct bench *b)
+{
+    struct ref_pair *p = malloc(sizeof(*p));
+    struct tls_cost sum, max;
+
+    memset(&sum, 0, sizeof(sum));
+    memset(&max, 0, sizeof(max));
+    if (p == NULL) {
+        run_error(r, b->name, "out of memory");
+        return;
+    }
+    if (ref_pair_setup(p, b->ref, b->params.tls13, certs_dir) != 0) {
+        run_error(r, b->name, p->error);
+    } else {
+        while (run_keep(r)) {
+            int ret;
+            run_pause(r);
+            ret = ref_pair_reset(p);
+            run_resume(r);
+            if (ret != 0 || ref_pair_handshake(p) != 0) {
+                run_error(r, b->name, p->error);
+                break;
+            }
+            add_cost(&sum, &max, &p->cost);
+        }
+        if (!ref_heap_available(b->ref)) /* no hooks: say 0, not a figure */
+            memset(max.peak_bytes, 0, sizeof(max.peak_bytes));
+        report_costs(r, &sum, &max);
+        if (r->gb != NULL)
+            shim_set_label(r->gb, b->label);
+    }
+    ref_pair_free(p);
     free(p);
 }
 
@@ -579,6 +630,12 @@ static void body_throughput(struct run *r, const struct bench *b)
             shim_set_bytes_processed(r->gb, shim_iterations(r->gb) * (int64_t) b->bytes);
             shim_set_label(r->gb, b->label);
         }
+        /* The stack of one more write and read, each side on its painted
+         * region: a context switch per call, so outside the timed loop. */
+        if (!r->failed && tls_pair_transfer_measured(p, in, out, b->bytes) != 0)
+            run_error(r, b->name, p->error);
+        run_counter(r, "client_peak_stack", p->cost.peak_stack[MEM_CLIENT], SHIM_PLAIN);
+        run_counter(r, "server_peak_stack", p->cost.peak_stack[MEM_SERVER], SHIM_PLAIN);
         run_counter(r, "record_bytes", (double) b->bytes, SHIM_PLAIN);
     }
     if (p != NULL)
@@ -1003,6 +1060,15 @@ static char *label_for(const struct suite *s)
     return labels[i];
 }
 
+/* The first TLS 1.3 suite of the matrix. */
+static const struct suite *first_tls13_suite(void)
+{
+    for (size_t i = 0; i < N_SUITES; i++)
+        if (suites[i].tls13)
+            return &suites[i];
+    return NULL;
+}
+
 /* DTLS 1.2 (lessons 15 and 16) over the in-memory datagram link: a full
  * handshake with the primary key of the suite's family, and for the
  * reference suite and the constrained devices' favourite (PSK with CCM-8)
@@ -1097,6 +1163,56 @@ static void register_handshakes(const struct suite *s, const char *version)
             }
         }
     }
+    /* TLS 1.3 with a pre-shared key instead of a certificate (lesson 11):
+     * the key alone (psk_ke), and with an ECDHE exchange (psk_dhe_ke); on
+     * the first TLS 1.3 suite only, as the key is independent of it. */
+    if (s->tls13 && s == first_tls13_suite()) {
+        static const struct {
+            const char *suffix;
+            unsigned kex;
+            const char *label[2];
+        } psk_modes[] = {
+            {"psk",
+             COMPAT_TLS13_KEX_PSK,
+             {"group=none (psk_ke) transport=mem", "group=none (psk_ke) transport=tcp"}},
+            {"psk-dhe",
+             COMPAT_TLS13_KEX_PSK_EPHEMERAL,
+             {"group=secp256r1 (psk_dhe_ke) transport=mem", "group=secp256r1 (psk_dhe_ke) transport=tcp"}},
+        };
+
+        for (size_t m = 0; m < sizeof(psk_modes) / sizeof(psk_modes[0]); m++) {
+            struct bench *b;
+
+            if ((compat_tls13_kex_modes_available() & psk_modes[m].kex) == 0)
+                continue;
+            b = add(body_handshake, SHIM_MICROSECONDS, "handshake/%s/%s/%s", version, s->name,
+                    psk_modes[m].suffix);
+            b->params.suite = s->mbedtls;
+            b->params.tls13 = 1;
+            b->params.key = NULL;
+            b->params.tls13_kex = psk_modes[m].kex;
+            b->params.tcp = use_tcp;
+            b->label = psk_modes[m].label[use_tcp ? 1 : 0];
+        }
+    }
+}
+
+/* reference/<library>/<version>/<suite>/ecdsa-p256: the reference handshake
+ * (and its TLS 1.3 twin) through each library configure found. */
+static void register_references(void)
+{
+    const struct ref_library *const *libs = ref_libraries();
+
+    for (size_t i = 0; libs[i] != NULL; i++) {
+        for (int tls13 = 0; tls13 <= 1; tls13++) {
+            struct bench *b =
+                add(body_reference, SHIM_MICROSECONDS, "reference/%s/%s/%s/ecdsa-p256", libs[i]->name,
+                    tls13 ? "tls1.3" : "tls1.2", tls13 ? REF_SUITE_TLS13 : REF_SUITE_TLS12);
+            b->ref = libs[i];
+            b->params.tls13 = tls13;
+            b->label = "group=secp256r1 transport=mem tickets=off";
+        }
+    }
 }
 
 static void register_all(void)
@@ -1185,6 +1301,7 @@ static void register_all(void)
     b->params.key = &ecdsa_keys[0];
     b->params.tcp = use_tcp;
     b->label = label_for(reference);
+    register_references();
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1297,6 +1414,19 @@ static void add_context(void)
     shim_add_context("group", tls_pair_group_name);
     shim_add_context("transport", use_tcp ? "tcp-loopback" : "memory");
     shim_add_context("heap_accounting", heap_accounting_available() ? "wrap-calloc-free" : "unavailable");
+    /* The reference family: which libraries, which versions, why not. */
+    text[0] = '\0';
+    for (const struct ref_library *const *lib = ref_libraries(); *lib != NULL; lib++) {
+        size_t used = strlen(text);
+        snprintf(text + used, sizeof(text) - used, "%s%s: %s (heap %s)", used > 0 ? "; " : "", (*lib)->name,
+                 (*lib)->version(), ref_heap_available(*lib) ? "counted" : "not counted");
+    }
+    shim_add_context("reference_libraries", text[0] != '\0' ? text : "none");
+    shim_add_context("reference_absent_reason", ref_absent_reason());
+    /* Each side's steps on a painted region of this size (bench/stack.h). */
+    snprintf(text, sizeof(text), "%u", STACK_REGION_SIZE);
+    shim_add_context("stack_accounting", stack_meter_available() ? "painted-region" : "unavailable");
+    shim_add_context("stack_region_bytes", stack_meter_available() ? text : "0");
     shim_add_context("suites_absent", absent[0] ? absent : "none");
     /* What the DTLS rows ran with (bench/tls_pair.h, lessons 15 and 16). */
     snprintf(text, sizeof(text), "%d", TLS_PAIR_DTLS_HS_MIN_MS);
@@ -1395,12 +1525,114 @@ static int heap_probe(const char *snapshot_file)
     return ret == 0 ? 0 : 1;
 }
 
+/* One handshake of the pair in a child process whose @p side has only
+ * @p bytes of stack (0: the whole region): 1 if it completed (its painted
+ * peak in @p painted), 0 if it ran out (SIGSEGV on the guard page, or a
+ * sanitizer's report and exit), -1 if no child could be made. Every child
+ * starts from the same copy of the pair, random generator included, so every
+ * child runs the very same handshake. */
+static int handshake_fits(struct tls_pair *p, enum heap_side side, size_t bytes, double *painted)
+{
+    struct rlimit no_core = {0, 0};
+    int status, fds[2];
+    pid_t child;
+    ssize_t got;
+
+    fflush(NULL);
+    if (pipe(fds) != 0)
+        return -1;
+    child = fork();
+    if (child < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (child == 0) {
+        double peak;
+        /* A crash is the expected answer: no core file, no report. */
+        close(fds[0]);
+        setrlimit(RLIMIT_CORE, &no_core);
+        if (freopen("/dev/null", "w", stderr) == NULL)
+            _exit(3);
+        stack_limit(side, bytes);
+        if (tls_pair_reset(p) != 0 || tls_pair_handshake(p) != 0)
+            _exit(1);
+        peak = p->cost.peak_stack[side == HEAP_CLIENT ? MEM_CLIENT : MEM_SERVER];
+        _exit(write(fds[1], &peak, sizeof(peak)) == (ssize_t) sizeof(peak) ? 0 : 1);
+    }
+    close(fds[1]);
+    got = read(fds[0], painted, sizeof(*painted));
+    close(fds[0]);
+    if (waitpid(child, &status, 0) != child)
+        return -1;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 && got == (ssize_t) sizeof(*painted);
+}
+
+/* The second method for the stack figures (tests/bench_stack.test): the
+ * smallest stack each side's steps complete the handshake in, found by
+ * bisection in 16-byte steps, beside the painted peak of the same handshake
+ * (each in a child process: see handshake_fits()). Painting sees every word
+ * written; the guard page sees every access. */
+static int stack_probe(const char *name)
+{
+    const struct bench *b = NULL;
+    struct tls_pair *p;
+    int ret = 0;
+
+    for (size_t i = 0; i < n_benches; i++)
+        if (strcmp(benches[i].name, name) == 0 && benches[i].body == body_handshake && !benches[i].cold)
+            b = &benches[i];
+    if (b == NULL) {
+        fprintf(stderr, "tls_bench: no warm handshake benchmark named %s (try --ws_list)\n", name);
+        return 1;
+    }
+    if (!stack_meter_available()) {
+        printf("stack_accounting=unavailable\n");
+        return 0;
+    }
+    p = malloc(sizeof(*p));
+    if (p == NULL || tls_pair_setup(p, &b->params, certs_dir) != 0) {
+        fprintf(stderr, "stack probe: %s\n", p != NULL ? p->error : "out of memory");
+        free(p);
+        return 1;
+    }
+    printf("stack_accounting=painted-region\n");
+    for (int s = 0; s < 2 && ret == 0; s++) {
+        enum heap_side side = s == MEM_CLIENT ? HEAP_CLIENT : HEAP_SERVER;
+        size_t fails = 0, fits = STACK_REGION_SIZE; /* 0 bytes cannot work; the whole region does */
+        double painted = 0, unused;
+
+        if (handshake_fits(p, side, 0, &painted) != 1)
+            ret = 1;
+        while (fits - fails > 16 && ret == 0) {
+            size_t mid = (fails + (fits - fails) / 2) & ~(size_t) 15;
+            int r = handshake_fits(p, side, mid, &unused);
+            if (r < 0)
+                ret = 1;
+            else if (r)
+                fits = mid;
+            else
+                fails = mid;
+        }
+        printf("%s_peak_stack=%.0f\n%s_smallest_stack=%zu\n", s == MEM_CLIENT ? "client" : "server", painted,
+               s == MEM_CLIENT ? "client" : "server", fits);
+    }
+    if (ret != 0)
+        fprintf(stderr, "stack probe: %s\n",
+                p->error[0] ? p->error : "a handshake in a child process failed");
+    tls_pair_free(p);
+    free(p);
+    return ret;
+}
+
 int main(int argc, char **argv)
 {
-    const char *bare = NULL, *probe = NULL, *filter = NULL, *env;
+    const char *bare = NULL, *probe = NULL, *stack_probe_name = NULL, *filter = NULL, *env;
     long iterations = 10;
     int list = 0, kept = 1, ret;
 
+    /* Before any reference library allocates: its allocator hooks. */
+    ref_hook_allocators();
     env = getenv("WS_BENCH_TRANSPORT");
     if (env != NULL && strcmp(env, "tcp") == 0)
         use_tcp = 1;
@@ -1428,7 +1660,9 @@ int main(int argc, char **argv)
                 fprintf(stderr, "tls_bench: --ws_loss_seeds must be from 1 to 100000\n");
                 return 1;
             }
-        } else if (strncmp(a, "--ws_heap_probe", 15) == 0)
+        } else if (strncmp(a, "--ws_stack_probe=", 17) == 0)
+            stack_probe_name = a + 17;
+        else if (strncmp(a, "--ws_heap_probe", 15) == 0)
             probe = a[15] == '=' ? a + 16 : "";
         else if (strncmp(a, "--ws_", 5) == 0) {
             fprintf(stderr, "tls_bench: unknown option %s\n", a);
@@ -1461,6 +1695,11 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < n_benches; i++)
             printf("%s\n", benches[i].name);
         return 0;
+    }
+    if (stack_probe_name != NULL) {
+        ret = stack_probe(stack_probe_name);
+        compat_psa_free();
+        return ret;
     }
     if (bare != NULL) {
         ret = bare_run(bare, iterations);

@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "heap.h"
 #include "record_decoder.h"
+#include "stack.h"
 
 const char *const tls_pair_group_name = "secp256r1";
 
@@ -126,6 +127,12 @@ static int configure_extras(struct tls_pair *p, enum mem_side side)
                                    sizeof(psk_identity) - 1);
         if (ret != 0)
             return fail(p, "mbedtls_ssl_conf_psk", ret);
+        /* TLS 1.3 picks the key exchange apart from the suite (lesson 11). */
+        if (q->tls13_kex != 0 && !compat_conf_tls13_kex_modes(conf, q->tls13_kex)) {
+            snprintf(p->error, sizeof(p->error),
+                     "this library lacks the TLS 1.3 key exchange mode asked for");
+            return -1;
+        }
 #else
         snprintf(p->error, sizeof(p->error), "no pre-shared-key exchange is in this library");
         return -1;
@@ -173,7 +180,7 @@ static int configure_extras(struct tls_pair *p, enum mem_side side)
 /* Stages 02 and 03 for one end, then the benchmark's additions. */
 static int prepare_end(struct tls_pair *p, enum mem_side side, int suite, const char *certs)
 {
-    struct tls_session *s = &p->end[side];
+    struct tls_endpoint *s = &p->end[side];
 
     set_options(p, side, suite, certs);
     if (p->opts[side].ca_file != NULL && stage_load_certs(s, &p->opts[side]) != WS_EXIT_OK)
@@ -215,7 +222,7 @@ static int dtls_set_client_address(struct tls_pair *p)
  * owns them. */
 static int attach(struct tls_pair *p, enum mem_side side)
 {
-    struct tls_session *s = &p->end[side];
+    struct tls_endpoint *s = &p->end[side];
     int ret;
 
     heap_set_side(heap_side_of(side));
@@ -257,22 +264,50 @@ static int dtls_forget_client(struct tls_pair *p)
 #endif
 
 /* [handshake-step] */
-/* Run one side until it finishes or waits for the other: its CPU time and
- * allocations are charged to it. This is lesson 05's loop, turned inside
- * out: there a "want read" is retried at once (the socket waits for the
- * peer); here the peer runs in this same thread, so it must get its turn. */
+/* One call of one side, as it runs on that side's own stack region
+ * (bench/stack.h): the clock is read there, so neither the switch to the
+ * region nor the painting is charged to the side. */
+struct side_call {
+    mbedtls_ssl_context *ssl;
+    int read; /* 0: mbedtls_ssl_handshake(), 1: mbedtls_ssl_read() of one byte */
+    int ret;
+    double cpu_ns;
+};
+
+static void side_call_run(void *arg)
+{
+    struct side_call *c = arg;
+    unsigned char byte;
+    double start = thread_cpu_ns();
+
+    c->ret = c->read ? mbedtls_ssl_read(c->ssl, &byte, 1) : mbedtls_ssl_handshake(c->ssl);
+    c->cpu_ns = thread_cpu_ns() - start;
+}
+
+/* Run one call of @p side with its heap and stack charged to it. */
+static int on_side(struct tls_pair *p, enum mem_side side, int read)
+{
+    struct side_call c = {&p->end[side].ssl, read, 0, 0};
+
+    heap_set_side(heap_side_of(side));
+    stack_run(heap_side_of(side), side_call_run, &c);
+    heap_set_side(HEAP_OTHER);
+    p->cost.cpu_ns[side] += c.cpu_ns;
+    return c.ret;
+}
+
+/* Run one side until it finishes or waits for the other: its CPU time,
+ * allocations and stack are charged to it. This is lesson 05's loop, turned
+ * inside out: there a "want read" is retried at once (the socket waits for
+ * the peer); here the peer runs in this same thread, so it must get its
+ * turn. */
 static int step(struct tls_pair *p, enum mem_side side, int *done)
 {
-    double start;
     int ret;
 
     if (done[side])
         return 0;
-    heap_set_side(heap_side_of(side));
-    start = thread_cpu_ns();
-    ret = mbedtls_ssl_handshake(&p->end[side].ssl);
-    p->cost.cpu_ns[side] += thread_cpu_ns() - start;
-    heap_set_side(HEAP_OTHER);
+    ret = on_side(p, side, 0);
     if (ret == 0)
         done[side] = 1;
 #if TLS_PAIR_DTLS
@@ -292,17 +327,11 @@ static int step(struct tls_pair *p, enum mem_side side, int *done)
  * answers that by resending its own last flight from mbedtls_ssl_read(). */
 static int dtls_step(struct tls_pair *p, enum mem_side side, int *done)
 {
-    unsigned char byte;
-    double start;
     int ret;
 
     if (!done[side])
         return step(p, side, done);
-    heap_set_side(heap_side_of(side));
-    start = thread_cpu_ns();
-    ret = mbedtls_ssl_read(&p->end[side].ssl, &byte, 1);
-    p->cost.cpu_ns[side] += thread_cpu_ns() - start;
-    heap_set_side(HEAP_OTHER);
+    ret = on_side(p, side, 1);
     if (ret >= 0) {
         snprintf(p->error, sizeof(p->error), "unexpected data after the handshake");
         return -1;
@@ -361,6 +390,7 @@ static void begin_cost(struct tls_pair *p)
     memset(&p->cost, 0, sizeof(p->cost));
     mem_transport_reset_counters(&p->transport);
     heap_reset_peak();
+    stack_reset_peak();
 }
 
 static int run_handshake(struct tls_pair *p)
@@ -398,12 +428,28 @@ static void end_cost(struct tls_pair *p)
         p->cost.datagrams[side] = (double) p->transport.dgram.sent[side];
         p->cost.resent_bytes[side] = (double) p->transport.dgram.resent_bytes[side];
         p->cost.timer_expiries += (double) p->watch[side].expiries;
+        p->cost.peak_stack[side] = (double) stack_peak(heap_side_of((enum mem_side) side));
     }
     for (int f = 0; f < MEM_MAX_FLIGHTS; f++) {
         p->cost.flight_bytes[f] = (double) p->transport.flight_bytes[f];
         p->cost.flight_datagrams[f] = (double) p->transport.dgram.flight_datagrams[f];
     }
     p->cost.total_peak_bytes = (double) heap_get_total().peak;
+}
+
+/* A side whose pattern is gone down to the bottom of its region may have
+ * gone further (into the guard page, which stops the program, or past it):
+ * its figure cannot be trusted. */
+static int check_stack(struct tls_pair *p)
+{
+    for (int side = 0; side < 2; side++) {
+        if (p->cost.peak_stack[side] >= STACK_REGION_SIZE) {
+            snprintf(p->error, sizeof(p->error), "the %s's steps overflowed their %u-byte stack region",
+                     side_name[side], STACK_REGION_SIZE);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 int tls_pair_reset(struct tls_pair *p)
@@ -449,7 +495,7 @@ int tls_pair_handshake(struct tls_pair *p)
     begin_cost(p);
     ret = run_handshake(p);
     end_cost(p);
-    return ret;
+    return ret != 0 ? ret : check_stack(p);
 }
 
 void tls_pair_cold_reset(struct tls_pair *p)
@@ -480,7 +526,7 @@ int tls_pair_cold_handshake(struct tls_pair *p)
     }
     ret = run_handshake(p);
     end_cost(p);
-    return ret;
+    return ret != 0 ? ret : check_stack(p);
 }
 
 /* TLS 1.3 sends its tickets after the handshake, in NewSessionTicket
@@ -524,23 +570,64 @@ static int receive_tls13_ticket(struct tls_pair *p)
     return 0;
 }
 
-int tls_pair_transfer(struct tls_pair *p, const unsigned char *buf, unsigned char *out, size_t len)
-{
-    size_t received = 0;
-    /* Lesson 06's write and read loops. A write never has to wait for the
-     * reader here (the pipe grows; a loopback socket holds a record), so the
-     * client sends everything, then the server reads it. */
-    int ret = tls_write_all(&p->end[MEM_CLIENT].ssl, buf, len);
+/* Lesson 06's write and read loops, each as one call on one side. */
+struct transfer_call {
+    struct tls_pair *p;
+    const unsigned char *buf;
+    unsigned char *out;
+    size_t len;
+    int ret;
+};
 
-    if (ret != 0)
-        return fail(p, "mbedtls_ssl_write", ret);
-    while (received < len) {
-        ret = tls_read_some(&p->end[MEM_SERVER].ssl, out + received, len - received);
-        if (ret <= 0)
-            return fail(p, "mbedtls_ssl_read", ret == 0 ? MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY : ret);
+static void transfer_write(void *arg)
+{
+    struct transfer_call *t = arg;
+
+    t->ret = tls_write_all(&t->p->end[MEM_CLIENT].ssl, t->buf, t->len);
+    if (t->ret != 0)
+        t->ret = fail(t->p, "mbedtls_ssl_write", t->ret);
+}
+
+static void transfer_read(void *arg)
+{
+    struct transfer_call *t = arg;
+    size_t received = 0;
+
+    t->ret = 0;
+    while (received < t->len) {
+        int ret = tls_read_some(&t->p->end[MEM_SERVER].ssl, t->out + received, t->len - received);
+        if (ret <= 0) {
+            t->ret = fail(t->p, "mbedtls_ssl_read", ret == 0 ? MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY : ret);
+            return;
+        }
         received += (size_t) ret;
     }
-    return 0;
+}
+
+int tls_pair_transfer(struct tls_pair *p, const unsigned char *buf, unsigned char *out, size_t len)
+{
+    /* A write never has to wait for the reader here (the pipe grows; a
+     * loopback socket holds a record), so the client sends everything,
+     * then the server reads it. */
+    struct transfer_call t = {p, buf, out, len, 0};
+
+    transfer_write(&t);
+    if (t.ret == 0)
+        transfer_read(&t);
+    return t.ret;
+}
+
+int tls_pair_transfer_measured(struct tls_pair *p, const unsigned char *buf, unsigned char *out, size_t len)
+{
+    struct transfer_call t = {p, buf, out, len, 0};
+
+    stack_reset_peak();
+    stack_run(HEAP_CLIENT, transfer_write, &t);
+    if (t.ret == 0)
+        stack_run(HEAP_SERVER, transfer_read, &t);
+    p->cost.peak_stack[MEM_CLIENT] = (double) stack_peak(HEAP_CLIENT);
+    p->cost.peak_stack[MEM_SERVER] = (double) stack_peak(HEAP_SERVER);
+    return t.ret;
 }
 
 /* The benchmark's own contexts; stage 01 initialises each end's. */

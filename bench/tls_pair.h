@@ -83,6 +83,8 @@ struct tls_pair_params {
     int dtls;                  /**< 1: DTLS 1.2 over datagrams (then tls13 must be 0) */
     struct lossy_params link;  /**< DTLS: the link's delay and loss (zero: a perfect link) */
     int offer_p384;            /**< also offer secp384r1 (for a P-384 certificate) */
+    unsigned tls13_kex;        /**< TLS 1.3 with a pre-shared key: COMPAT_TLS13_KEX_PSK (psk_ke) or
+                                    COMPAT_TLS13_KEX_PSK_EPHEMERAL (psk_dhe_ke); 0: the library's default */
     int debug_level;           /**< mbedTLS debug threshold (0: none), set by stage 03 */
     void (*dbg)(void *, int, const char *, int, const char *); /**< debug callback or NULL */
     void *dbg_ctx;                                             /**< its context */
@@ -96,6 +98,7 @@ struct tls_cost {
     double peak_bytes[2];    /**< highest heap held by each side during the handshake */
     double held_bytes[2];    /**< heap held by each side after it */
     double total_peak_bytes; /**< highest heap of both sides together */
+    double peak_stack[2];    /**< deepest stack of each side's steps (bench/stack.h; 0 without regions) */
     double wire_bytes[2];    /**< bytes sent by each side */
     double flights[2];       /**< flights sent by each side */
     /* DTLS */
@@ -117,7 +120,7 @@ struct tls_pair_files {
 /** @brief Everything both ends need. */
 struct tls_pair {
     struct tls_pair_params params;  /**< copy of what was asked for */
-    struct tls_session end[2];      /**< each end as stages 01-04 built it (MEM_CLIENT, MEM_SERVER) */
+    struct tls_endpoint end[2];     /**< each end as stages 01-04 built it (MEM_CLIENT, MEM_SERVER) */
     struct options opts[2];         /**< what each end's stages were told */
     struct tls_pair_files files[2]; /**< the paths in @c opts */
     uint16_t groups[3];             /**< secp256r1 (+ secp384r1), IANA numbers, 0-terminated */
@@ -183,6 +186,15 @@ int tls_pair_cold_handshake(struct tls_pair *p);
  * @return 0, or -1 with @c p->error set.
  */
 int tls_pair_transfer(struct tls_pair *p, const unsigned char *buf, unsigned char *out, size_t len);
+
+/**
+ * @brief tls_pair_transfer() with each side's calls on its own stack
+ *        region: @c p->cost.peak_stack gets the write's (client) and the
+ *        read's (server) peak stack. Slower (a context switch per call):
+ *        the throughput family runs it once, untimed.
+ * @return 0, or -1 with @c p->error set.
+ */
+int tls_pair_transfer_measured(struct tls_pair *p, const unsigned char *buf, unsigned char *out, size_t len);
 
 /**
  * @brief DTLS: draw the link's fates from another seed, for the next handshake.

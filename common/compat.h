@@ -887,6 +887,101 @@ static inline void compat_ssl_key_export(mbedtls_ssl_context *ssl, struct compat
 #define COMPAT_RSA_ONLY_SUITE_NAME "TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256"  /**< its mbedTLS name */
 #endif
 
+/* Lessons 11 and 12: pre-shared keys, and sessions kept across restarts. */
+
+/**
+ * @brief Allow exactly one protocol version: TLS 1.2 (@p tls13 = 0) or TLS 1.3.
+ *
+ * 2.28 names versions (major 3, minor 3); 3.x has mbedtls_ssl_conf_min_tls_version()
+ * and mbedtls_ssl_conf_max_tls_version() (lesson 10 teaches them).
+ * @return 1, or 0 when TLS 1.3 is asked for and this mbedTLS has none.
+ */
+static inline int compat_conf_only_version(mbedtls_ssl_config *conf, int tls13)
+{
+#if COMPAT_HAVE_TLS13
+    mbedtls_ssl_protocol_version v = tls13 ? MBEDTLS_SSL_VERSION_TLS1_3 : MBEDTLS_SSL_VERSION_TLS1_2;
+
+    mbedtls_ssl_conf_min_tls_version(conf, v);
+    mbedtls_ssl_conf_max_tls_version(conf, v);
+    return 1;
+#else
+    if (tls13)
+        return 0;
+    compat_conf_min_tls12(conf);
+    compat_conf_max_tls12(conf);
+    return 1;
+#endif
+}
+
+/**
+ * @brief The TLS 1.3 key exchange modes, for compat_conf_tls13_kex_modes():
+ *        psk_ke (the pre-shared key alone), psk_dhe_ke (the key plus an ECDHE
+ *        exchange, for forward secrecy) and the certificate handshake.
+ *
+ * Each exists only when mbedTLS was built with TLS 1.3 and that mode
+ * (MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_ENABLED, ..._PSK_EPHEMERAL_ENABLED,
+ * ..._EPHEMERAL_ENABLED, all on in 3.6 by default). 2.28 has none.
+ */
+#define COMPAT_TLS13_KEX_PSK 1u
+#define COMPAT_TLS13_KEX_PSK_EPHEMERAL 2u /**< see COMPAT_TLS13_KEX_PSK */
+#define COMPAT_TLS13_KEX_EPHEMERAL 4u     /**< see COMPAT_TLS13_KEX_PSK */
+
+/**
+ * @brief Which of those modes this mbedTLS has.
+ * @return a set of COMPAT_TLS13_KEX_* bits (0 without TLS 1.3).
+ */
+static inline unsigned compat_tls13_kex_modes_available(void)
+{
+    unsigned modes = 0;
+
+#if COMPAT_HAVE_TLS13 && defined(MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_ENABLED)
+    modes |= COMPAT_TLS13_KEX_PSK;
+#endif
+#if COMPAT_HAVE_TLS13 && defined(MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL_ENABLED)
+    modes |= COMPAT_TLS13_KEX_PSK_EPHEMERAL;
+#endif
+#if COMPAT_HAVE_TLS13 && defined(MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL_ENABLED)
+    modes |= COMPAT_TLS13_KEX_EPHEMERAL;
+#endif
+    return modes;
+}
+
+/**
+ * @brief Allow these TLS 1.3 key exchange modes (mbedtls_ssl_conf_tls13_key_exchange_modes(),
+ *        3.x only). A client offers them; a server accepts them.
+ * @param conf  the configuration.
+ * @param modes a set of COMPAT_TLS13_KEX_* bits.
+ * @return 1, or 0 when this mbedTLS lacks one of them (nothing is changed then).
+ */
+static inline int compat_conf_tls13_kex_modes(mbedtls_ssl_config *conf, unsigned modes)
+{
+    if ((modes & ~compat_tls13_kex_modes_available()) != 0)
+        return 0;
+#if COMPAT_HAVE_TLS13
+    mbedtls_ssl_conf_tls13_key_exchange_modes(
+        conf,
+        ((modes & COMPAT_TLS13_KEX_PSK) ? MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK : 0) |
+            ((modes & COMPAT_TLS13_KEX_PSK_EPHEMERAL) ? MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL
+                                                      : 0) |
+            ((modes & COMPAT_TLS13_KEX_EPHEMERAL) ? MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL : 0));
+#else
+    (void) conf;
+#endif
+    return 1;
+}
+
+/**
+ * @brief What a 3.6 server's handshake returns when a TLS 1.3 client's
+ *        PSK binder does not verify (its pre-shared key differs from the
+ *        server's). 2.28 has no TLS 1.3 (nor that code): 0, which no failed
+ *        handshake returns.
+ */
+#if COMPAT_HAVE_TLS13
+#define COMPAT_ERR_SSL_PSK_BINDER MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE
+#else
+#define COMPAT_ERR_SSL_PSK_BINDER 0
+#endif
+
 /**
  * @brief DTLS connection IDs (RFC 9146): 3.x with MBEDTLS_SSL_DTLS_CONNECTION_ID
  *        (on in Debian's 3.6), in the RFC's record format

@@ -16,11 +16,11 @@
 
 /** @brief Where debug lines go, and how many went there. */
 struct debug_sink {
-    FILE *out;                /**< destination; NULL counts without printing */
-    unsigned long lines;      /**< lines written (or counted) so far */
-    unsigned long bytes;      /**< bytes written (or counted) so far */
-    int owns_out;             /**< debug_sink_close() closes @p out */
-    pthread_mutex_t lock;     /**< connection threads share one sink */
+    FILE *out;            /**< destination; NULL counts without printing */
+    unsigned long lines;  /**< lines written (or counted) so far */
+    unsigned long bytes;  /**< bytes written (or counted) so far */
+    int owns_out;         /**< debug_sink_close() closes @p out */
+    pthread_mutex_t lock; /**< connection threads share one sink */
 };
 
 /**

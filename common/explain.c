@@ -69,6 +69,8 @@ const char *explain_alert(unsigned char description)
         return "we sent an extension the peer never offered.";
     case TLS_ALERT_unrecognized_name:
         return "the peer has no certificate for the server name (SNI) we sent.";
+    case TLS_ALERT_unknown_psk_identity:
+        return "the server has no pre-shared key for the identity we sent (TLS 1.2).";
     case TLS_ALERT_certificate_required:
         return "the server requires a client certificate and we sent none "
                "(TLS 1.3).";
@@ -111,6 +113,8 @@ const char *explain_error(int ret)
         return "the peer closed the connection properly (close_notify).";
     case MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE:
         return "(server side) the client sent no certificate although one is required.";
+    case MBEDTLS_ERR_SSL_UNKNOWN_IDENTITY:
+        return "(server side) the client named a pre-shared key identity the server has no key for.";
 #if defined(MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME)
     case MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME:
         return "the certificate would be accepted for any name, because mbedtls_ssl_set_hostname() "
@@ -129,7 +133,6 @@ void explain_handshake_failure(int ret, unsigned verify_flags, int received_aler
     narrate_info("error -0x%04X: %s", (unsigned) -ret, error_text(ret, text, sizeof(text)));
     if (why != NULL)
         narrate_info("meaning: %s", why);
-    /* [explain-verify-info] */
     /* mbedtls_x509_crt_verify_info() renders every reason; ask it for one
      * flag at a time to name each. */
     for (uint32_t bit = 1; bit != 0 && verify_flags != (unsigned) -1; bit <<= 1) {
@@ -144,7 +147,6 @@ void explain_handshake_failure(int ret, unsigned verify_flags, int received_aler
         narrate_info("certificate: %s (%s)", info[0] != '\0' ? info : "unknown reason",
                      name != NULL ? name : "unknown flag");
     }
-    /* [explain-verify-info] */
     if (received_alert >= 0) {
         const char *name = tls_alert_name((uint8_t) received_alert);
 

@@ -42,7 +42,8 @@ static int store_header(struct http_request *req, const char *line, const char *
         size_t offset, cap;
     } wanted[] = {
         {"Host", offsetof(struct http_request, host), sizeof(((struct http_request *) 0)->host)},
-        {"User-Agent", offsetof(struct http_request, user_agent), sizeof(((struct http_request *) 0)->user_agent)},
+        {"User-Agent", offsetof(struct http_request, user_agent),
+         sizeof(((struct http_request *) 0)->user_agent)},
         {"Accept", offsetof(struct http_request, accept), sizeof(((struct http_request *) 0)->accept)},
     };
     const char *colon = memchr(line, ':', (size_t) (end - line));

@@ -16,22 +16,22 @@
 
 /** @brief Result of http_parse_request(). */
 enum http_parse_result {
-    HTTP_INCOMPLETE = 0, /**< need more bytes */
-    HTTP_COMPLETE = 1,   /**< a whole head was parsed into the request */
-    HTTP_BAD = -1,       /**< not an HTTP/1.x request (answer 400) */
-    HTTP_TOO_LARGE = -2, /**< head longer than HTTP_MAX_HEAD (answer 431) */
+    HTTP_INCOMPLETE = 0,   /**< need more bytes */
+    HTTP_COMPLETE = 1,     /**< a whole head was parsed into the request */
+    HTTP_BAD = -1,         /**< not an HTTP/1.x request (answer 400) */
+    HTTP_TOO_LARGE = -2,   /**< head longer than HTTP_MAX_HEAD (answer 431) */
     HTTP_URI_TOO_LONG = -3 /**< path longer than struct http_request can hold (answer 414) */
 };
 
 /** @brief The parts of a request the server uses. */
 struct http_request {
-    char method[16];  /**< e.g. "GET" */
-    char path[512];   /**< e.g. "/hello" (query string included) */
-    char host[256];   /**< Host header, "" if absent */
+    char method[16];      /**< e.g. "GET" */
+    char path[512];       /**< e.g. "/hello" (query string included) */
+    char host[256];       /**< Host header, "" if absent */
     char user_agent[256]; /**< User-Agent header, "" if absent */
-    char accept[256]; /**< Accept header, "" if absent */
-    int minor_version; /**< 0 for HTTP/1.0, 1 for HTTP/1.1 */
-    size_t head_len;  /**< bytes the head took, terminator included */
+    char accept[256];     /**< Accept header, "" if absent */
+    int minor_version;    /**< 0 for HTTP/1.0, 1 for HTTP/1.1 */
+    size_t head_len;      /**< bytes the head took, terminator included */
 };
 
 /**

@@ -17,7 +17,9 @@ common_libcommon_a_SOURCES = \
 	common/mem_transport.c common/mem_transport.h \
 	common/options.c common/options.h \
 	common/record_decoder.h $(DECODER_FILES) \
+	common/psk_keys.c common/psk_keys.h \
 	common/report.c common/report.h \
+	common/session_file.c common/session_file.h \
 	common/tls_names.c common/tls_names.h $(TLS_NAMES_TABLES) \
 	common/trace_bio.c common/trace_bio.h
 

@@ -172,7 +172,8 @@ static void usage(const struct options *o, const char *summary, const struct ext
         printf("  --event-loop          serve every client from one thread, non-blocking (lesson 13)\n");
     }
     if (g & OPTS_CERTS) {
-        printf("  --ca FILE             trusted CA certificates, PEM (default: %s/ca.pem)\n", options_certs_dir());
+        printf("  --ca FILE             trusted CA certificates, PEM (default: %s/ca.pem)\n",
+               options_certs_dir());
         printf("  --crl FILE            certificate revocation list, PEM (default: none)\n");
         if (g & OPTS_SERVER) {
             printf("  --cert FILE           server certificate chain (default: %s/server-ecdsa-chain.pem)\n",
@@ -187,7 +188,8 @@ static void usage(const struct options *o, const char *summary, const struct ext
     if (g & OPTS_CONFIG) {
         printf("  --ciphersuite LIST    comma-separated suites to offer/accept; 'help' lists them\n");
         printf("  --groups LIST         key exchange groups to offer/accept, in order of preference\n"
-               "                        (default: %s); 'help' lists them\n", OPTIONS_DEFAULT_GROUPS);
+               "                        (default: %s); 'help' lists them\n",
+               OPTIONS_DEFAULT_GROUPS);
         printf("  --timeout MS          give up on a silent peer after MS milliseconds (default: 10000,\n"
                "                        or $WORKSHOP_TIMEOUT_MS)\n");
         printf("  --keylog FILE         append session secrets to FILE (NSS key log, for Wireshark);\n"
@@ -255,11 +257,31 @@ int options_usage_error(const struct options *o, const char *fmt, ...)
 }
 
 enum {
-    OPT_HOST = 256, OPT_PORT, OPT_SERVERNAME, OPT_CA, OPT_CRL, OPT_CERT, OPT_KEY, OPT_CIPHERSUITE,
-    OPT_DEBUG, OPT_DEBUG_FILE, OPT_TIMEOUT, OPT_PATH, OPT_BIND, OPT_REQUIRE_CLIENT_CERT,
-    OPT_MAX_CONNECTIONS, OPT_THREADS, OPT_TRACE, OPT_KEYLOG, OPT_GROUPS,
-    OPT_EVENT_LOOP, OPT_CONNECTIONS, OPT_MAX_FRAG_LEN, /* lessons 13-14 */
-    OPT_MTU, OPT_HS_TIMEOUT, OPT_CID, /* lessons 15-16 */
+    OPT_HOST = 256,
+    OPT_PORT,
+    OPT_SERVERNAME,
+    OPT_CA,
+    OPT_CRL,
+    OPT_CERT,
+    OPT_KEY,
+    OPT_CIPHERSUITE,
+    OPT_DEBUG,
+    OPT_DEBUG_FILE,
+    OPT_TIMEOUT,
+    OPT_PATH,
+    OPT_BIND,
+    OPT_REQUIRE_CLIENT_CERT,
+    OPT_MAX_CONNECTIONS,
+    OPT_THREADS,
+    OPT_TRACE,
+    OPT_KEYLOG,
+    OPT_GROUPS,
+    OPT_EVENT_LOOP,
+    OPT_CONNECTIONS,
+    OPT_MAX_FRAG_LEN, /* lessons 13-14 */
+    OPT_MTU,
+    OPT_HS_TIMEOUT,
+    OPT_CID, /* lessons 15-16 */
     OPT_HELP,
     OPT_EXTRA = 512 /* a program's own options: OPT_EXTRA + their index */
 };
@@ -268,33 +290,63 @@ enum {
 static unsigned option_group(int opt)
 {
     switch (opt) {
-    case OPT_HOST: case OPT_SERVERNAME: return OPTS_CONNECT;
-    case OPT_PORT: return OPTS_CONNECT | OPTS_SERVER;
-    case OPT_CA: case OPT_CRL: case OPT_CERT: case OPT_KEY: return OPTS_CERTS;
-    case OPT_CIPHERSUITE: case OPT_GROUPS: case OPT_TIMEOUT: case OPT_KEYLOG: return OPTS_CONFIG;
-    case OPT_TRACE: return OPTS_CONNECT | OPTS_SERVER;
-    case OPT_PATH: return OPTS_HTTP;
-    case OPT_BIND: case OPT_REQUIRE_CLIENT_CERT: case OPT_MAX_CONNECTIONS: case OPT_THREADS:
+    case OPT_HOST:
+    case OPT_SERVERNAME:
+        return OPTS_CONNECT;
+    case OPT_PORT:
+        return OPTS_CONNECT | OPTS_SERVER;
+    case OPT_CA:
+    case OPT_CRL:
+    case OPT_CERT:
+    case OPT_KEY:
+        return OPTS_CERTS;
+    case OPT_CIPHERSUITE:
+    case OPT_GROUPS:
+    case OPT_TIMEOUT:
+    case OPT_KEYLOG:
+        return OPTS_CONFIG;
+    case OPT_TRACE:
+        return OPTS_CONNECT | OPTS_SERVER;
+    case OPT_PATH:
+        return OPTS_HTTP;
+    case OPT_BIND:
+    case OPT_REQUIRE_CLIENT_CERT:
+    case OPT_MAX_CONNECTIONS:
+    case OPT_THREADS:
         return OPTS_SERVER;
     /* lessons 13-14 */
-    case OPT_EVENT_LOOP: return OPTS_SERVER;
-    case OPT_CONNECTIONS: return OPTS_NONBLOCKING;
-    case OPT_MAX_FRAG_LEN: return OPTS_SMALL_RAM;
-    case OPT_MTU: case OPT_HS_TIMEOUT: case OPT_CID: return OPTS_DTLS;
-    default: return 0;
+    case OPT_EVENT_LOOP:
+        return OPTS_SERVER;
+    case OPT_CONNECTIONS:
+        return OPTS_NONBLOCKING;
+    case OPT_MAX_FRAG_LEN:
+        return OPTS_SMALL_RAM;
+    case OPT_MTU:
+    case OPT_HS_TIMEOUT:
+    case OPT_CID:
+        return OPTS_DTLS;
+    default:
+        return 0;
     }
 }
 
 /* The lesson that introduces an option group, for the "not yet" hint. */
 static const char *group_lesson(unsigned group)
 {
-    if (group & OPTS_CERTS) return "02_load_certs";
-    if (group & OPTS_CONFIG) return "03_config";
-    if (group & OPTS_CONNECT) return "04_connect";
-    if (group & OPTS_HTTP) return "06_read_write";
-    if (group & OPTS_NONBLOCKING) return "13_nonblocking";
-    if (group & OPTS_SMALL_RAM) return "14_small_ram";
-    if (group & OPTS_DTLS) return "15_dtls_client";
+    if (group & OPTS_CERTS)
+        return "02_load_certs";
+    if (group & OPTS_CONFIG)
+        return "03_config";
+    if (group & OPTS_CONNECT)
+        return "04_connect";
+    if (group & OPTS_HTTP)
+        return "06_read_write";
+    if (group & OPTS_NONBLOCKING)
+        return "13_nonblocking";
+    if (group & OPTS_SMALL_RAM)
+        return "14_small_ram";
+    if (group & OPTS_DTLS)
+        return "15_dtls_client";
     return "08_server";
 }
 
@@ -421,7 +473,8 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
             /* optopt is a long option's value when its argument is missing,
              * but the character itself for an unknown short option ("-x"). */
             if (optopt >= OPT_HOST && optopt <= OPT_HELP)
-                return options_usage_error(o, "option '--%s' needs a value", longopts[optopt - OPT_HOST].name);
+                return options_usage_error(o, "option '--%s' needs a value",
+                                           longopts[optopt - OPT_HOST].name);
             if (optopt >= OPT_EXTRA && optopt < OPT_EXTRA + (int) n_extra)
                 return options_usage_error(o, "option '--%s' needs a value", extra[optopt - OPT_EXTRA].name);
             if (optopt > 0 && optopt < 128)
@@ -434,9 +487,10 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
             continue;
         }
         if (group != 0 && (group & groups) == 0) {
-            fprintf(stderr, "%s: option '--%s' belongs to a stage this lesson does not reach "
-                    "(it is introduced in %s) (try '%s --help')\n", o->program,
-                    longopts[opt - OPT_HOST].name, group_lesson(group), o->program);
+            fprintf(stderr,
+                    "%s: option '--%s' belongs to a stage this lesson does not reach "
+                    "(it is introduced in %s) (try '%s --help')\n",
+                    o->program, longopts[opt - OPT_HOST].name, group_lesson(group), o->program);
             return WS_EXIT_USAGE;
         }
         switch (opt) {
@@ -448,7 +502,8 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
             break;
         case OPT_PORT:
             if (parse_number(optarg, o->is_server ? 0 : 1, 65535, &n) != 0)
-                return options_usage_error(o, "--port '%s' is not a port number (1-65535, or 0 for the server)", optarg);
+                return options_usage_error(
+                    o, "--port '%s' is not a port number (1-65535, or 0 for the server)", optarg);
             o->port = optarg;
             break;
         case OPT_SERVERNAME:
@@ -456,10 +511,20 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
                 return options_usage_error(o, "--servername is longer than %d characters", OPTIONS_MAX_NAME);
             o->servername = optarg;
             break;
-        case OPT_CA: o->ca_file = optarg; break;
-        case OPT_CRL: o->crl_file = optarg; break;
-        case OPT_CERT: o->cert_file = optarg; cert_given = 1; break;
-        case OPT_KEY: o->key_file = optarg; key_given = 1; break;
+        case OPT_CA:
+            o->ca_file = optarg;
+            break;
+        case OPT_CRL:
+            o->crl_file = optarg;
+            break;
+        case OPT_CERT:
+            o->cert_file = optarg;
+            cert_given = 1;
+            break;
+        case OPT_KEY:
+            o->key_file = optarg;
+            key_given = 1;
+            break;
         case OPT_CIPHERSUITE: {
             char bad[64];
 
@@ -469,8 +534,10 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
             }
             if (options_parse_ciphersuites(optarg, o->ciphersuites, OPTIONS_MAX_CIPHERSUITES, bad,
                                            sizeof(bad)) != 0)
-                return options_usage_error(o, "--ciphersuite: '%s' is not a cipher suite this mbedTLS build "
-                                   "supports ('--ciphersuite help' lists them)", bad);
+                return options_usage_error(o,
+                                           "--ciphersuite: '%s' is not a cipher suite this mbedTLS build "
+                                           "supports ('--ciphersuite help' lists them)",
+                                           bad);
             break;
         }
         case OPT_GROUPS: {
@@ -481,8 +548,10 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
                 return WS_EXIT_OK;
             }
             if (options_parse_groups(optarg, o->tls_groups, OPTIONS_MAX_GROUPS, bad, sizeof(bad)) != 0)
-                return options_usage_error(o, "--groups: '%s' is not a key exchange group this mbedTLS build "
-                                   "supports ('--groups help' lists them)", bad);
+                return options_usage_error(o,
+                                           "--groups: '%s' is not a key exchange group this mbedTLS build "
+                                           "supports ('--groups help' lists them)",
+                                           bad);
             break;
         }
         case OPT_DEBUG:
@@ -490,23 +559,35 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
                 return options_usage_error(o, "--debug '%s' must be a level from 0 to 4", optarg);
             o->debug_level = (int) n;
             break;
-        case OPT_DEBUG_FILE: o->debug_file = optarg; break;
-        case OPT_TRACE: o->trace = 1; break;
-        case OPT_KEYLOG: o->keylog_file = optarg; break;
+        case OPT_DEBUG_FILE:
+            o->debug_file = optarg;
+            break;
+        case OPT_TRACE:
+            o->trace = 1;
+            break;
+        case OPT_KEYLOG:
+            o->keylog_file = optarg;
+            break;
         case OPT_TIMEOUT:
             if (parse_number(optarg, 1, 3600000, &n) != 0)
-                return options_usage_error(o, "--timeout '%s' must be milliseconds from 1 to 3600000", optarg);
+                return options_usage_error(o, "--timeout '%s' must be milliseconds from 1 to 3600000",
+                                           optarg);
             o->timeout_ms = (unsigned) n;
             break;
         case OPT_PATH:
             if (optarg[0] != '/' || strpbrk(optarg, " \r\n") != NULL)
-                return options_usage_error(o, "--path '%s' must start with '/' and contain no spaces", optarg);
+                return options_usage_error(o, "--path '%s' must start with '/' and contain no spaces",
+                                           optarg);
             if (strlen(optarg) > OPTIONS_MAX_PATH)
                 return options_usage_error(o, "--path is longer than %d characters", OPTIONS_MAX_PATH);
             o->path = optarg;
             break;
-        case OPT_BIND: o->bind_address = optarg; break;
-        case OPT_REQUIRE_CLIENT_CERT: o->require_client_cert = 1; break;
+        case OPT_BIND:
+            o->bind_address = optarg;
+            break;
+        case OPT_REQUIRE_CLIENT_CERT:
+            o->require_client_cert = 1;
+            break;
         case OPT_MAX_CONNECTIONS:
             if (parse_number(optarg, 1, LONG_MAX, &n) != 0)
                 return options_usage_error(o, "--max-connections '%s' must be a positive number", optarg);
@@ -518,7 +599,9 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
             o->threads = (int) n;
             break;
         /* lessons 13-14 */
-        case OPT_EVENT_LOOP: o->event_loop = 1; break;
+        case OPT_EVENT_LOOP:
+            o->event_loop = 1;
+            break;
         case OPT_CONNECTIONS:
             if (parse_number(optarg, 1, OPTIONS_MAX_CONNECTIONS, &n) != 0)
                 return options_usage_error(o, "--connections '%s' must be from 1 to %d", optarg,
@@ -544,13 +627,17 @@ int options_parse_extra(int argc, char **argv, unsigned groups, const char *summ
 
             if (strchr(optarg, '-') != NULL || sscanf(optarg, "%lu,%lu%c", &min, &max, &tail) != 2 ||
                 min < 1 || max < min || max > 3600000)
-                return options_usage_error(o, "--hs-timeout '%s' must be MIN,MAX in milliseconds, "
-                                           "1 <= MIN <= MAX <= 3600000", optarg);
+                return options_usage_error(o,
+                                           "--hs-timeout '%s' must be MIN,MAX in milliseconds, "
+                                           "1 <= MIN <= MAX <= 3600000",
+                                           optarg);
             o->hs_timeout_min = (unsigned) min;
             o->hs_timeout_max = (unsigned) max;
             break;
         }
-        case OPT_CID: o->cid = 1; break;
+        case OPT_CID:
+            o->cid = 1;
+            break;
         case OPT_HELP:
             usage(o, summary, extra);
             return WS_EXIT_OK;

@@ -60,43 +60,43 @@ enum option_groups {
 
 /** @brief Parsed command line. Strings point into argv or static defaults. */
 struct options {
-    const char *program;          /**< argv[0] without its directory */
-    unsigned groups;              /**< option_groups this program accepts */
-    int is_server;                /**< the lesson server (defaults differ) */
+    const char *program; /**< argv[0] without its directory */
+    unsigned groups;     /**< option_groups this program accepts */
+    int is_server;       /**< the lesson server (defaults differ) */
     /* stage 02: files */
-    const char *ca_file;          /**< trusted CA certificates (PEM) */
-    const char *crl_file;         /**< certificate revocation list, or NULL */
-    const char *cert_file;        /**< own certificate chain, or NULL (client) */
-    const char *key_file;         /**< own private key, or NULL (client) */
+    const char *ca_file;   /**< trusted CA certificates (PEM) */
+    const char *crl_file;  /**< certificate revocation list, or NULL */
+    const char *cert_file; /**< own certificate chain, or NULL (client) */
+    const char *key_file;  /**< own private key, or NULL (client) */
     /* stage 03: configuration */
     int ciphersuites[OPTIONS_MAX_CIPHERSUITES + 1]; /**< ids, 0-terminated; empty = library default */
     uint16_t tls_groups[OPTIONS_MAX_GROUPS + 1];    /**< key exchange groups, IANA numbers, 0-terminated */
-    int debug_level;              /**< 0..4, mbedtls_debug_set_threshold() */
-    const char *debug_file;       /**< debug output file, NULL = stderr */
-    const char *keylog_file;      /**< --keylog: NSS key log file to append secrets to, or NULL */
-    unsigned timeout_ms;          /**< read timeout for every network read */
+    int debug_level;                                /**< 0..4, mbedtls_debug_set_threshold() */
+    const char *debug_file;                         /**< debug output file, NULL = stderr */
+    const char *keylog_file; /**< --keylog: NSS key log file to append secrets to, or NULL */
+    unsigned timeout_ms;     /**< read timeout for every network read */
     /* stage 04: connection */
-    const char *host;             /**< server to connect to */
-    const char *port;             /**< TCP port (client: connect to; server: listen on, "0" = any free) */
-    const char *servername;       /**< name to verify and send as SNI; defaults to host */
-    int trace;                    /**< --trace: print every TLS record crossing the connection */
+    const char *host;       /**< server to connect to */
+    const char *port;       /**< TCP port (client: connect to; server: listen on, "0" = any free) */
+    const char *servername; /**< name to verify and send as SNI; defaults to host */
+    int trace;              /**< --trace: print every TLS record crossing the connection */
     /* DTLS (lessons 15, 16) */
-    int datagram;                 /**< DTLS over UDP instead of TLS over TCP (programs with OPTS_DTLS) */
-    unsigned mtu;                 /**< --mtu: largest datagram to send, 0 = no limit of our own */
-    unsigned hs_timeout_min;      /**< --hs-timeout: first retransmission timeout (ms) */
-    unsigned hs_timeout_max;      /**< --hs-timeout: the handshake gives up after this timeout (ms) */
-    int cid;                      /**< --cid: use a DTLS connection ID (RFC 9146) */
+    int datagram;            /**< DTLS over UDP instead of TLS over TCP (programs with OPTS_DTLS) */
+    unsigned mtu;            /**< --mtu: largest datagram to send, 0 = no limit of our own */
+    unsigned hs_timeout_min; /**< --hs-timeout: first retransmission timeout (ms) */
+    unsigned hs_timeout_max; /**< --hs-timeout: the handshake gives up after this timeout (ms) */
+    int cid;                 /**< --cid: use a DTLS connection ID (RFC 9146) */
     /* stage 06: HTTP */
-    const char *path;             /**< path to GET */
+    const char *path; /**< path to GET */
     /* server */
-    const char *bind_address;     /**< address to listen on */
-    int require_client_cert;      /**< ask for and verify a client certificate */
-    long max_connections;         /**< stop after this many connections (0 = never) */
-    int threads;                  /**< connections served at once */
+    const char *bind_address; /**< address to listen on */
+    int require_client_cert;  /**< ask for and verify a client certificate */
+    long max_connections;     /**< stop after this many connections (0 = never) */
+    int threads;              /**< connections served at once */
     /* lessons 13-14 */
-    int event_loop;               /**< --event-loop: one thread serves every client (lesson 13) */
-    int connections;              /**< --connections: TLS connections lesson 13 drives at once */
-    unsigned max_frag_len;        /**< --max-frag-len: 512, 1024, 2048 or 4096; 0 = not asked (lesson 14) */
+    int event_loop;        /**< --event-loop: one thread serves every client (lesson 13) */
+    int connections;       /**< --connections: TLS connections lesson 13 drives at once */
+    unsigned max_frag_len; /**< --max-frag-len: 512, 1024, 2048 or 4096; 0 = not asked (lesson 14) */
 };
 
 /**

@@ -99,12 +99,12 @@ struct tls_alert {
 
 /** @brief What crossed the wire in one direction. */
 struct tls_direction_summary {
-    unsigned long long bytes;     /**< every byte fed this way */
-    unsigned long long records;   /**< complete records among them */
-    struct tls_alert last_alert;  /**< the last plaintext alert sent this way (an encrypted one cannot
-                                       be read on the wire) */
-    size_t certificates_in_clear; /**< certificates sent in plaintext Certificate messages: readable by
-                                       anyone on the path (TLS 1.2; TLS 1.3 encrypts them) */
+    unsigned long long bytes;        /**< every byte fed this way */
+    unsigned long long records;      /**< complete records among them */
+    struct tls_alert last_alert;     /**< the last plaintext alert sent this way (an encrypted one cannot
+                                          be read on the wire) */
+    size_t certificates_in_clear;    /**< certificates sent in plaintext Certificate messages: readable by
+                                          anyone on the path (TLS 1.2; TLS 1.3 encrypts them) */
     size_t largest_plaintext_record; /**< the longest record body sent before this direction was
                                           encrypted: its handshake (TLS 1.3: the ServerHello) */
 };
@@ -114,6 +114,8 @@ struct tls_wire_summary {
     struct tls_direction_summary direction[2]; /**< indexed by enum tls_direction */
     unsigned round_trips; /**< how often the server's bytes followed the client's: each time, the
                                client had spoken and waited for an answer */
+    unsigned flights;     /**< runs of bytes in one direction, both ways: a flight ends when the
+                               other side speaks (lessons 11 and 12 compare them) */
 };
 
 /** @brief Decoder state for one connection (both directions); opaque. */

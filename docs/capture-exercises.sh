@@ -323,6 +323,105 @@ start_server exercises2
 capture ex10_2_second 10_tls13 -- --port "$PORT"
 stop_server
 
+# --- Lessons 11 and 12 ----------------------------------------------------------------
+# The build's key file; sessions and a copy of the keys in the scratch
+# directory, shown without their paths.
+psk_key=$(sed -n 's/^sensor-01://p' certs/psk-keys.txt)
+start_server ex11 --psk-file certs/psk-keys.txt
+capture_cmd ex11_1 "lessons/11_psk --psk-identity sensor-01 --psk \$KEY --psk-mode tls12-psk --trace | grep -E 'ClientKeyExchange|Certificate'" \
+    bash -c 'lessons/11_psk --port "$1" --psk-identity sensor-01 --psk "$2" --psk-mode tls12-psk --trace | grep -E "ClientKeyExchange|Certificate"' _ "$PORT" "$psk_key"
+# A server with a third device's key: the copy of the file gets one more line.
+stop_server
+cp certs/psk-keys.txt "$scratch/more-keys.txt"
+key3=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+echo "sensor-03:$key3" >>"$scratch/more-keys.txt"
+start_server ex11_3 --psk-file "$scratch/more-keys.txt"
+capture ex11_3 11_psk --psk-identity sensor-03 --psk "\$KEY3" --psk-mode tls12-ecdhe-psk -- --port "$PORT" --psk "$key3"
+grep -E 'psk: ' "$scratch/ex11_3.log" | sed "s|$scratch/||" | normalise "$PORT" >"$outdir/ex11_3_server.txt"
+stop_server
+# openssl s_server with one key and no certificate, on a port a lesson server picked and left.
+start_server ex11_2-port
+stop_server
+if command -v openssl >/dev/null 2>&1; then
+    openssl s_server -accept "$PORT" -nocert -www -psk "$psk_key" -psk_identity sensor-01 -allow_no_dhe_kex \
+        >"$scratch/ex11_2.log" 2>&1 </dev/null &
+    SERVER_PID=$!
+    keep_pid "$SERVER_PID"
+    for _ in $(seq 100); do
+        grep -q '^ACCEPT' "$scratch/ex11_2.log" && break
+        sleep 0.1
+    done
+    OTHER_PORTS="$PORT:4434"
+    capture ex11_2 11_psk --port 4434 --psk-identity sensor-01 --psk "\$KEY" --psk-mode tls13-psk -- --port "$PORT" --psk "$psk_key"
+    capture ex11_2_nobody 11_psk --port 4434 --psk-identity nobody --psk "\$KEY" --psk-mode tls13-psk -- --port "$PORT" --psk "$psk_key"
+    capture ex11_2_nobody12 11_psk --port 4434 --psk-identity nobody --psk "\$KEY" --psk-mode tls12-psk -- --port "$PORT" --psk "$psk_key"
+    OTHER_PORTS=""
+    stop_server
+    sed -i "s/$psk_key/\$KEY/g" "$outdir"/ex11_2*.txt
+else
+    for f in ex11_2 ex11_2_nobody ex11_2_nobody12; do
+        not_captured "$f" "openssl was not installed when these pages were built"
+    done
+fi
+sed -i -e "s/$psk_key/\$KEY/g" -e "s/$key3/\$KEY3/g" "$outdir"/ex11_*.txt
+if [ -x bench/tls_bench ]; then
+    capture_cmd ex11_4 "bench/tls_bench --benchmark_filter=psk --benchmark_min_time=0.05" \
+        timeout 300 bench/tls_bench --benchmark_filter=psk --benchmark_min_time=0.05
+else
+    not_captured ex11_4 "this build has no bench/tls_bench (it needs Google Benchmark)"
+fi
+
+# Lesson 12: against openssl s_server -www, twice.
+if start_openssl_server ex12_1; then
+    OTHER_PORTS="$PORT:4434"
+    timeout 60 lessons/12_resume --port "$PORT" --session-file "$scratch/ossl.bin" >/dev/null 2>&1 </dev/null
+    capture ex12_1 12_resume --port 4434 --session-file session.bin -- --port "$PORT" --session-file "$scratch/ossl.bin"
+    OTHER_PORTS=""
+    stop_server
+else
+    not_captured ex12_1 "openssl s_server could not be started here"
+fi
+# TLS 1.2 session IDs: twice, then once more against a restarted server.
+start_server ex12_2
+capture ex12_2_first 12_resume --method tls12-id --session-file id.bin -- --port "$PORT" --session-file "$scratch/id.bin"
+capture ex12_2_second 12_resume --method tls12-id --session-file id.bin -- --port "$PORT" --session-file "$scratch/id.bin"
+stop_server
+start_server ex12_2_restarted
+sed -i "s/^server localhost:[0-9]*\$/server localhost:$PORT/" "$scratch/id.bin"
+capture ex12_2_restarted 12_resume --method tls12-id --session-file id.bin -- --port "$PORT" --session-file "$scratch/id.bin"
+# A session saved by this build, loaded by the other release's lessons.
+compare_dir=docs/compare-2.28/lessons
+compare_version=$(sed -n 's/^MBEDTLS_VERSION = //p' docs/compare-2.28/Makefile 2>/dev/null)
+case $MBEDTLS_VERSION in
+    2.28.*) compare_version="" ;;
+esac
+if [ -x "$compare_dir/12_resume" ] && [ -n "$compare_version" ]; then
+    mkdir -p "$scratch/cmp"
+    timeout 60 lessons/12_resume --method tls12-ticket --port "$PORT" --session-file "$scratch/cmp/session.bin" \
+        >/dev/null 2>&1 </dev/null
+    LESSONS_DIR=$compare_dir LESSONS_VERSION=$compare_version capture ex12_3 12_resume --method tls12-ticket \
+        --session-file session.bin -- --port "$PORT" --session-file "$scratch/cmp/session.bin"
+else
+    not_captured ex12_3 "no build of the lessons with another mbedTLS release on this machine (this one is $MBEDTLS_VERSION)"
+fi
+# A truncated file.
+timeout 60 lessons/12_resume --port "$PORT" --session-file "$scratch/cut.bin" >/dev/null 2>&1 </dev/null
+head -c 200 "$scratch/cut.bin" >"$scratch/short.bin"
+capture ex12_4 12_resume --session-file short.bin -- --port "$PORT" --session-file "$scratch/short.bin"
+stop_server
+sed -i -e "s|$scratch/cmp/||g" -e "s|$scratch/||g" "$outdir"/ex12_*.txt
+
+# --- Lessons 15 and 16 with a pre-shared key ---------------------------------------------
+UDP_PORTS=1
+start_program dtls_psk lessons/16_dtls_server --port 0 --max-connections 1 --psk "$psk_key" --psk-identity sensor-01
+capture 15_dtls_psk 15_dtls_client --psk "\$KEY" --psk-identity sensor-01 -- --port "$PORT" --psk "$psk_key"
+wait "$SERVER_PID"
+{
+    echo "\$ lessons/16_dtls_server --max-connections 1 --psk \$KEY --psk-identity sensor-01"
+    cat "$scratch/dtls_psk.log"
+} | normalise "$PORT" >"$outdir/16_dtls_psk.txt"
+sed -i "s/$psk_key/\$KEY/g" "$outdir/15_dtls_psk.txt" "$outdir/16_dtls_psk.txt"
+
 # --- Lessons 15 and 16: DTLS ---------------------------------------------------------
 # As in capture.sh's DTLS section: the DTLS server's port is shown as 4433,
 # the lossy link's as 4434, clients' ports as <port>, <port 2>... Every run

@@ -337,6 +337,94 @@ else
 fi
 stop_server
 
+# --- Lessons 11 and 12: pre-shared keys, and a session kept in a file ---------
+# A server with the build's key file; the client's key is sensor-01's from it.
+# Session files go to the scratch directory and are shown as session.bin.
+start_server psk --psk-file certs/psk-keys.txt
+psk_key=$(sed -n 's/^sensor-01://p' certs/psk-keys.txt)
+capture 11_psk 11_psk --psk-identity sensor-01 --psk "$psk_key" -- --port "$PORT"
+capture 11_unknown_identity 11_psk --psk-identity sensor-09 --psk "$psk_key" --psk-mode tls12-psk -- --port "$PORT"
+capture 11_wrong_key 11_psk --psk-identity sensor-02 --psk "$psk_key" --psk-mode tls12-psk -- --port "$PORT"
+capture 11_tls13_wrong_key 11_psk --psk-identity sensor-02 --psk "$psk_key" --psk-mode tls13-psk-ephemeral \
+    -- --port "$PORT"
+capture 11_bad_key 11_psk --psk-identity sensor-01 --psk 0123abc
+capture 11_help 11_psk --help
+session="$scratch/session.bin"
+capture 12_first 12_resume --session-file session.bin -- --port "$PORT" --session-file "$session"
+capture 12_second 12_resume --session-file session.bin -- --port "$PORT" --session-file "$session"
+{
+    echo "\$ head -n 7 session.bin"
+    head -n 7 "$session"
+} | normalise "$PORT" >"$outdir/12_file.txt"
+capture 12_tls12_first 12_resume --session-file session12.bin --method tls12-ticket -- --port "$PORT" \
+    --session-file "$session.12"
+capture 12_tls12_second 12_resume --session-file session12.bin --method tls12-ticket -- --port "$PORT" \
+    --session-file "$session.12"
+# Damage one byte of the saved session: the checksum catches it.
+size=$(wc -c <"$session")
+printf '\132' | dd of="$session" bs=1 seek=$((size - 20)) conv=notrunc 2>/dev/null
+capture 12_damaged 12_resume --session-file session.bin -- --port "$PORT" --session-file "$session"
+capture 12_no_dir 12_resume --session-file no-such-dir/session.bin
+stop_server
+# The server restarts (a new ticket key, an empty cache): the session saved
+# before cannot resume. Its file names the old port: give it the new one.
+psk_port=$PORT
+start_server restarted
+sed -i "s/^server localhost:$psk_port\$/server localhost:$PORT/" "$session"
+capture 12_restarted 12_resume --session-file session.bin -- --port "$PORT" --session-file "$session"
+stop_server
+PORT=$psk_port
+sed -i -e "s|$session\.12|session12.bin|g" -e "s|$session|session.bin|g" "$outdir"/12_*.txt
+# What the server said about the clients' keys.
+grep -E '^\[#[0-9]+ [^]]*\] +(psk|handshake): ' "$scratch/psk.log" | normalise "$PORT" >"$outdir/11_server.txt"
+[ -s "$outdir/11_server.txt" ] || echo "(not captured: the --psk-file server logged nothing)" >"$outdir/11_server.txt"
+
+# What a pre-shared key saves, measured by the benchmark while the site was
+# built (medians of 3 short repetitions), and in the stored full run.
+psk_rows='^handshake/tls1\.[23]/(ECDHE-ECDSA-AES128-GCM-SHA256/ecdsa-p256|PSK-AES128-CCM-8/psk|ECDHE-PSK-CHACHA20-POLY1305/psk|TLS_AES_128_GCM_SHA256/(ecdsa-p256|psk|psk-dhe))$'
+# psk_table JSON: the rows above as a Markdown table, from Google Benchmark JSON.
+psk_table() {
+    echo "| handshake | flights | bytes client → server | bytes server → client | client CPU µs | server CPU µs |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    jq -r --arg rows "$psk_rows" '
+      def row_name: {
+        "handshake/tls1.2/ECDHE-ECDSA-AES128-GCM-SHA256/ecdsa-p256": "TLS 1.2, certificate (ECDHE-ECDSA, P-256)",
+        "handshake/tls1.2/PSK-AES128-CCM-8/psk": "TLS 1.2, PSK (PSK-AES128-CCM-8)",
+        "handshake/tls1.2/ECDHE-PSK-CHACHA20-POLY1305/psk": "TLS 1.2, ECDHE-PSK (P-256)",
+        "handshake/tls1.3/TLS_AES_128_GCM_SHA256/ecdsa-p256": "TLS 1.3, certificate (ECDSA, ECDHE P-256)",
+        "handshake/tls1.3/TLS_AES_128_GCM_SHA256/psk": "TLS 1.3, psk_ke",
+        "handshake/tls1.3/TLS_AES_128_GCM_SHA256/psk-dhe": "TLS 1.3, psk_dhe_ke (P-256)"
+      }[.run_name];
+      .benchmarks[] | select(.aggregate_name == "median" or (.run_type == "iteration" and .repetitions <= 1))
+      | select(.run_name | test($rows)) | select(row_name != null)
+      | "| \(row_name) | \(.flights) | \(.bytes_c2s | round) | \(.bytes_s2c | round) | \(.client_cpu_us | round) | \(.server_cpu_us | round) |"' "$1"
+}
+if [ -x bench/tls_bench ] && command -v jq >/dev/null 2>&1; then
+    timeout 300 bench/tls_bench --benchmark_filter="$psk_rows" --benchmark_repetitions=3 \
+        --benchmark_report_aggregates_only=true --benchmark_min_time=0.1 --benchmark_out="$scratch/psk.json" \
+        --benchmark_out_format=json >/dev/null 2>"$scratch/psk-bench.err" </dev/null
+    if [ -s "$scratch/psk.json" ]; then
+        {
+            psk_table "$scratch/psk.json"
+            echo
+            jq -r '.context | "mbedTLS \(.mbedtls_version | sub("^[Mm]bed TLS "; "")), \(.compiler), \(.cpu_model), \(.transport // "memory") transport; medians of 3 repetitions of at least 0.1 s each, on whatever else the machine was doing."' "$scratch/psk.json"
+        } >"$outdir/11_bench.md"
+    else
+        echo "(Not measured: bench/tls_bench failed while the site was built.)" >"$outdir/11_bench.md"
+    fi
+else
+    echo "(Not measured: this build has no bench/tls_bench (Google Benchmark) or no jq.)" >"$outdir/11_bench.md"
+fi
+if command -v jq >/dev/null 2>&1; then
+    {
+        psk_table "$(dirname "$0")/../bench/testdata/sample.json"
+        echo
+        jq -r '.context | "mbedTLS \(.mbedtls_version | sub("^[Mm]bed TLS "; "")), \(.compiler), \(.cpu_model) (a shared 2-core virtual machine), \(.transport // "memory") transport; medians of 9 repetitions (bench/testdata/sample.json, the benchmark page'"'"'s stored run)."' "$(dirname "$0")/../bench/testdata/sample.json"
+    } >"$outdir/11_bench_stored.md"
+else
+    echo "(Not shown: jq was not installed when the site was built.)" >"$outdir/11_bench_stored.md"
+fi
+
 # --- mbedTLS 2.28, where it behaves differently ---------------------------------
 # The same client lessons built against the system's 2.28 (docs/compare-2.28,
 # see docs/local.mk), against this build's lesson server: TLS 1.2 only, and

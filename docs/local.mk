@@ -77,7 +77,7 @@ docs/compare-2.28/stamp: $(noinst_PROGRAMS)
 	  '$(abs_top_srcdir)/configure' --with-mbedtls=system --disable-docs --disable-bench CC='$(CC)' \
 	    >configure.log 2>&1 || { cat configure.log >&2; exit 1; }; } && \
 	{ $(MAKE) lessons/03_config lessons/05_handshake lessons/06_read_write lessons/09_mistakes \
-	    lessons/10_tls13 >make.log 2>&1 || { tail -n 30 make.log >&2; exit 1; }; } && \
+	    lessons/10_tls13 lessons/12_resume >make.log 2>&1 || { tail -n 30 make.log >&2; exit 1; }; } && \
 	touch stamp
 else
 docs/compare-2.28/stamp:

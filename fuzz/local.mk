@@ -53,7 +53,8 @@ fuzz_tls_client_LIBS_FUZZ = $(FUZZ_TLS_LIBS)
 fuzz_tls_server_SOURCES_FUZZ = $(srcdir)/fuzz/tls_server_end.c \
 	$(srcdir)/lessons/08_server_pool.c $(srcdir)/lessons/08_server_app.c \
 	$(srcdir)/lessons/08_server_resumption.c $(srcdir)/lessons/08_server_event_loop.c \
-	$(srcdir)/lessons/08_server_event_clients.c $(FUZZ_LESSON_FILES)
+	$(srcdir)/lessons/08_server_event_clients.c $(srcdir)/lessons/08_server_psk.c \
+	$(srcdir)/common/psk_keys.c $(FUZZ_LESSON_FILES)
 fuzz_tls_server_LIBS_FUZZ = $(FUZZ_TLS_LIBS)
 
 FUZZ_SECONDS = 60
@@ -135,4 +136,24 @@ fuzz-smoke:
 else
 fuzz fuzz-smoke:
 	@echo "fuzz: configure found no clang with libFuzzer (-fsanitize=fuzzer); nothing to do"
+endif
+
+# Lessons 11 and 12: the server's pre-shared key file and the client's session file (parsed, then
+# handed to mbedtls_ssl_session_load()).
+FUZZ_TARGETS += fuzz/fuzz_psk_keys fuzz/fuzz_session_file
+fuzz_psk_keys_SOURCES_FUZZ = $(srcdir)/common/psk_keys.c
+fuzz_psk_keys_LIBS_FUZZ = $(MBEDTLS_LIBS)
+fuzz_session_file_SOURCES_FUZZ = $(srcdir)/common/session_file.c
+fuzz_session_file_LIBS_FUZZ = $(MBEDTLS_LIBS)
+FUZZ_DIST += fuzz/fuzz_psk_keys.c fuzz/fuzz_session_file.c
+if HAVE_LIBFUZZER
+fuzz/fuzz_psk_keys: $(srcdir)/fuzz/fuzz_psk_keys.c $(fuzz_psk_keys_SOURCES_FUZZ) $(srcdir)/common/psk_keys.h
+	@$(MKDIR_P) fuzz
+	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/fuzz/fuzz_psk_keys.c $(fuzz_psk_keys_SOURCES_FUZZ) $(fuzz_psk_keys_LIBS_FUZZ)
+
+fuzz/fuzz_session_file: $(srcdir)/fuzz/fuzz_session_file.c $(fuzz_session_file_SOURCES_FUZZ) \
+		$(srcdir)/common/session_file.h
+	@$(MKDIR_P) fuzz
+	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/fuzz/fuzz_session_file.c $(fuzz_session_file_SOURCES_FUZZ) \
+		$(fuzz_session_file_LIBS_FUZZ)
 endif

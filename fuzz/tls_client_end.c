@@ -59,7 +59,7 @@ static int client_options(unsigned flags, struct options *o)
 }
 
 /** @brief Stages 01-03, then what the fuzz target changes (see the top of this file). */
-static int prepare(struct tls_session *s, const struct options *o, unsigned flags)
+static int prepare(struct tls_endpoint *s, const struct options *o, unsigned flags)
 {
     int ret;
 
@@ -116,7 +116,7 @@ static int send_own_request(mbedtls_ssl_context *ssl, const char *request)
 }
 
 /** @brief One connection: stages 04-07 over @p bio, resuming @p saved if given. */
-static int one_connection(struct tls_session *s, const struct options *o, void *bio,
+static int one_connection(struct tls_endpoint *s, const struct options *o, void *bio,
                           mbedtls_ssl_send_t *f_send, mbedtls_ssl_recv_timeout_t *f_recv,
                           const mbedtls_ssl_session *saved, int verify, const char *request,
                           struct fuzz_tls_result *r)
@@ -166,7 +166,7 @@ static int one_connection(struct tls_session *s, const struct options *o, void *
 int fuzz_client_converse(unsigned flags, void *const bio[2], mbedtls_ssl_send_t *f_send,
                          mbedtls_ssl_recv_timeout_t *f_recv, const char *request, struct fuzz_tls_result *r)
 {
-    struct tls_session s;
+    struct tls_endpoint s;
     struct options o;
     mbedtls_ssl_session saved;
     int have_saved = 0, ret;

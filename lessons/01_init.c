@@ -21,7 +21,7 @@
 #include "stages.h"
 
 /* [init] */
-int stage_init(struct tls_session *s)
+int stage_init(struct tls_endpoint *s)
 {
     /* A fixed, program-specific string mixed into the CTR_DRBG's seed: it
      * makes two different programs on the same machine diverge even if the

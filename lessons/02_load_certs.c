@@ -48,8 +48,10 @@ static int load_chain(mbedtls_x509_crt *chain, const char *path, const char *wha
         /* A positive value counts certificates in the file that failed to
          * parse; the others were loaded, but a half-read file is an error. */
         if (ret > 0)
-            report_error("load-certs", "mbedtls_x509_crt_parse_file failed: %d certificate(s) in %s "
-                         "could not be parsed", ret, path);
+            report_error("load-certs",
+                         "mbedtls_x509_crt_parse_file failed: %d certificate(s) in %s "
+                         "could not be parsed",
+                         ret, path);
         else
             report_mbedtls_error("load-certs", "mbedtls_x509_crt_parse_file", ret);
         return WS_EXIT_SETUP;
@@ -60,8 +62,7 @@ static int load_chain(mbedtls_x509_crt *chain, const char *path, const char *wha
 }
 /* [load-chain] */
 
-/* [load-certs] */
-int stage_load_certs(struct tls_session *s, const struct options *o)
+int stage_load_certs(struct tls_endpoint *s, const struct options *o)
 {
     int ret;
 
@@ -120,11 +121,10 @@ int stage_load_certs(struct tls_session *s, const struct options *o)
     /* [load-own] */
     return WS_EXIT_OK;
 }
-/* [load-certs] */
 #else
 /* A library built for pre-shared keys only (such as the microcontroller
  * lab's PSK profiles, mcu/profiles/) has no certificates to load. */
-int stage_load_certs(struct tls_session *s, const struct options *o)
+int stage_load_certs(struct tls_endpoint *s, const struct options *o)
 {
     (void) s;
     (void) o;

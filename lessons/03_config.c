@@ -40,8 +40,7 @@ static const char *describe_groups(const uint16_t *ids, char *text, size_t size)
     return text;
 }
 
-/* [config] */
-int stage_config(struct tls_session *s, const struct options *o, int endpoint)
+int stage_config(struct tls_endpoint *s, const struct options *o, int endpoint)
 {
     const int is_client = endpoint == MBEDTLS_SSL_IS_CLIENT;
     char groups_text[128];
@@ -137,7 +136,6 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
 #endif
     /* [config-debug] */
 
-    /* [config-keylog] */
     /* --keylog: hand every session's secrets to a key log file, so that
      * Wireshark can decrypt a capture. For debugging only: the file unlocks
      * every session it lists. (2.28 sets this on the config; 3.x per
@@ -156,7 +154,6 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
         }
         compat_conf_key_export(&s->conf, &s->keylog.export);
     }
-    /* [config-keylog] */
 
     narrate_ok("verify peer: %s, minimum %s 1.2, %s cipher suites, groups %s",
                authmode == MBEDTLS_SSL_VERIFY_REQUIRED ? "required" : "no", o->datagram ? "DTLS" : "TLS",
@@ -164,7 +161,6 @@ int stage_config(struct tls_session *s, const struct options *o, int endpoint)
                describe_groups(o->tls_groups, groups_text, sizeof(groups_text)));
     return WS_EXIT_OK;
 }
-/* [config] */
 
 #if !defined(LESSON_LIBRARY)
 int main(int argc, char **argv)

@@ -80,7 +80,7 @@ int stage_connect_tcp(mbedtls_net_context *net, const char *host, const char *po
     return WS_EXIT_OK;
 }
 
-int stage_connect(struct tls_session *s, const struct options *o)
+int stage_connect(struct tls_endpoint *s, const struct options *o)
 {
     int ret = stage_connect_tcp(&s->net, o->host, o->port);
 
@@ -96,12 +96,12 @@ int stage_connect(struct tls_session *s, const struct options *o)
 /* [connect] */
 
 /* [debug-taps] */
-int stage_attach_debug_taps(struct tls_session *s, const struct options *o)
+int stage_attach_debug_taps(struct tls_endpoint *s, const struct options *o)
 {
     return stage_attach_debug_taps_over(s, o, &s->net, mbedtls_net_send, mbedtls_net_recv_timeout);
 }
 
-int stage_attach_debug_taps_over(struct tls_session *s, const struct options *o, void *inner,
+int stage_attach_debug_taps_over(struct tls_endpoint *s, const struct options *o, void *inner,
                                  mbedtls_ssl_send_t *inner_send, mbedtls_ssl_recv_timeout_t *inner_recv)
 {
     /* --keylog with mbedTLS 3.x: the key export callback is per connection. */

@@ -50,8 +50,8 @@ int stage_handshake_outcome(mbedtls_ssl_context *ssl, int ret)
          * a certificate meant for another purpose (extendedKeyUsage) fails a
          * check of the TLS layer instead. Either way the flags say why. */
         flags = mbedtls_ssl_get_verify_result(ssl);
-        if ((ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || ret == COMPAT_ERR_SSL_BAD_CERTIFICATE) && flags != 0 &&
-            flags != (uint32_t) -1)
+        if ((ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || ret == COMPAT_ERR_SSL_BAD_CERTIFICATE) &&
+            flags != 0 && flags != (uint32_t) -1)
             report_verify_flags("handshake", flags);
         /* [handshake-verify-failed] */
         /* What the code usually means in practice (lesson 09 explains more). */
@@ -72,7 +72,7 @@ int stage_handshake_outcome(mbedtls_ssl_context *ssl, int ret)
         char subject[256], issuer[256];
 
         if (peer == NULL) {
-            narrate_ok("no certificate: none was requested");
+            narrate_ok("none was sent: none was asked for, or a pre-shared key took its place");
             return WS_EXIT_OK;
         }
         if (mbedtls_x509_dn_gets(subject, sizeof(subject), &peer->subject) < 0)

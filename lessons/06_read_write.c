@@ -73,8 +73,7 @@ static long content_length(const char *response, size_t header_len)
     return -1;
 }
 
-/* [read-write] */
-int stage_read_write(struct tls_session *s, const struct options *o)
+int stage_read_write(struct tls_endpoint *s, const struct options *o)
 {
     static unsigned char response[64 * 1024];
     char request[1024];
@@ -84,7 +83,8 @@ int stage_read_write(struct tls_session *s, const struct options *o)
     /* [send-request] */
     len = snprintf(request, sizeof(request),
                    "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: mbedtls-workshop\r\n"
-                   "Connection: close\r\n\r\n", o->path, o->servername);
+                   "Connection: close\r\n\r\n",
+                   o->path, o->servername);
     if (len < 0 || (size_t) len >= sizeof(request)) {
         /* options.c limits --path and --servername, so this cannot happen;
          * if it ever did, sending a cut request would be worse than stopping. */
@@ -119,8 +119,10 @@ int stage_read_write(struct tls_session *s, const struct options *o)
     }
     if (strncmp((const char *) response, "HTTP/1.", 7) != 0) {
         narrate_failed();
-        report_error("read-write", "the server closed the connection without sending an HTTP response "
-                     "(%zu bytes received)", received);
+        report_error("read-write",
+                     "the server closed the connection without sending an HTTP response "
+                     "(%zu bytes received)",
+                     received);
         return WS_EXIT_IO;
     }
     if (ret == MBEDTLS_ERR_SSL_CONN_EOF) {
@@ -131,8 +133,10 @@ int stage_read_write(struct tls_session *s, const struct options *o)
 
         if (end == NULL || want < 0 || (size_t) (end + 4 - (char *) response) + (size_t) want > received) {
             narrate_failed();
-            report_error("read-write", "the server closed the connection without close_notify and the "
-                         "response may be incomplete (%zu bytes received)", received);
+            report_error("read-write",
+                         "the server closed the connection without close_notify and the "
+                         "response may be incomplete (%zu bytes received)",
+                         received);
             return WS_EXIT_IO;
         }
         narrate_ok("%zu bytes; the server closed without close_notify, but the response is complete",
@@ -142,12 +146,10 @@ int stage_read_write(struct tls_session *s, const struct options *o)
     } else {
         narrate_ok("%zu bytes, then the server's close_notify", received);
     }
-    printf("\n%s%s", (const char *) response,
-           received > 0 && response[received - 1] != '\n' ? "\n" : "");
+    printf("\n%s%s", (const char *) response, received > 0 && response[received - 1] != '\n' ? "\n" : "");
     printf("\n");
     return WS_EXIT_OK;
 }
-/* [read-write] */
 
 #if !defined(LESSON_LIBRARY)
 int main(int argc, char **argv)

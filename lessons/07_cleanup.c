@@ -43,7 +43,7 @@ int stage_close_notify(mbedtls_ssl_context *ssl)
 /* [close-notify] */
 
 /* [cleanup] */
-void stage_cleanup(struct tls_session *s)
+void stage_cleanup(struct tls_endpoint *s)
 {
     narrate_begin("Freeing every context, in reverse order of creation");
     mbedtls_ssl_free(&s->ssl);

@@ -16,8 +16,9 @@
  *
  * The machinery around the server has files of its own, to read next:
  * 08_server_pool.c (connection threads, their queue, SIGINT/SIGTERM),
- * 08_server_app.c (the HTTP answers and the /hello page) and
- * 08_server_resumption.c (session cache and tickets, used by lesson 10).
+ * 08_server_app.c (the HTTP answers and the /hello page),
+ * 08_server_resumption.c (session cache and tickets, used by lessons 10
+ * and 12) and 08_server_psk.c (pre-shared keys, `--psk-file`, lesson 11).
  *
  * Run it: `lessons/08_server` (listens on 127.0.0.1:4433), then any client:
  * `lessons/06_read_write`, `curl --cacert certs/ca.pem https://localhost:4433/`
@@ -65,17 +66,21 @@ static enum connection_outcome serve_connection(void *ctx, struct connection *co
     struct trace_bio tap;
     char prefix[96];
     enum connection_outcome outcome = OUTCOME_NO_HANDSHAKE;
+    int ret;
 
     snprintf(prefix, sizeof(prefix), "[#%lu %s] ", conn->id, conn->peer);
     narrate_set_thread_prefix(prefix);
     mbedtls_ssl_init(&ssl);
     memset(&tap, 0, sizeof(tap));
     if (server_attach(srv, conn, &ssl, &tap, pool_recv, prefix) == WS_EXIT_OK) {
-        if (stage_handshake(&ssl) == WS_EXIT_OK) {
+        psk_connection_start();
+        if (stage_handshake_ret(&ssl, &ret) == WS_EXIT_OK) {
             outcome = app_serve_request(&ssl, &tap);
             /* Say goodbye even after an error response. */
             if (stage_close_notify(&ssl) != WS_EXIT_OK && outcome == OUTCOME_ANSWERED)
                 outcome = OUTCOME_BROKEN;
+        } else {
+            psk_explain_failure(&srv->psk, ret); /* a client with the wrong pre-shared key */
         }
     }
     mbedtls_ssl_free(&ssl);
@@ -181,9 +186,17 @@ static int accept_loop(struct server *srv)
 int main(int argc, char **argv)
 {
     static struct server srv;
+    const struct extra_option extra[] = {
+        {"psk-file", EXTRA_TEXT, "FILE",
+         "also accept clients with a pre-shared key: lines of\n"
+         "identity:hexkey (lesson 11; default: certificates only)",
+         &srv.psk.file},
+        {NULL, EXTRA_SWITCH, NULL, NULL, NULL},
+    };
     int done;
-    int ret = options_parse(argc, argv, OPTS_CERTS | OPTS_CONFIG | OPTS_SERVER,
-                            "Lesson 08: a TLS server that answers HTTP requests.", &srv.o, &done);
+    int ret =
+        options_parse_extra(argc, argv, OPTS_CERTS | OPTS_CONFIG | OPTS_SERVER,
+                            "Lesson 08: a TLS server that answers HTTP requests.", extra, &srv.o, &done);
 
     if (done)
         return ret;
@@ -219,6 +232,8 @@ int main(int argc, char **argv)
         ret = resumption_setup(&srv.resumption, &srv.s.conf, locked_rng_random, &srv.rng);
         /* [server-rng] */
     }
+    if (ret == WS_EXIT_OK)
+        ret = psk_setup(&srv.psk, &srv.s.conf);
     /* Then the server's own steps. */
     if (ret == WS_EXIT_OK)
         ret = server_listen(&srv);
@@ -235,6 +250,7 @@ int main(int argc, char **argv)
     }
 
     mbedtls_net_free(&srv.listener);
+    psk_free(&srv.psk);
     resumption_free(&srv.resumption);
     stage_cleanup(&srv.s);
     pool_free(&srv.pool);

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /**
  * @file 08_server.h
- * @brief What the lesson server's four files share: one accepted connection and how it ended, the
- *        connection threads, the HTTP application, session resumption.
+ * @brief What the lesson server's files share: one accepted connection and how it ended, the
+ *        connection threads, the HTTP application, session resumption, pre-shared keys.
  *
  * The lesson is `08_server.c` (bind, accept, one connection's TLS). The machinery it uses has a file
  * each, to read next to it: `08_server_pool.c` (threads, queue, stop signal), `08_server_app.c`
- * (the HTTP answers and the /hello page), `08_server_resumption.c` (session cache and tickets).
+ * (the HTTP answers and the /hello page), `08_server_resumption.c` (session cache and tickets),
+ * `08_server_psk.c` (pre-shared keys from `--psk-file`).
  * `08_server_event_loop.c` is lesson 13's single-threaded mode (`--event-loop`).
  */
 #ifndef WORKSHOP_08_SERVER_H
@@ -17,6 +18,7 @@
 #include <stdint.h>
 
 #include "locked_rng.h"
+#include "psk_keys.h"
 #include "stages.h"
 
 #if defined(MBEDTLS_SSL_CACHE_C)
@@ -186,15 +188,47 @@ int resumption_setup(struct resumption *r, mbedtls_ssl_config *conf,
 /** @brief Free what resumption_init() and resumption_setup() made. */
 void resumption_free(struct resumption *r);
 
+/* 08_server_psk.c ------------------------------------------------------ */
+
+/** @brief The pre-shared keys the server accepts, from `--psk-file`. */
+struct server_psk {
+    const char *file;     /**< the key file, or NULL: certificates only */
+    struct psk_keys keys; /**< its keys (psk_keys.h) */
+};
+
+/**
+ * @brief Load @p psk->file and install the callback that picks each client's key by identity
+ *        (mbedtls_ssl_conf_psk_cb()); nothing when @p psk->file is NULL.
+ * @param psk  the keys; @p psk->file set, the rest zeroed.
+ * @param conf the server's configuration (stage 03).
+ * @return WS_EXIT_OK or WS_EXIT_SETUP (the file is unreadable or malformed: one line says where).
+ */
+int psk_setup(struct server_psk *psk, mbedtls_ssl_config *conf);
+
+/** @brief A new connection on this thread: forget which identity the callback accepted before. */
+void psk_connection_start(void);
+
+/**
+ * @brief After a failed handshake: when the callback had accepted the client's identity and the
+ *        failure is the one a different key causes, say so in one line.
+ * @param psk the keys.
+ * @param ret the error mbedtls_ssl_handshake() returned.
+ */
+void psk_explain_failure(const struct server_psk *psk, int ret);
+
+/** @brief Wipe the keys. */
+void psk_free(struct server_psk *psk);
+
 /* 08_server.c ------------------------------------------------------------ */
 
 /** @brief The server: what every connection shares, whichever thread serves it. */
 struct server {
-    struct tls_session s;         /**< stages 01-03: RNG, certificates, config */
+    struct tls_endpoint s;        /**< stages 01-03: RNG, certificates, config */
     struct options o;             /**< command line */
     mbedtls_net_context listener; /**< the listening socket */
     struct locked_rng rng;        /**< the shared CTR_DRBG behind a lock (common/locked_rng.h; 2.28, 3.6) */
     struct resumption resumption; /**< session cache and tickets (08_server_resumption.c) */
+    struct server_psk psk;        /**< pre-shared keys, with --psk-file (08_server_psk.c) */
     struct server_pool pool;      /**< connection threads and their queue (08_server_pool.c) */
 };
 

@@ -113,7 +113,7 @@ static void report_level(const struct debug_stats *st, int threshold)
 }
 
 /* [levels] */
-static int run_levels(struct tls_session *s, const struct options *o)
+static int run_levels(struct tls_endpoint *s, const struct options *o)
 {
     static const char *const meaning[5] = {
         "nothing", "errors and important events", "state changes and function entry/exit",
@@ -147,7 +147,7 @@ int main(int argc, char **argv)
 {
     /* Static: the session is 41 KB with mbedTLS 2.28 (mostly the entropy
      * context), too much to keep on the stack for no reason. */
-    static struct tls_session s;
+    static struct tls_endpoint s;
     struct options o;
     int done, ret;
 

@@ -88,7 +88,7 @@ const struct mistake_info mistakes[MISTAKE_COUNT] = {
 /* Make the mistake (or leave it to the server), connect, undo it, explain.
  * Returns the exit code of the attempt; *as_expected says whether it failed
  * the way the table says. */
-int run_mistake(struct tls_session *s, const struct options *o, const struct mistake_info *m,
+int run_mistake(struct tls_endpoint *s, const struct options *o, const struct mistake_info *m,
                 const char *port, int *as_expected)
 {
     static const int rsa_only[] = {COMPAT_RSA_ONLY_SUITE, 0}; /* compat.h: 4.x has no RSA key exchange */
@@ -152,7 +152,7 @@ int main(int argc, char **argv)
 {
     /* Static: the session is 41 KB with mbedTLS 2.28 (mostly the entropy
      * context), too much to keep on the stack for no reason. */
-    static struct tls_session s;
+    static struct tls_endpoint s;
     const char *only = NULL, *ports[SERVER_COUNT] = {NULL};
     const struct extra_option own[] = {
         {"mistake", EXTRA_TEXT, "NAME",

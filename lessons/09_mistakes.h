@@ -60,7 +60,7 @@ extern const struct mistake_server_info mistake_servers[SERVER_COUNT];
  * @param as_expected set to whether it failed the way the table says.
  * @return the exit code of the attempt.
  */
-int run_mistake(struct tls_session *s, const struct options *o, const struct mistake_info *m,
+int run_mistake(struct tls_endpoint *s, const struct options *o, const struct mistake_info *m,
                 const char *port, int *as_expected);
 
 /**
@@ -78,7 +78,7 @@ int mistakes_check_choice(const struct options *o, const char *only, const char 
  * @return for one mistake its exit code; for a whole run WS_EXIT_OK, or WS_EXIT_HANDSHAKE when one
  *         did not fail the way the table says; any other code when a mistake could not be set up.
  */
-int mistakes_run(struct tls_session *s, const struct options *o, const char *only,
+int mistakes_run(struct tls_endpoint *s, const struct options *o, const char *only,
                  const char *const ports[SERVER_COUNT]);
 
 #endif /* WORKSHOP_09_MISTAKES_H */

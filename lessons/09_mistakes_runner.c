@@ -30,7 +30,7 @@ int mistakes_check_choice(const struct options *o, const char *only, const char 
     return WS_EXIT_OK;
 }
 
-int mistakes_run(struct tls_session *s, const struct options *o, const char *only,
+int mistakes_run(struct tls_endpoint *s, const struct options *o, const char *only,
                  const char *const ports[SERVER_COUNT])
 {
     int ran = 0, failures = 0, ret = WS_EXIT_OK;

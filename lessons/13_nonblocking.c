@@ -40,7 +40,7 @@
 /* Connect, attach a TLS context, then switch the socket to non-blocking.
  * mbedtls_net_connect() itself waits (a name lookup and a TCP connect):
  * on loopback that is immediate; a device would connect() non-blocking too. */
-static int open_connection(struct tls_session *s, const struct options *o, struct conn *c)
+static int open_connection(struct tls_endpoint *s, const struct options *o, struct conn *c)
 {
     int ret = stage_connect_tcp(&c->net, o->host, o->port);
 
@@ -234,7 +234,7 @@ static unsigned run_loop(struct conn *conns, int count, const char *request, siz
 int main(int argc, char **argv)
 {
     static struct conn conns[OPTIONS_MAX_CONNECTIONS];
-    static struct tls_session s; /* large: keep it off the stack */
+    static struct tls_endpoint s; /* large: keep it off the stack */
     int order[OPTIONS_MAX_CONNECTIONS];
     char request[1024];
     struct options o;

@@ -40,7 +40,7 @@ void nb_init_all(struct conn *conns, int count);
  * @brief Put lesson 09's taps on a connection: the key log (--keylog) and the trace (--trace).
  * @return WS_EXIT_OK, or WS_EXIT_SETUP (out of memory, reported).
  */
-int nb_add_taps(struct tls_session *s, const struct options *o, struct conn *c);
+int nb_add_taps(struct tls_endpoint *s, const struct options *o, struct conn *c);
 
 /** @brief The connection is done, with this exit code. */
 void nb_finish(struct conn *c, int result);

@@ -30,7 +30,7 @@ static int recv_without_waiting(void *ctx, unsigned char *buf, size_t len, uint3
     return mbedtls_net_recv(ctx, buf, len);
 }
 
-int nb_add_taps(struct tls_session *s, const struct options *o, struct conn *c)
+int nb_add_taps(struct tls_endpoint *s, const struct options *o, struct conn *c)
 {
     if (s->keylog.file != NULL)
         compat_ssl_key_export(&c->ssl, &s->keylog.export); /* --keylog, 3.x (lesson 09) */

@@ -102,7 +102,7 @@ int small_ram_apply(mbedtls_ssl_config *conf, int endpoint, const struct ram_set
 /* One connection to the server with the command line's settings, its
  * client's heap counted: mbedtls_ssl_setup() and the handshake, then the
  * request and the response, as the benchmark charges a side. */
-static int measure_connection(struct tls_session *s, const struct options *o, const struct ram_setting *set)
+static int measure_connection(struct tls_endpoint *s, const struct options *o, const struct ram_setting *set)
 {
     static unsigned char buf[MBEDTLS_SSL_IN_CONTENT_LEN];
     char request[1024];
@@ -204,7 +204,7 @@ static int measure_connection(struct tls_session *s, const struct options *o, co
 
 int main(int argc, char **argv)
 {
-    static struct tls_session s; /* large: keep it off the stack */
+    static struct tls_endpoint s; /* large: keep it off the stack */
     struct ram_setting mine = {"your settings", -1, 0, {0}, {COMPAT_GROUP_NONE}, 0};
     struct options o;
     int done;

@@ -28,7 +28,7 @@
 #include "stages.h"
 
 /* [dtls-config] */
-int stage_dtls_config(struct tls_session *s, const struct options *o)
+int stage_dtls_config(struct tls_endpoint *s, const struct options *o)
 {
     narrate_begin("Setting the DTLS retransmission timeouts");
     /* The first flight waits hs_timeout_min for its answer; each
@@ -126,7 +126,7 @@ static int connect_udp(mbedtls_net_context *net, const struct options *o)
 /* One request, one reply. DTLS resends handshake flights, never application
  * data: when the reply does not come, we send the request again, waiting
  * twice as long each time as the handshake does, until --timeout has passed. */
-static int request_reply(struct tls_session *s, const struct options *o, const char *message)
+static int request_reply(struct tls_endpoint *s, const struct options *o, const char *message)
 {
     unsigned char reply[2048];
     size_t len = strlen(message);
@@ -173,7 +173,7 @@ static int request_reply(struct tls_session *s, const struct options *o, const c
 
 /* [dtls-rebind] */
 /* A new socket, so a new source port: the network sees another client. */
-static int rebind(struct tls_session *s, const struct options *o)
+static int rebind(struct tls_endpoint *s, const struct options *o)
 {
     narrate_info("moving to a new UDP socket: same DTLS session, new source port%s",
                  o->cid ? " (the connection ID tells the server who we are)" : "");
@@ -185,14 +185,16 @@ static int rebind(struct tls_session *s, const struct options *o)
 /* [dtls-client-main] */
 int main(int argc, char **argv)
 {
-    static struct tls_session s;
+    static struct tls_endpoint s;
     static struct dtls_watch w;
     static char message[4096] = "hello over DTLS";
+    static struct psk_credentials psk; /* --psk: lesson 11's stage, over UDP */
     const char *text = NULL, *size = NULL, *again = NULL;
     const struct extra_option extra[] = {
         {"message", EXTRA_TEXT, "TEXT", "the request to send (default: \"hello over DTLS\")", &text},
         {"size", EXTRA_TEXT, "N", "send an N-byte request instead (1-4000), to see the MTU at work", &size},
         {"rebind", EXTRA_SWITCH, NULL, "after the reply, send the request again from a new port", &again},
+        PSK_EXTRA_OPTIONS(psk),
         {NULL, 0, NULL, NULL, NULL}};
     struct options o;
     int done, mbedtls_ret;
@@ -200,7 +202,7 @@ int main(int argc, char **argv)
                                   "Lesson 15: a DTLS 1.2 client over UDP: one request, one reply.", extra, &o,
                                   &done);
 
-    if (done)
+    if (done || (ret = stage_psk_check(&o, &psk, 0)) != WS_EXIT_OK)
         return ret;
     if (size != NULL) {
         long n = strtol(size, NULL, 10);
@@ -217,6 +219,8 @@ int main(int argc, char **argv)
     ret = stage_prepare(&s, &o, MBEDTLS_SSL_IS_CLIENT); /* lessons 01-03, with DATAGRAM */
     if (ret == WS_EXIT_OK)
         ret = stage_dtls_config(&s, &o);
+    if (ret == WS_EXIT_OK) /* with --psk, the TLS 1.2 PSK suites only (lesson 11) */
+        ret = stage_psk_conf(&s.conf, &psk, 1);
     if (ret == WS_EXIT_OK)
         ret = connect_udp(&s.net, &o);
     if (ret == WS_EXIT_OK) {
@@ -258,6 +262,7 @@ int main(int argc, char **argv)
             ret = closed;
     }
     stage_cleanup(&s);
+    stage_psk_wipe(&psk);
     return ret;
 }
 /* [dtls-client-main] */

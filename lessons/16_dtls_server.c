@@ -29,7 +29,7 @@
 #include "dtls_record.h"
 
 /* [server-cookies] */
-int stage_dtls_cookies(struct tls_session *s, mbedtls_ssl_cookie_ctx *cookies)
+int stage_dtls_cookies(struct tls_endpoint *s, mbedtls_ssl_cookie_ctx *cookies)
 {
     int ret;
 
@@ -53,11 +53,12 @@ int stage_dtls_cookies(struct tls_session *s, mbedtls_ssl_cookie_ctx *cookies)
 #if !defined(LESSON_LIBRARY)
 /** @brief The server: what every peer shares. */
 struct dtls_server {
-    struct tls_session s;           /**< stages 01-03 */
+    struct tls_endpoint s;          /**< stages 01-03 */
     struct options o;               /**< command line */
     mbedtls_net_context listener;   /**< the UDP socket */
     mbedtls_ssl_cookie_ctx cookies; /**< the key cookies are made with */
     struct demux demux;             /**< the peers (16_dtls_server_demux.c) */
+    struct psk_credentials psk;     /**< --psk: lesson 11's stage, over UDP */
 };
 
 /* [server-peer-start] */
@@ -223,12 +224,13 @@ static enum peer_state serve_peer(void *ctx, struct peer *p)
 int main(int argc, char **argv)
 {
     static struct dtls_server srv;
+    const struct extra_option extra[] = {PSK_EXTRA_OPTIONS(srv.psk), {NULL, 0, NULL, NULL, NULL}};
     int done;
-    int ret =
-        options_parse(argc, argv, OPTS_CERTS | OPTS_CONFIG | OPTS_SERVER | OPTS_DTLS,
-                      "Lesson 16: a DTLS 1.2 server over UDP that answers every request.", &srv.o, &done);
+    int ret = options_parse_extra(argc, argv, OPTS_CERTS | OPTS_CONFIG | OPTS_SERVER | OPTS_DTLS,
+                                  "Lesson 16: a DTLS 1.2 server over UDP that answers every request.", extra,
+                                  &srv.o, &done);
 
-    if (done)
+    if (done || (ret = stage_psk_check(&srv.o, &srv.psk, 0)) != WS_EXIT_OK)
         return ret;
     /* Connection IDs cost nothing to a client that does not ask for one:
      * the server offers them wherever this mbedTLS has them. */
@@ -239,6 +241,8 @@ int main(int argc, char **argv)
     ret = stage_prepare(&srv.s, &srv.o, MBEDTLS_SSL_IS_SERVER); /* lessons 01-03, with DATAGRAM */
     if (ret == WS_EXIT_OK)
         ret = stage_dtls_config(&srv.s, &srv.o); /* lesson 15 */
+    if (ret == WS_EXIT_OK) /* with --psk, that one key and the TLS 1.2 PSK suites only (lesson 11) */
+        ret = stage_psk_conf(&srv.s.conf, &srv.psk, 1);
     if (ret == WS_EXIT_OK)
         ret = stage_dtls_cookies(&srv.s, &srv.cookies);
     if (ret == WS_EXIT_OK)
@@ -254,6 +258,7 @@ int main(int argc, char **argv)
     mbedtls_ssl_cookie_free(&srv.cookies);
     mbedtls_net_free(&srv.listener);
     stage_cleanup(&srv.s); /* lesson 07 */
+    stage_psk_wipe(&srv.psk);
     return ret;
 }
 /* [dtls-server-main] */

@@ -105,7 +105,7 @@ int demux_same_address(const struct sockaddr_storage *a, socklen_t a_len, const 
  * @param s the server's stages 01-03 (the key log).
  * @param o the command line.
  */
-void peer_add_debug_taps(struct peer *p, struct tls_session *s, const struct options *o);
+void peer_add_debug_taps(struct peer *p, struct tls_endpoint *s, const struct options *o);
 
 /** @brief Take the taps off a peer whose session ended (a demux_end_fn; 16_dtls_server_peer.c). */
 void peer_end(void *ctx, struct peer *p);

@@ -15,7 +15,7 @@
 
 #include "16_dtls_server.h"
 
-void peer_add_debug_taps(struct peer *p, struct tls_session *s, const struct options *o)
+void peer_add_debug_taps(struct peer *p, struct tls_endpoint *s, const struct options *o)
 {
     if (s->keylog.file != NULL)
         compat_ssl_key_export(&p->ssl, &s->keylog.export);

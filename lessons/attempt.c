@@ -10,7 +10,7 @@
 /* [attempt] */
 /* The handshake, then (when asked) one read that collects an alert the
  * server sends after it, then lesson 07's goodbye. */
-static void handshake_and_read(struct tls_session *s, int read_after, struct attempt_outcome *out)
+static void handshake_and_read(struct tls_endpoint *s, int read_after, struct attempt_outcome *out)
 {
     int ret;
 
@@ -47,7 +47,7 @@ static void alerts_seen(const struct trace_bio *tap, struct attempt_outcome *out
         out->sent_alert = sent->description;
 }
 
-void attempt_connection(struct tls_session *s, const struct options *target, int read_after,
+void attempt_connection(struct tls_endpoint *s, const struct options *target, int read_after,
                         struct attempt_outcome *out)
 {
     memset(out, 0, sizeof(*out));

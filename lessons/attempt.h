@@ -39,7 +39,7 @@ struct attempt_outcome {
  *                   the server sends only then (TLS 1.3 client certificates).
  * @param out        what happened.
  */
-void attempt_connection(struct tls_session *s, const struct options *target, int read_after,
+void attempt_connection(struct tls_endpoint *s, const struct options *target, int read_after,
                         struct attempt_outcome *out);
 
 #endif /* WORKSHOP_ATTEMPT_H */

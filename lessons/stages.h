@@ -33,11 +33,12 @@
 #include "dtls_timer.h"
 #include "keylog.h"
 #include "options.h"
+#include "psk_keys.h"
 #include "report.h"
 #include "trace_bio.h"
 
 /** @brief Everything one TLS endpoint owns, in the order the stages create it. */
-struct tls_session {
+struct tls_endpoint {
     /* 01_init */
     struct compat_rng rng; /**< the random generator every stage draws from (compat.h) */
     /* 02_load_certs */
@@ -90,13 +91,13 @@ int lesson_main(int argc, char **argv, enum stage last, const char *summary);
  * @param endpoint MBEDTLS_SSL_IS_CLIENT or MBEDTLS_SSL_IS_SERVER.
  * @return WS_EXIT_OK or the failing stage's code.
  */
-int stage_prepare(struct tls_session *s, const struct options *o, int endpoint);
+int stage_prepare(struct tls_endpoint *s, const struct options *o, int endpoint);
 
 /** @brief Stage 01 (01_init.c): initialise every context, start PSA, ready the random generator. */
-int stage_init(struct tls_session *s);
+int stage_init(struct tls_endpoint *s);
 
 /** @brief Stage 02 (02_load_certs.c): load trusted CAs, the CRL, our certificate and key. */
-int stage_load_certs(struct tls_session *s, const struct options *o);
+int stage_load_certs(struct tls_endpoint *s, const struct options *o);
 
 /**
  * @brief Stage 03 (03_config.c): build the mbedtls_ssl_config.
@@ -104,10 +105,10 @@ int stage_load_certs(struct tls_session *s, const struct options *o);
  * @param o        the options.
  * @param endpoint MBEDTLS_SSL_IS_CLIENT or MBEDTLS_SSL_IS_SERVER.
  */
-int stage_config(struct tls_session *s, const struct options *o, int endpoint);
+int stage_config(struct tls_endpoint *s, const struct options *o, int endpoint);
 
 /** @brief Stage 04 (04_connect.c): TCP connect, attach a TLS context, set the hostname. */
-int stage_connect(struct tls_session *s, const struct options *o);
+int stage_connect(struct tls_endpoint *s, const struct options *o);
 
 /**
  * @brief The TCP part of stage 04 (04_connect.c): connect @p net to @p host:@p port.
@@ -129,7 +130,7 @@ int stage_connect_tcp(mbedtls_net_context *net, const char *host, const char *po
  * @param o the options.
  * @return WS_EXIT_OK, or WS_EXIT_SETUP when the tap cannot be allocated.
  */
-int stage_attach_debug_taps(struct tls_session *s, const struct options *o);
+int stage_attach_debug_taps(struct tls_endpoint *s, const struct options *o);
 
 /**
  * @brief stage_attach_debug_taps() over any transport (04_connect.c): the tap
@@ -143,7 +144,7 @@ int stage_attach_debug_taps(struct tls_session *s, const struct options *o);
  * @param inner_recv its receive callback with a timeout.
  * @return WS_EXIT_OK, or WS_EXIT_SETUP when the tap cannot be allocated.
  */
-int stage_attach_debug_taps_over(struct tls_session *s, const struct options *o, void *inner,
+int stage_attach_debug_taps_over(struct tls_endpoint *s, const struct options *o, void *inner,
                                  mbedtls_ssl_send_t *inner_send, mbedtls_ssl_recv_timeout_t *inner_recv);
 
 /**
@@ -221,7 +222,7 @@ int tls_write_all(mbedtls_ssl_context *ssl, const unsigned char *buf, size_t len
 int tls_read_some(mbedtls_ssl_context *ssl, unsigned char *buf, size_t len);
 
 /** @brief Stage 06 (06_read_write.c): send an HTTP request and print the response. */
-int stage_read_write(struct tls_session *s, const struct options *o);
+int stage_read_write(struct tls_endpoint *s, const struct options *o);
 
 /**
  * @brief Stage 07 (07_cleanup.c): tell the peer we are done (close_notify).
@@ -231,7 +232,51 @@ int stage_read_write(struct tls_session *s, const struct options *o);
 int stage_close_notify(mbedtls_ssl_context *ssl);
 
 /** @brief Stage 07 (07_cleanup.c): free everything, in reverse order of creation. */
-void stage_cleanup(struct tls_session *s);
+void stage_cleanup(struct tls_endpoint *s);
+
+/* Pre-shared keys (lesson 11; lessons 15 and 16 too) ---------------------- */
+
+/** @brief Most cipher suites stage_psk_conf() offers. */
+#define PSK_STAGE_MAX_SUITES 16
+
+/** @brief A pre-shared key from the command line: `--psk HEX --psk-identity NAME`. */
+struct psk_credentials {
+    const char *hex;                      /**< --psk, or NULL */
+    const char *identity;                 /**< --psk-identity, or NULL */
+    unsigned char key[PSK_MAX_KEY];       /**< the key, from @p hex */
+    size_t key_len;                       /**< its length */
+    int suites[PSK_STAGE_MAX_SUITES + 1]; /**< stage_psk_conf()'s suites (must outlive conf) */
+};
+
+/** @brief The two options of struct psk_credentials, for an extra_option table (options.h). */
+#define PSK_EXTRA_OPTIONS(c)                                                                                 \
+    {"psk", EXTRA_TEXT, "HEX", "a pre-shared key, in hex (16 to 32 bytes, or to 48 on 3.x)", &(c).hex},      \
+    {                                                                                                        \
+        "psk-identity", EXTRA_TEXT, "NAME", "the identity that names the key (with --psk)", &(c).identity    \
+    }
+
+/**
+ * @brief Check `--psk` and `--psk-identity` (11_psk_stage.c), before anything runs.
+ * @param o        the options (for the usage line).
+ * @param c        the credentials; @p c->key is filled from @p c->hex.
+ * @param required 1: both options must be given; 0: neither or both.
+ * @return WS_EXIT_OK, or the usage error's code (it said why).
+ */
+int stage_psk_check(const struct options *o, struct psk_credentials *c, int required);
+
+/**
+ * @brief Give stage 03's configuration the key and its identity (11_psk_stage.c):
+ *        mbedtls_ssl_conf_psk(), on a client or a server. Nothing when no key was given.
+ * @param conf        the configuration.
+ * @param c           the checked credentials.
+ * @param only_tls12  1: offer or accept only the TLS 1.2 suites that use the key (ECDHE-PSK first,
+ *                    then PSK), so that no certificate is used; 0: leave the suites alone.
+ * @return WS_EXIT_OK, WS_EXIT_SETUP, or WS_EXIT_UNSUPPORTED (this mbedTLS has no such suite).
+ */
+int stage_psk_conf(mbedtls_ssl_config *conf, struct psk_credentials *c, int only_tls12);
+
+/** @brief Wipe the key (mbedTLS keeps its own copy, wiped with the configuration). */
+void stage_psk_wipe(struct psk_credentials *c);
 
 /* DTLS (lessons 15 and 16) ------------------------------------------------ */
 
@@ -333,7 +378,7 @@ int dtls_watch_get_delay(void *ctx);
  *        connection ID length with `--cid`.
  * @return WS_EXIT_OK, or WS_EXIT_UNSUPPORTED for `--cid` without connection ID support.
  */
-int stage_dtls_config(struct tls_session *s, const struct options *o);
+int stage_dtls_config(struct tls_endpoint *s, const struct options *o);
 
 /**
  * @brief Lesson 15's attach for DTLS (15_dtls_client.c): stage_attach_bio()
@@ -359,7 +404,7 @@ int stage_dtls_attach(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, 
  * @param cookies the cookie context (initialised); it must outlive the configuration.
  * @return WS_EXIT_OK or WS_EXIT_SETUP.
  */
-int stage_dtls_cookies(struct tls_session *s, mbedtls_ssl_cookie_ctx *cookies);
+int stage_dtls_cookies(struct tls_endpoint *s, mbedtls_ssl_cookie_ctx *cookies);
 
 /**
  * @brief Give a DTLS context a new connection ID (15_dtls_client.c), with

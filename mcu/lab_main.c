@@ -122,7 +122,7 @@ void lab_figure(const char *name, double value)
 }
 
 /* The mbedTLS contexts one end keeps while it is connected (struct
- * tls_session, lessons/stages.h): on a device, static RAM or a task's
+ * tls_endpoint, lessons/stages.h): on a device, static RAM or a task's
  * stack, besides the heap the library allocates. */
 static size_t contexts_size(void)
 {

@@ -9,11 +9,14 @@
 # Of the programs given, those named test_* (the unit tests) are run.
 #
 # What runs under memcheck:
-#   - lessons/08_server, for the whole session, stopped with SIGTERM while a
-#     TLS client and idle sockets are still connected;
+#   - lessons/08_server (with the build's pre-shared keys), for the whole
+#     session, stopped with SIGTERM while a TLS client and idle sockets are
+#     still connected;
 #   - every other lesson (01-07, and 09, 10, ... if built) against it, lesson
-#     06 with --trace and --keylog, and a few failing runs (wrong host name,
-#     nobody listening, a missing file, a usage error) for the error paths;
+#     06 with --trace and --keylog, lesson 11 with a key, lesson 12 twice
+#     (saving, then resuming), and a few failing runs (wrong host name, nobody
+#     listening, a missing file, a usage error, a wrong pre-shared key, a
+#     damaged session file) for the error paths;
 #   - tests/peers/load_client, 4 clients x 2 requests, against it;
 #   - lessons/08_server --event-loop (lesson 13), with lesson 13 and the load
 #     client against it and a half-finished handshake when SIGTERM comes;
@@ -94,8 +97,10 @@ listening_port() {
 }
 
 # --- the server, under memcheck for the whole session ----------------------
+psk_key=$(sed -n 's/^sensor-01://p' "$CERTS_DIR/psk-keys.txt" 2>/dev/null)
 "${memcheck[@]}" --log-file="$logs/08_server.valgrind" "$top_builddir/lessons/08_server" \
-    --port 0 --threads 4 --timeout 20000 >"$logs/08_server.out" 2>"$logs/08_server.err" &
+    --port 0 --threads 4 --timeout 20000 --psk-file "$CERTS_DIR/psk-keys.txt" \
+    >"$logs/08_server.out" 2>"$logs/08_server.err" &
 server_pid=$!
 port=$(listening_port "$logs/08_server.out" 600)
 if [ -z "$port" ]; then
@@ -116,6 +121,10 @@ for lesson in "$top_builddir"/lessons/[0-9][0-9]_*; do
     if "$lesson" --help 2>/dev/null | grep -q -- '--port'; then
         args=(--port "$port")
     fi
+    case $name in
+        11_psk) args+=(--psk-identity sensor-01 --psk "$psk_key") ;;
+        12_resume) args+=(--session-file "$logs/session.bin") ;; # the run after the loop resumes it
+    esac
     # The expected status is the one the lesson gives without valgrind
     # (0, or 77 for a lesson this mbedTLS build cannot run).
     timeout 120 "$lesson" "${args[@]}" >/dev/null 2>&1
@@ -155,6 +164,16 @@ else
 fi
 under_memcheck 02_missing_file 2 "$top_builddir/lessons/02_load_certs" --ca /nonexistent/ca.pem
 under_memcheck 06_usage_error 1 "$top_builddir/lessons/06_read_write" --no-such-option
+# Lessons 11 and 12: a resumed session, a wrong key, a damaged session file.
+if [ -x "$top_builddir/lessons/12_resume" ]; then
+    under_memcheck 12_resumed 0 "$top_builddir/lessons/12_resume" --port "$port" --session-file "$logs/session.bin"
+    printf 'damaged' | dd of="$logs/session.bin" bs=1 seek=200 conv=notrunc 2>/dev/null
+    under_memcheck 12_damaged 0 "$top_builddir/lessons/12_resume" --port "$port" --session-file "$logs/session.bin"
+fi
+if [ -x "$top_builddir/lessons/11_psk" ]; then
+    under_memcheck 11_wrong_key 4 "$top_builddir/lessons/11_psk" --port "$port" --psk-identity sensor-02 \
+        --psk "$psk_key" --psk-mode tls12-psk
+fi
 
 # --- concurrency: several clients at once, some resetting mid-response -----
 if [ -x "$top_builddir/tests/peers/load_client" ]; then

@@ -2,14 +2,16 @@
 # SPDX-License-Identifier: Apache-2.0
 # The lesson tour: start the lesson server on a free loopback port, run
 # lessons 01-07 against it in order, each narrating its stage, then lesson 10
-# (TLS 1.2 next to TLS 1.3, and a resumed TLS 1.3 session), lesson 13
-# (eight connections from one thread) and lesson 14 (what a connection costs
-# in RAM), then stop the server cleanly. Without TLS 1.3 (mbedTLS 2.28)
-# lesson 10 says so and the tour goes on; so does lesson 14 without the
-# static mbedTLS libraries it counts heap with. Then the same over UDP: the
-# DTLS server (lesson 16) in the background, the DTLS client (lesson 15)
-# against it, and that server stopped too. Usage: scripts/tour.sh BUILD_DIR
-# (or: make tour)
+# (TLS 1.2 next to TLS 1.3, and a resumed TLS 1.3 session), lesson 11
+# (pre-shared keys: the server reads the build's key file), lesson 12 twice
+# (save a session, then resume it), lesson 13 (eight connections from one
+# thread) and lesson 14 (what a connection costs in RAM), then stop the
+# server cleanly. Without TLS 1.3 (mbedTLS 2.28) lesson 10 says so, lessons
+# 11 and 12 skip their TLS 1.3 parts, and the tour goes on; so does lesson 14
+# without the static mbedTLS libraries it counts heap with. Then the same
+# over UDP: the DTLS server (lesson 16) in the background, the DTLS client
+# (lesson 15) against it, and that server stopped too. Usage: scripts/tour.sh
+# BUILD_DIR (or: make tour)
 set -u
 
 build=${1:?usage: tour.sh BUILD_DIR}
@@ -17,7 +19,11 @@ lessons="$build/lessons"
 # Cross builds: emulator wrappers made by cross/target-run.sh.
 [ -z "${TARGET_BIN:-}" ] || lessons="$TARGET_BIN/lessons"
 log=$(mktemp "${TMPDIR:-/tmp}/workshop-tour.XXXXXX")
+session_dir=$(mktemp -d "${TMPDIR:-/tmp}/workshop-tour-session.XXXXXX")
 server_pid=""
+# Lesson 11's keys: the build makes them beside the PKI.
+psk_keys="${WORKSHOP_CERTS_DIR:-$build/certs}/psk-keys.txt"
+psk_key=$(sed -n 's/^sensor-01://p' "$psk_keys" 2>/dev/null)
 
 stop_server() {
     if [ -n "$server_pid" ]; then
@@ -26,6 +32,7 @@ stop_server() {
         server_pid=""
     fi
     rm -f "$log"
+    rm -rf "$session_dir"
 }
 trap stop_server EXIT
 
@@ -33,11 +40,11 @@ banner() {
     printf '\n=== %s ===\n' "$*"
 }
 
-# start_server PROGRAM: start a lesson server on a free port in the
-# background; sets server_pid and port, shows its narration.
+# start_server PROGRAM [ARGS...]: start a lesson server on a free port in
+# the background; sets server_pid and port, shows its narration.
 start_server() {
     : >"$log"
-    "$lessons/$1" --port 0 >"$log" 2>&1 &
+    "$lessons/$1" --port 0 "${@:2}" >"$log" 2>&1 &
     server_pid=$!
     for _ in $(seq 100); do
         grep -q '^listening on ' "$log" && break
@@ -53,15 +60,18 @@ start_server() {
 }
 
 banner "08_server: the lesson server, in the background"
-start_server 08_server
+start_server 08_server --psk-file "$psk_keys"
 
 status=0
 skipped=""
 no_heap=""
+# Lesson 12 runs twice: the first run saves the session, the second resumes it.
 for lesson in 01_init 02_load_certs 03_config 04_connect 05_handshake 06_read_write 07_cleanup 10_tls13 \
-    13_nonblocking 14_small_ram; do
+    11_psk 12_resume 12_resume 13_nonblocking 14_small_ram; do
     case $lesson in
         01_init | 02_load_certs | 03_config) args=() ;;
+        11_psk) args=(--port "$port" --psk-identity sensor-01 --psk "$psk_key") ;;
+        12_resume) args=(--port "$port" --session-file "$session_dir/session.bin") ;;
         *) args=(--port "$port") ;;
     esac
     banner "$lesson${args[*]:+ ${args[*]}}"
@@ -113,9 +123,11 @@ if [ "$rc" -ne 0 ]; then
 fi
 if [ "$status" -eq 0 ]; then
     tls13="."
+    psk="three"
     if [ -z "$skipped" ]; then
         tls13="; lesson 10 fetches it over TLS 1.2 and TLS 1.3 to compare
 them, then resumes the TLS 1.3 session without a certificate."
+        psk="six"
     fi
     cat <<EOF
 
@@ -123,9 +135,12 @@ That is the tour, as the server saw it: lessons 01-03 never touch the
 network; lesson 04 connects and hangs up before any handshake; lesson 05
 completes the handshake and stops there; lessons 06 and 07 send GET / and
 get 200 OK$tls13
-Lesson 13 fetches it eight times at once from one thread, and lesson 14
-measures what a connection costs in RAM. Each lesson up to 07 goes one
-stage further than the one before.
+Lesson 11 fetches it $psk times: with the server's certificate for comparison,
+then with each way of using a pre-shared key this mbedTLS has. Lesson 12
+fetches it twice, in two processes: the second resumes the session the first
+saved in a file. Lesson 13 fetches it eight times at once from one thread,
+and lesson 14 measures what a connection costs in RAM. Each lesson up to 07
+goes one stage further than the one before.
 Lessons 15 and 16 then did it over UDP: the DTLS server answered the first
 ClientHello with a cookie, the client came back with it, and one request got
 one reply.

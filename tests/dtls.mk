@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # DTLS (issue 12): lessons 15 and 16 end to end, directly and through the
 # lossy link at 20 % loss with a fixed seed, interop with OpenSSL and GnuTLS
-# both ways, the failures the lessons explain, hostile datagrams, and the
+# both ways (with certificates, and with a pre-shared key: lesson 11's
+# stage), the failures the lessons explain, hostile datagrams, and the
 # DTLS record headers' unit test.
 
 # A client that sends a DTLS server datagrams that are not what they should
@@ -28,6 +29,7 @@ DTLS_TESTS = \
 	tests/dtls_failures.test \
 	tests/dtls_hostile.test \
 	tests/dtls_interop.test \
+	tests/dtls_psk_interop.test \
 	tests/lossy_link.test
 TESTS += $(DTLS_TESTS)
 EXTRA_DIST += $(DTLS_TESTS)

@@ -17,6 +17,12 @@ FOUNDATION_TESTS = \
 TESTS += $(FOUNDATION_TESTS)
 EXTRA_DIST += $(FOUNDATION_TESTS) tests/lib.sh .shellcheckrc
 
+# The house style: every script passes shellcheck, every C file follows
+# .clang-format (with the clang-format it names), every snippet marker is used
+# by a docs page and every @snippet finds its marker.
+TESTS += tests/style.test
+EXTRA_DIST += tests/style.test
+
 # Unit tests of common/.
 check_PROGRAMS += tests/test_common
 tests_test_common_SOURCES = tests/test_common.c tests/unit.h

@@ -78,7 +78,8 @@ static void test_options(void)
         CHECK_EQ_INT(o.ciphersuites[0], 0);
     }
     {
-        const char *args[] = {"--host", "example.org", "--port", "443", "--timeout", "250", "--debug", "3", NULL};
+        const char *args[] = {"--host", "example.org", "--port", "443", "--timeout",
+                              "250",    "--debug",     "3",      NULL};
         CHECK_EQ_INT(parse(client, &o, &done, args), WS_EXIT_OK);
         CHECK_STR_EQ(o.servername, "example.org"); /* defaults to the host */
         CHECK_EQ_INT(o.timeout_ms, 250);
@@ -90,20 +91,23 @@ static void test_options(void)
         CHECK_STR_EQ(o.servername, "localhost");
     }
     {
-        const char *args[] = {"--ciphersuite", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,"
-                                               "TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256", NULL};
+        const char *args[] = {"--ciphersuite",
+                              "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,"
+                              "TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256",
+                              NULL};
         CHECK_EQ_INT(parse(client, &o, &done, args), WS_EXIT_OK);
-        CHECK_EQ_INT(o.ciphersuites[0], mbedtls_ssl_get_ciphersuite_id("TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256"));
-        CHECK_EQ_INT(o.ciphersuites[1], mbedtls_ssl_get_ciphersuite_id("TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256"));
+        CHECK_EQ_INT(o.ciphersuites[0],
+                     mbedtls_ssl_get_ciphersuite_id("TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256"));
+        CHECK_EQ_INT(o.ciphersuites[1],
+                     mbedtls_ssl_get_ciphersuite_id("TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256"));
         CHECK_EQ_INT(o.ciphersuites[2], 0);
     }
     {
-        const char *bad[][3] = {{"--bogus", NULL, NULL},           {"--port", "0", NULL},
-                                {"--port", "65536", NULL},         {"--debug", "5", NULL},
-                                {"--timeout", "ten", NULL},        {"--ciphersuite", "TLS-NOPE", NULL},
-                                {"--ciphersuite", ",", NULL},      {"--path", "no-slash", NULL},
-                                {"--cert", "x.pem", NULL},         {"--port", NULL, NULL},
-                                {"stray-argument", NULL, NULL},    {"--bind", "0.0.0.0", NULL}};
+        const char *bad[][3] = {
+            {"--bogus", NULL, NULL},      {"--port", "0", NULL},          {"--port", "65536", NULL},
+            {"--debug", "5", NULL},       {"--timeout", "ten", NULL},     {"--ciphersuite", "TLS-NOPE", NULL},
+            {"--ciphersuite", ",", NULL}, {"--path", "no-slash", NULL},   {"--cert", "x.pem", NULL},
+            {"--port", NULL, NULL},       {"stray-argument", NULL, NULL}, {"--bind", "0.0.0.0", NULL}};
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
             char desc[128];
 
@@ -236,7 +240,8 @@ static void test_report(void)
     CHECK(verify_flag_name(0x80000000u) == NULL);
 
     capture_stderr(emit_handshake_error, text, sizeof(text));
-    CHECK_STR_CONTAINS(text, "handshake: mbedtls_ssl_handshake failed: -0x2700 X509 - Certificate verification failed");
+    CHECK_STR_CONTAINS(
+        text, "handshake: mbedtls_ssl_handshake failed: -0x2700 X509 - Certificate verification failed");
     CHECK_EQ_INT(strchr(text, '\n') - text + 1, (long long) strlen(text)); /* exactly one line */
 
     capture_stderr(emit_verify_flags, text, sizeof(text));

@@ -135,6 +135,8 @@ void record_decoder_feed_datagram(struct record_decoder *d, enum tls_direction d
     /* The server's datagrams after the client's: the client waited for an answer. */
     if (dir == TLS_DIR_SERVER_TO_CLIENT && d->last_fed == TLS_DIR_CLIENT_TO_SERVER)
         d->wire.round_trips++;
+    if (d->last_fed != (int) dir)
+        d->wire.flights++;
     d->last_fed = (int) dir;
     d->wire.direction[dir].bytes += len;
     decoder_emit(d, 0, "datagram, %zu byte%s", len, len == 1 ? "" : "s");

@@ -237,6 +237,9 @@ void record_decoder_feed(struct record_decoder *d, enum tls_direction dir, const
         if (dir == TLS_DIR_SERVER_TO_CLIENT && d->last_fed == TLS_DIR_CLIENT_TO_SERVER) {
             d->wire.round_trips++;
         }
+        if (d->last_fed != (int) dir) {
+            d->wire.flights++;
+        }
         d->last_fed = (int) dir;
         d->wire.direction[dir].bytes += len;
     }

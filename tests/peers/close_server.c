@@ -85,7 +85,7 @@ static int read_request(mbedtls_ssl_context *ssl)
 }
 
 /* One client: accept, handshake, read, the wrong goodbye. Returns the exit code. */
-static int serve_one(struct tls_session *s, mbedtls_net_context *listener, int cut)
+static int serve_one(struct tls_endpoint *s, mbedtls_net_context *listener, int cut)
 {
     static const char answer[] = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n";
     /* Never wait forever: a test whose client did not come must end. */
@@ -133,7 +133,7 @@ static int serve_one(struct tls_session *s, mbedtls_net_context *listener, int c
 
 int main(int argc, char **argv)
 {
-    static struct tls_session s; /* about 40 KB: off the stack */
+    static struct tls_endpoint s; /* about 40 KB: off the stack */
     mbedtls_net_context listener;
     struct options o;
     char ca[4096];

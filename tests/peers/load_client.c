@@ -46,7 +46,7 @@
 
 /** @brief What every client thread shares. */
 struct load {
-    struct tls_session s;     /**< stages 01-03: RNG, CA, the shared configuration */
+    struct tls_endpoint s;    /**< stages 01-03: RNG, CA, the shared configuration */
     struct locked_rng rng;    /**< s.rng behind a lock, for all threads */
     struct options o;         /**< what the stages were told */
     int requests;             /**< connections per client */

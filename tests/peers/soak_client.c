@@ -59,7 +59,7 @@ static const char *const kind_name[KINDS] = {"full",        "resume", "resume-id
 
 /** @brief One configuration (stages 01-03), shared by the threads that use it. */
 struct endpoint {
-    struct tls_session s;  /**< RNG, CA, certificate, configuration */
+    struct tls_endpoint s; /**< RNG, CA, certificate, configuration */
     struct options o;      /**< what the stages were told */
     struct locked_rng rng; /**< s.rng behind a lock */
     int rng_ready;         /**< rng needs freeing */
