@@ -52,7 +52,7 @@ TLS_NAMES_TABLES = \
 check_PROGRAMS += tests/test_record_decoder
 tests_test_record_decoder_SOURCES = tests/test_record_decoder.c tests/unit.h
 TESTS += tests/test_record_decoder
-EXTRA_DIST += tests/data/records fuzz/fuzz_record_decoder.c
+EXTRA_DIST += tests/data/records tests/data/certs fuzz/fuzz_record_decoder.c
 
 # The registry tables: order and lookups, and the names against Wireshark's copy of the
 # registries when tshark is installed (the test says why not IANA's own lists).

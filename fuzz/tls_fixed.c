@@ -7,10 +7,12 @@
 
 #include <string.h>
 
-#include <mbedtls/entropy.h>
 #include <mbedtls/platform_time.h>
 
 #include "compat.h"
+#if COMPAT_HAVE_LEGACY_CRYPTO
+#include <mbedtls/entropy.h> /* private in 4.x */
+#endif
 
 /* The C library's time(), replaced for the whole program: mbedTLS calls time() (its
  * mbedtls_time() is time() unless the library was built with MBEDTLS_PLATFORM_TIME_ALT, which
@@ -35,7 +37,8 @@ __attribute__((weak)) mbedtls_ms_time_t mbedtls_ms_time(void)
 }
 #endif
 
-/* The "entropy": the same bytes every time. */
+#if COMPAT_HAVE_LEGACY_CRYPTO
+/* The "entropy": the same bytes every time (2.28 and 3.x: 4.x has nothing to feed them to). */
 static int fixed_bytes(void *ctx, unsigned char *out, size_t len)
 {
     (void) ctx;
@@ -43,6 +46,7 @@ static int fixed_bytes(void *ctx, unsigned char *out, size_t len)
         out[i] = (unsigned char) (i * 7 + 1);
     return 0;
 }
+#endif
 
 int tls_fixed_reseed(struct compat_rng *rng, const char *who)
 {
@@ -59,8 +63,10 @@ int tls_fixed_reseed(struct compat_rng *rng, const char *who)
 #endif
 }
 
+/* 3.x only: 4.x's entropy context is private (its library still exports the function, but no
+ * public header declares the context it takes), so 4.x's PSA generator stays random. */
 #if defined(COMPAT_HAVE_PSA) && !defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG) &&                                 \
-    MBEDTLS_VERSION_NUMBER >= 0x03000000
+    MBEDTLS_VERSION_NUMBER >= 0x03000000 && COMPAT_HAVE_LEGACY_CRYPTO
 /* Not in mbedTLS's public headers (library/psa_crypto_invasive.h, "for testing"), but exported
  * by the library: which entropy sources PSA's generator seeds from. mbedTLS's own PSA tests use
  * it the same way. */

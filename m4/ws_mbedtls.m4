@@ -24,11 +24,14 @@
 # the workshop's -Wundef (pk.h tests MBEDTLS_ECDSA_MAX_LEN, which it may not
 # define), and warnings about a library's headers are not ours to fix.
 #
+# A header of the system's mbedTLS that the chosen one lacks is stopped by a
+# stand-in in mbedtls-guard/ (below), never silently taken instead.
+#
 # Substitutes MBEDTLS_CFLAGS, MBEDTLS_LIBS, MBEDTLS_VERSION, mbedtls_libdir
 # (the directory the linker takes libmbedtls from: m4/ws_bench.m4 takes the
 # static libraries from there) and MBEDTLS_DISTCHECK_FLAGS (the same choice
 # for make distcheck); sets the MBEDTLS_HAS_TLS13 conditional and, for the
-# summary, mbedtls_found, mbedtls_tls13 and mbedtls_debug.
+# summary, mbedtls_found, mbedtls_tls13, mbedtls_debug and mbedtls_guarded.
 AC_DEFUN([WS_CHECK_MBEDTLS], [
 AC_REQUIRE([PKG_PROG_PKG_CONFIG])
 AC_ARG_VAR([MBEDTLS_CFLAGS], [C compiler flags for mbedTLS])
@@ -127,6 +130,55 @@ for ws_word in $MBEDTLS_CFLAGS; do
   ws_cflags="${ws_cflags:+$ws_cflags }$ws_word"
 done
 MBEDTLS_CFLAGS=$ws_cflags
+
+# Headers of another release never fill in. With mbedTLS's headers outside
+# the compiler's default paths, a header this release lacks (4.x made
+# ecp.h, ctr_drbg.h, entropy.h, cipher.h private; 3.x dropped config.h,
+# certs.h, net.h) would silently come from the system's copy in
+# /usr/include (Debian 12's 2.28), mixing two releases' declarations and
+# struct layouts. So each mbedtls/ or psa/ header that the default paths
+# have and the library's include directories lack gets a stand-in in
+# mbedtls-guard/ (in the build tree), searched after the library's own
+# directories and before the default paths: including it stops the
+# compile with a line naming the header.
+ws_incdirs=
+ws_next=
+for ws_word in $MBEDTLS_CFLAGS; do
+  AS_IF([test -n "$ws_next"], [ws_incdirs="${ws_incdirs:+$ws_incdirs }$ws_word"; ws_next=],
+    [AS_CASE([$ws_word],
+      [-isystem], [ws_next=1],
+      [-isystem*], [ws_incdirs="${ws_incdirs:+$ws_incdirs }`echo "$ws_word" | sed -e 's/^-isystem//'`"])])
+done
+ws_guard_dir=`pwd`/mbedtls-guard
+rm -rf "$ws_guard_dir"
+mbedtls_guarded=0
+AS_IF([test -n "$ws_incdirs"], [
+  ws_default_dirs=`echo | $CC $CPPFLAGS -E -Wp,-v -x c - 2>&1 >/dev/null |
+    sed -n -e '/^#include <\.\.\.> search starts here:/,/^End of search list/s/^ //p'`
+  for ws_dir in $ws_default_dirs; do
+    ws_real=`cd "$ws_dir" 2>/dev/null && pwd -P` || continue
+    ws_own=no
+    for ws_inc in $ws_incdirs; do
+      AS_IF([test "x`cd "$ws_inc" 2>/dev/null && pwd -P`" = "x$ws_real"], [ws_own=yes])
+    done
+    AS_IF([test $ws_own = yes], [continue])
+    for ws_header in "$ws_dir"/mbedtls/*.h "$ws_dir"/psa/*.h; do
+      AS_IF([test -f "$ws_header"], [], [continue])
+      ws_name=`echo "$ws_header" | sed -e 's|.*/\([[^/]]*/[[^/]]*\)$|\1|'`
+      ws_have=no
+      for ws_inc in $ws_incdirs; do
+        AS_IF([test -f "$ws_inc/$ws_name"], [ws_have=yes])
+      done
+      AS_IF([test $ws_have = no && test ! -f "$ws_guard_dir/$ws_name"], [
+        AS_MKDIR_P([`dirname "$ws_guard_dir/$ws_name"`])
+        printf '#error "<%s> is not a header of this mbedTLS (%s): the compiler would take %s, another release (stand-in made by configure)"\n' \
+          "$ws_name" "$ws_incdirs" "$ws_header" > "$ws_guard_dir/$ws_name"
+        mbedtls_guarded=`expr $mbedtls_guarded + 1`])
+    done
+  done
+])
+AS_IF([test $mbedtls_guarded -gt 0],
+  [MBEDTLS_CFLAGS="$MBEDTLS_CFLAGS -isystem $ws_guard_dir"])
 
 # Where the linker takes libmbedtls from: the first -L directory that has
 # it, a libmbedtls.a named directly, or the compiler's own search path.

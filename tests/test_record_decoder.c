@@ -14,7 +14,8 @@
  * NAME-c2s.bin and NAME-s2c.bin hold each direction's bytes; NAME.order lists the reads the relay
  * made (`> 517` = 517 bytes from the client), so the test can replay them in the real order.
  * Files named fuzz-*.bin are fuzzer inputs worth keeping; they are replayed through the fuzz
- * target itself.
+ * target itself. tests/data/certs/names-rsa2048.der is a certificate whose subject and issuer
+ * use every attribute type the decoder names (made with openssl req and openssl x509).
  *
  * The data directory is $srcdir/tests/data/records (srcdir is set by `make check`), or
  * ./tests/data/records when srcdir is unset.
@@ -23,6 +24,8 @@
 #define _POSIX_C_SOURCE 200809L /* open_memstream, opendir */
 #endif
 
+#include "compat.h"
+#include "decoder/decoder.h"
 #include "record_decoder.h"
 #include "unit.h"
 
@@ -30,6 +33,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <mbedtls/oid.h>
 
 /* The fuzz target defines the input format of the fuzz-*.bin regression files. */
 #include "../fuzz/fuzz_record_decoder.c"
@@ -913,6 +918,156 @@ static void test_certificate_refused(void)
     free(trace);
 }
 
+/** A certificate with every attribute type the decoder names, and an RSA key: the summary is the
+ *  one mbedTLS 3.6's own names gave (mbedtls_oid_get_attr_short_name()), on every release. */
+static void test_certificate_names(void)
+{
+    char path[1024];
+    const char *srcdir = getenv("srcdir");
+    unsigned char *cert, *stream;
+    size_t cert_len, len;
+    char *trace;
+
+    snprintf(path, sizeof path, "%s/tests/data/certs/names-rsa2048.der", srcdir ? srcdir : ".");
+    cert = read_file(path, &cert_len);
+    if (!CHECK_MSG(cert != NULL && cert_len > 0 && cert_len < 4096,
+                   "tests/data/certs/names-rsa2048.der read")) {
+        free(cert);
+        return;
+    }
+    /* One record: handshake header, certificate_list length, the certificate's length, the DER. */
+    stream = malloc(5 + 4 + 6 + cert_len);
+    if (!CHECK(stream != NULL)) {
+        free(cert);
+        return;
+    }
+    len = 4 + 6 + cert_len;
+    stream[0] = 22;
+    stream[1] = 3;
+    stream[2] = 3;
+    stream[3] = (unsigned char) (len >> 8);
+    stream[4] = (unsigned char) len;
+    stream[5] = 11;
+    stream[6] = 0;
+    stream[7] = (unsigned char) ((len - 4) >> 8);
+    stream[8] = (unsigned char) (len - 4);
+    stream[9] = 0;
+    stream[10] = (unsigned char) ((cert_len + 3) >> 8);
+    stream[11] = (unsigned char) (cert_len + 3);
+    stream[12] = 0;
+    stream[13] = (unsigned char) (cert_len >> 8);
+    stream[14] = (unsigned char) cert_len;
+    memcpy(stream + 15, cert, cert_len);
+    trace = decode_bytes(TLS_DIR_SERVER_TO_CLIENT, stream, 5 + len, 0);
+    CHECK_STR_CONTAINS(trace,
+                       "  <     [0] subject CN=Jane Doe, generationQualifier=Jr, initials=JD, GN=Jane, "
+                       "SN=Doe, title=Tester, OU=Lessons, O=Workshop, L=Amsterdam, ST=Noord-Holland, "
+                       "C=NL, DC=example, DC=org\n");
+    CHECK_STR_CONTAINS(trace, "  <         issuer CN=Names CA, 2.5.4.9=Main St, emailAddress=ca@example.org, "
+                              "uniqueIdentifier=xyz, serialNumber=42, uid=ca1, dnQualifier=q1, pseudonym=CA, "
+                              "postalCode=1011 AB, postalAddress=Street 1, DC=test\n");
+    CHECK_STR_CONTAINS(trace,
+                       "  <         valid until 2046-11-27 02:52:40 UTC, RSA 2048-bit key, 1066 bytes\n");
+    free(trace);
+    free(stream);
+    free(cert);
+}
+
+/** The decoder's OID tables (common/decoder/x509.c): each entry's bytes are its dotted OID, no OID
+ *  is there twice, a curve has the groups registry's name, and where the library still names
+ *  them itself (2.28 and 3.6; 4.0 made those functions internal) it agrees. */
+static void test_oid_tables(void)
+{
+    static const enum x509_oid_table tables[] = {X509_OID_ATTRIBUTE_TYPES, X509_OID_CURVES,
+                                                 X509_OID_KEY_ALGORITHMS};
+    int bad_dotted = 0, duplicates = 0, bad_group = 0;
+#if COMPAT_HAVE_LEGACY_CRYPTO
+    int library_disagrees = 0;
+#endif
+
+    for (size_t t = 0; t < COUNT(tables); t++) {
+        size_t count;
+        const struct x509_oid *table = x509_oid_table(tables[t], &count);
+
+        CHECK_MSG(table != NULL && count > 0, "an OID table has entries");
+        for (size_t i = 0; table != NULL && i < count; i++) {
+            const struct x509_oid *e = &table[i];
+            mbedtls_asn1_buf oid = {.tag = MBEDTLS_ASN1_OID, .len = e->len, .p = (unsigned char *) e->der};
+            char dotted[64];
+
+            if (mbedtls_oid_get_numeric_string(dotted, sizeof dotted, &oid) <= 0 ||
+                strcmp(dotted, e->dotted) != 0) {
+                printf("# %s: the bytes read %s\n", e->dotted, dotted);
+                bad_dotted++;
+            }
+            if (x509_oid_find(tables[t], (const unsigned char *) e->der, e->len) != e) {
+                printf("# %s: in the table twice\n", e->dotted);
+                duplicates++;
+            }
+            if (tables[t] == X509_OID_CURVES && (tls_group_name((uint16_t) e->value) == NULL ||
+                                                 strcmp(tls_group_name((uint16_t) e->value), e->name) != 0)) {
+                printf("# %s: %s is not group %u\n", e->dotted, e->name, e->value);
+                bad_group++;
+            }
+#if COMPAT_HAVE_LEGACY_CRYPTO
+            if (tables[t] == X509_OID_ATTRIBUTE_TYPES) {
+                const char *name = NULL;
+
+                /* 3.6 names every one; 2.28 a few less (it has no "uid"). */
+                if (mbedtls_oid_get_attr_short_name(&oid, &name) == 0
+                        ? strcmp(name, e->name) != 0
+                        : MBEDTLS_VERSION_NUMBER >= 0x03060000) {
+                    printf("# %s: mbedTLS names it %s, the table %s\n", e->dotted, name ? name : "(nothing)",
+                           e->name);
+                    library_disagrees++;
+                }
+            } else if (tables[t] == X509_OID_CURVES) {
+                mbedtls_ecp_group_id group;
+                const mbedtls_ecp_curve_info *info;
+
+                /* Only the curves this build has. */
+                if (mbedtls_oid_get_ec_grp(&oid, &group) == 0 &&
+                    ((info = mbedtls_ecp_curve_info_from_grp_id(group)) == NULL ||
+                     info->tls_id != e->value)) {
+                    printf("# %s: not mbedTLS's curve for group %u\n", e->dotted, e->value);
+                    library_disagrees++;
+                }
+            } else {
+                mbedtls_pk_type_t type;
+                int ok = mbedtls_oid_get_pk_alg(&oid, &type) != 0 /* a key this build does not parse */ ||
+                         (e->value == X509_KEY_RSA  ? type == MBEDTLS_PK_RSA
+                          : e->value == X509_KEY_EC ? type == MBEDTLS_PK_ECKEY || type == MBEDTLS_PK_ECKEY_DH
+                                                    : type != MBEDTLS_PK_RSA);
+
+                if (!ok) {
+                    printf("# %s: mbedTLS reads it as pk type %d\n", e->dotted, (int) type);
+                    library_disagrees++;
+                }
+            }
+#endif
+        }
+    }
+    CHECK_MSG(bad_dotted == 0, "every OID in the decoder's tables is the dotted OID it says");
+    CHECK_MSG(duplicates == 0, "no OID is in a table twice");
+    CHECK_MSG(bad_group == 0, "every curve has the groups registry's name for its group");
+#if COMPAT_HAVE_LEGACY_CRYPTO
+    CHECK_MSG(library_disagrees == 0, "mbedTLS names the tables' OIDs as the tables do");
+    /* And the other way: every attribute type mbedTLS names under id-at (2.5.4.n) is in the table. */
+    for (unsigned arc = 0; arc < 128; arc++) {
+        unsigned char der[3] = {0x55, 0x04, (unsigned char) arc};
+        mbedtls_asn1_buf oid = {.tag = MBEDTLS_ASN1_OID, .len = sizeof der, .p = der};
+        const char *name = NULL;
+        const struct x509_oid *e = x509_oid_find(X509_OID_ATTRIBUTE_TYPES, der, sizeof der);
+
+        if (mbedtls_oid_get_attr_short_name(&oid, &name) == 0 && (e == NULL || strcmp(e->name, name) != 0)) {
+            printf("# 2.5.4.%u: mbedTLS names it %s, the table %s\n", arc, name, e ? e->name : "not");
+            library_disagrees++;
+        }
+    }
+    CHECK_MSG(library_disagrees == 0, "every id-at attribute type mbedTLS names is in the table");
+#endif
+}
+
 /** The names of a TLS 1.2 CertificateRequest, read without a certificate around them. */
 static void test_certificate_request_names(void)
 {
@@ -1076,6 +1231,8 @@ int main(void)
     if (!CHECK_MSG(loaded, "captures tls12, tls13, alert and hrr load")) {
         return unit_done();
     }
+    /* As every program does first (lesson 01): 4.0 parses a certificate's key into PSA. */
+    CHECK_EQ_INT(compat_psa_init(), 0);
     test_name_tables();
     test_tls12_handshake();
     test_tls13_handshake();
@@ -1092,6 +1249,8 @@ int main(void)
     test_wire_summary();
     test_plaintext_alert_after_server_hello();
     test_certificate_refused();
+    test_certificate_names();
+    test_oid_tables();
     test_certificate_request_names();
     test_mutations();
     test_fuzz_regressions();
@@ -1099,5 +1258,6 @@ int main(void)
     free_capture(&tls13);
     free_capture(&alert);
     free_capture(&hrr);
+    compat_psa_free();
     return unit_done();
 }

@@ -65,11 +65,19 @@ static void test_captures_replay(void)
         CHECK_MSG(c.server.answers == sc->answers, what);
 
         fuzz_tls_client_one(c.client_input, c.client_len);
-        check_same(sc->name, "client", &c.client, &fuzz_tls_client_last);
         fuzz_tls_server_one(c.server_input, c.server_len);
-        check_same(sc->name, "server", &c.server, &fuzz_tls_server_last);
+        if (COMPAT_HAVE_LEGACY_CRYPTO) { /* see below */
+            check_same(sc->name, "client", &c.client, &fuzz_tls_client_last);
+            check_same(sc->name, "server", &c.server, &fuzz_tls_server_last);
+        }
         tls_capture_free(&c);
     }
+#if !COMPAT_HAVE_LEGACY_CRYPTO
+    /* The targets fix the CTR_DRBG and PSA's entropy (fuzz/tls_fixed.c); 4.x has neither in its
+     * public API, so the replay draws other random bytes and parts from the conversation at the
+     * first one. The replays above still ran through the targets' checks. */
+    printf("# mbedTLS 4.x: the random generator cannot be fixed, so how far a replay gets is not compared\n");
+#endif
     CHECK_MSG(ran >= 20, "at least 20 scenarios recorded and replayed");
 }
 

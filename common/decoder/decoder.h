@@ -238,4 +238,30 @@ void x509_append_name(struct sbuf *sb, const unsigned char *der, size_t len);
 /** x509.c: bits in a big-endian unsigned integer, ignoring leading zeros (also a DH prime's size). */
 size_t integer_bits(const unsigned char *p, size_t n);
 
+/** x509.c: an OID the decoder names itself, so that the trace reads the same with every mbedTLS
+ *  release (4.0 has no public function that names them). */
+struct x509_oid {
+    const char *der;    /**< the OID's content bytes, as they follow its DER tag and length */
+    size_t len;         /**< bytes in der */
+    const char *dotted; /**< the same OID in dotted notation, "2.5.4.3" */
+    const char *name;   /**< what the trace prints: "CN", "secp256r1", "RSA" */
+    unsigned value;     /**< a curve's TLS group; a key algorithm's enum x509_key_kind; else 0 */
+};
+/** x509.c: what a key algorithm's entry says about the rest of the key. */
+enum x509_key_kind {
+    X509_KEY_RSA,  /**< print the modulus size */
+    X509_KEY_EC,   /**< the curve is in the algorithm parameters */
+    X509_KEY_OTHER /**< nothing more to say */
+};
+/** x509.c: the decoder's OID tables. */
+enum x509_oid_table {
+    X509_OID_ATTRIBUTE_TYPES, /**< of distinguished names, named as mbedTLS 3.6 names them */
+    X509_OID_CURVES,          /**< named curves, named as the TLS groups registry names them */
+    X509_OID_KEY_ALGORITHMS   /**< of a SubjectPublicKeyInfo */
+};
+/** x509.c: one table and its length in *count. */
+const struct x509_oid *x509_oid_table(enum x509_oid_table table, size_t *count);
+/** x509.c: the entry of table for an OID's content bytes, or NULL. */
+const struct x509_oid *x509_oid_find(enum x509_oid_table table, const unsigned char *oid, size_t len);
+
 #endif /* WORKSHOP_DECODER_DECODER_H */

@@ -18,17 +18,108 @@
  * A CertificateRequest carries bare distinguished names, outside any certificate, and mbedTLS 3.6
  * has no public function to parse one (mbedtls_x509_get_name() became internal), so
  * x509_append_name() reads them with mbedTLS's public ASN.1 reader.
+ *
+ * The names of attribute types, curves and key algorithms come from the decoder's own OID tables
+ * below, for the same reason: mbedTLS 4.0 made the functions that named them internal
+ * (mbedtls_oid_get_attr_short_name(), mbedtls_oid_get_ec_grp(), mbedtls_pk_get_type(),
+ * mbedtls_pk_get_name()), and 2.28 and 3.6 only name the curves their build has. The key's type
+ * is the algorithm OID of the certificate's SubjectPublicKeyInfo, read with the public ASN.1
+ * reader, which all three releases have.
  */
 #include <string.h>
 
 #include <mbedtls/asn1.h>
-#include <mbedtls/ecp.h>
-#include <mbedtls/error.h>
 #include <mbedtls/oid.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/x509_crt.h>
 
 #include "decoder.h"
+#include "report.h"
+
+/* The OID tables: the OID's content bytes (what follows the tag and length in DER), its dotted
+ * form (tests/test_record_decoder checks that the two agree), and its name. */
+#define OID(der, dotted) der, sizeof(der) - 1, dotted
+
+/* Attribute types of distinguished names, with the short names mbedTLS 3.6 gives them
+ * (library/oid.c, oid_x520_attr_type). */
+static const struct x509_oid attribute_types[] = {
+    {OID("\x55\x04\x03", "2.5.4.3"), "CN", 0},
+    {OID("\x55\x04\x06", "2.5.4.6"), "C", 0},
+    {OID("\x55\x04\x07", "2.5.4.7"), "L", 0},
+    {OID("\x55\x04\x08", "2.5.4.8"), "ST", 0},
+    {OID("\x55\x04\x0a", "2.5.4.10"), "O", 0},
+    {OID("\x55\x04\x0b", "2.5.4.11"), "OU", 0},
+    {OID("\x2a\x86\x48\x86\xf7\x0d\x01\x09\x01", "1.2.840.113549.1.9.1"), "emailAddress", 0},
+    {OID("\x55\x04\x05", "2.5.4.5"), "serialNumber", 0},
+    {OID("\x55\x04\x10", "2.5.4.16"), "postalAddress", 0},
+    {OID("\x55\x04\x11", "2.5.4.17"), "postalCode", 0},
+    {OID("\x55\x04\x04", "2.5.4.4"), "SN", 0},
+    {OID("\x55\x04\x2a", "2.5.4.42"), "GN", 0},
+    {OID("\x55\x04\x2b", "2.5.4.43"), "initials", 0},
+    {OID("\x55\x04\x2c", "2.5.4.44"), "generationQualifier", 0},
+    {OID("\x55\x04\x0c", "2.5.4.12"), "title", 0},
+    {OID("\x55\x04\x2e", "2.5.4.46"), "dnQualifier", 0},
+    {OID("\x55\x04\x41", "2.5.4.65"), "pseudonym", 0},
+    {OID("\x09\x92\x26\x89\x93\xf2\x2c\x64\x01\x01", "0.9.2342.19200300.100.1.1"), "uid", 0},
+    {OID("\x09\x92\x26\x89\x93\xf2\x2c\x64\x01\x19", "0.9.2342.19200300.100.1.25"), "DC", 0},
+    {OID("\x55\x04\x2d", "2.5.4.45"), "uniqueIdentifier", 0},
+};
+
+/* Named curves (RFC 5480, RFC 5639), each with its TLS group: the name is the groups registry's
+ * (common/tls_names/groups.def). */
+static const struct x509_oid curves[] = {
+    {OID("\x2a\x86\x48\xce\x3d\x03\x01\x07", "1.2.840.10045.3.1.7"), "secp256r1", 23},
+    {OID("\x2b\x81\x04\x00\x22", "1.3.132.0.34"), "secp384r1", 24},
+    {OID("\x2b\x81\x04\x00\x23", "1.3.132.0.35"), "secp521r1", 25},
+    {OID("\x2a\x86\x48\xce\x3d\x03\x01\x01", "1.2.840.10045.3.1.1"), "secp192r1", 19},
+    {OID("\x2b\x81\x04\x00\x21", "1.3.132.0.33"), "secp224r1", 21},
+    {OID("\x2b\x81\x04\x00\x1f", "1.3.132.0.31"), "secp192k1", 18},
+    {OID("\x2b\x81\x04\x00\x20", "1.3.132.0.32"), "secp224k1", 20},
+    {OID("\x2b\x81\x04\x00\x0a", "1.3.132.0.10"), "secp256k1", 22},
+    {OID("\x2b\x24\x03\x03\x02\x08\x01\x01\x07", "1.3.36.3.3.2.8.1.1.7"), "brainpoolP256r1", 26},
+    {OID("\x2b\x24\x03\x03\x02\x08\x01\x01\x0b", "1.3.36.3.3.2.8.1.1.11"), "brainpoolP384r1", 27},
+    {OID("\x2b\x24\x03\x03\x02\x08\x01\x01\x0d", "1.3.36.3.3.2.8.1.1.13"), "brainpoolP512r1", 28},
+};
+
+/* Public key algorithms of a SubjectPublicKeyInfo (RFC 3279, RFC 5480, RFC 8410), as far as some
+ * mbedTLS release parses them. */
+static const struct x509_oid key_algorithms[] = {
+    {OID("\x2a\x86\x48\x86\xf7\x0d\x01\x01\x01", "1.2.840.113549.1.1.1"), "RSA", X509_KEY_RSA},
+    {OID("\x2a\x86\x48\xce\x3d\x02\x01", "1.2.840.10045.2.1"), "EC", X509_KEY_EC},
+    {OID("\x2b\x81\x04\x01\x0c", "1.3.132.1.12"), "EC", X509_KEY_EC}, /* id-ecDH */
+    {OID("\x2b\x65\x6e", "1.3.101.110"), "X25519", X509_KEY_OTHER},
+    {OID("\x2b\x65\x6f", "1.3.101.111"), "X448", X509_KEY_OTHER},
+};
+
+const struct x509_oid *x509_oid_table(enum x509_oid_table table, size_t *count)
+{
+    switch (table) {
+    case X509_OID_ATTRIBUTE_TYPES:
+        *count = COUNT(attribute_types);
+        return attribute_types;
+    case X509_OID_CURVES:
+        *count = COUNT(curves);
+        return curves;
+    case X509_OID_KEY_ALGORITHMS:
+        *count = COUNT(key_algorithms);
+        return key_algorithms;
+    }
+    *count = 0;
+    return NULL;
+}
+
+const struct x509_oid *x509_oid_find(enum x509_oid_table table, const unsigned char *oid, size_t len)
+{
+    size_t count;
+    const struct x509_oid *entry = x509_oid_table(table, &count);
+
+    for (size_t i = 0; i < count; i++) {
+        if (entry[i].len == len && memcmp(entry[i].der, oid, len) == 0) {
+            return &entry[i];
+        }
+    }
+    return NULL;
+}
 
 size_t integer_bits(const unsigned char *p, size_t n)
 {
@@ -157,19 +248,33 @@ static void sb_string(struct sbuf *sb, const mbedtls_asn1_buf *value)
     }
 }
 
+/** Append an OID in dotted notation, "2.5.4.3". */
+static void sb_dotted(struct sbuf *sb, const mbedtls_asn1_buf *oid)
+{
+    char dotted[64];
+
+    if (mbedtls_oid_get_numeric_string(dotted, sizeof(dotted), oid) > 0) {
+        sb_printf(sb, "%s", dotted);
+    } else {
+        sb_printf(sb, "(unreadable OID)");
+    }
+}
+
 /** Append a name most specific attribute first, as RFC 4514 writes it: "CN=..., O=...". Attribute
- *  types are named as mbedTLS names them ("CN", "emailAddress"), others in dotted notation. */
+ *  types are named as mbedTLS 3.6 names them ("CN", "emailAddress"), others in dotted notation. */
 static void sb_dn(struct sbuf *sb, const struct dn *dn)
 {
     for (size_t i = dn->n; i > 0; i--) {
-        const char *label = NULL;
-        char dotted[64];
+        const mbedtls_asn1_buf *oid = &dn->attr[i - 1].oid;
+        const struct x509_oid *type = x509_oid_find(X509_OID_ATTRIBUTE_TYPES, oid->p, oid->len);
 
-        if (mbedtls_oid_get_attr_short_name(&dn->attr[i - 1].oid, &label) != 0 &&
-            mbedtls_oid_get_numeric_string(dotted, sizeof(dotted), &dn->attr[i - 1].oid) > 0) {
-            label = dotted;
+        sb_printf(sb, "%s", i != dn->n ? ", " : "");
+        if (type != NULL) {
+            sb_printf(sb, "%s", type->name);
+        } else {
+            sb_dotted(sb, oid);
         }
-        sb_printf(sb, "%s%s=", i != dn->n ? ", " : "", label != NULL ? label : "(unreadable OID)");
+        sb_printf(sb, "=");
         sb_string(sb, &dn->attr[i - 1].value);
     }
     if (dn->n == 0) {
@@ -195,48 +300,43 @@ void x509_append_name(struct sbuf *sb, const unsigned char *der, size_t len)
     sb_dn(sb, &dn);
 }
 
-/** The curve of an EC key, from the algorithm parameters of the certificate's
- *  SubjectPublicKeyInfo, named as the TLS groups registry names it. */
-static void sb_ec_curve(struct sbuf *sb, const mbedtls_x509_buf *spki)
+/** The public key, from the certificate's SubjectPublicKeyInfo: SEQUENCE { AlgorithmIdentifier,
+ *  BIT STRING }. "EC key on secp256r1", "RSA 2048-bit key". */
+static void sb_key(struct sbuf *sb, const mbedtls_x509_crt *crt)
 {
-    unsigned char *p = spki->p;
-    const unsigned char *end = spki->p + spki->len;
+    unsigned char *p = crt->pk_raw.p;
+    const unsigned char *end = crt->pk_raw.p + crt->pk_raw.len;
     mbedtls_asn1_buf alg, params;
-    mbedtls_ecp_group_id group;
-    const mbedtls_ecp_curve_info *info;
+    const struct x509_oid *key, *curve;
     size_t n;
 
     if (mbedtls_asn1_get_tag(&p, end, &n, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0 ||
-        mbedtls_asn1_get_alg(&p, p + n, &alg, &params) != 0 || params.tag != MBEDTLS_ASN1_OID) {
-        sb_printf(sb, "EC key with explicit curve parameters");
-    } else if (mbedtls_oid_get_ec_grp(&params, &group) == 0 &&
-               (info = mbedtls_ecp_curve_info_from_grp_id(group)) != NULL &&
-               tls_group_name(info->tls_id) != NULL) {
-        sb_printf(sb, "EC key on %s", tls_group_name(info->tls_id));
-    } else {
-        char dotted[64];
-
-        if (mbedtls_oid_get_numeric_string(dotted, sizeof(dotted), &params) <= 0) {
-            snprintf(dotted, sizeof(dotted), "(unreadable OID)");
-        }
-        sb_printf(sb, "EC key on curve %s", dotted);
+        mbedtls_asn1_get_alg(&p, p + n, &alg, &params) != 0) {
+        sb_printf(sb, "unreadable key"); /* not reached: mbedTLS parsed this key */
+        return;
     }
-}
-
-/** The public key: "EC key on secp256r1", "RSA 2048-bit key". */
-static void sb_key(struct sbuf *sb, const mbedtls_x509_crt *crt)
-{
-    switch (mbedtls_pk_get_type(&crt->pk)) {
-    case MBEDTLS_PK_RSA:
+    key = x509_oid_find(X509_OID_KEY_ALGORITHMS, alg.p, alg.len);
+    if (key == NULL) {
+        sb_printf(sb, "key of type ");
+        sb_dotted(sb, &alg);
+        return;
+    }
+    switch ((enum x509_key_kind) key->value) {
+    case X509_KEY_RSA:
         sb_printf(sb, "RSA %zu-bit key", mbedtls_pk_get_bitlen(&crt->pk));
         break;
-    case MBEDTLS_PK_ECKEY:
-    case MBEDTLS_PK_ECKEY_DH:
-    case MBEDTLS_PK_ECDSA:
-        sb_ec_curve(sb, &crt->pk_raw);
+    case X509_KEY_EC:
+        if (params.tag != MBEDTLS_ASN1_OID) {
+            sb_printf(sb, "EC key with explicit curve parameters");
+        } else if ((curve = x509_oid_find(X509_OID_CURVES, params.p, params.len)) != NULL) {
+            sb_printf(sb, "EC key on %s", curve->name);
+        } else {
+            sb_printf(sb, "EC key on curve ");
+            sb_dotted(sb, &params);
+        }
         break;
-    default:
-        sb_printf(sb, "%s key", mbedtls_pk_get_name(&crt->pk));
+    case X509_KEY_OTHER:
+        sb_printf(sb, "%s key", key->name);
         break;
     }
 }
@@ -260,9 +360,9 @@ void x509_print_summary(const struct record_decoder *d, int depth, size_t index,
     if (ret != 0) {
         char why[160];
 
-        mbedtls_strerror(ret, why, sizeof(why));
+        /* error_text(): 4.0's mbedtls_strerror() no longer names the pk errors a parse returns. */
         decoder_emit(d, depth, "[%zu] %zu bytes: not a readable X.509 certificate (-0x%04X %s)", index, len,
-                     (unsigned) -ret, why);
+                     (unsigned) -ret, error_text(ret, why, sizeof(why)));
         mbedtls_x509_crt_free(&crt);
         return;
     }
