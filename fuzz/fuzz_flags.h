@@ -10,6 +10,8 @@
 #ifndef WORKSHOP_FUZZ_FLAGS_H
 #define WORKSHOP_FUZZ_FLAGS_H
 
+#include <stddef.h>
+
 /**
  * @brief Replace @p argv with a copy that ends with @p flag (at most 254 of the original arguments
  *        are kept).

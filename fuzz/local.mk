@@ -30,7 +30,7 @@ FUZZ_DIST = fuzz/fuzz_flags.h fuzz/fuzz_http.c fuzz/fuzz_options.c fuzz/fuzz_tls
 FUZZ_DECODER_DEPS = $(DECODER_FILES) common/tls_names.c common/tls_names.h common/record_decoder.h \
 	$(TLS_NAMES_TABLES)
 FUZZ_DECODER_C = `for f in $(FUZZ_DECODER_DEPS); do case $$f in *.c) echo $(srcdir)/$$f;; esac; done`
-fuzz_record_decoder_SOURCES_FUZZ =
+fuzz_record_decoder_SOURCES_FUZZ = $(srcdir)/common/dtls_record.c $(srcdir)/common/report.c
 fuzz_record_decoder_LIBS_FUZZ = $(MBEDTLS_LIBS)
 fuzz_http_SOURCES_FUZZ = $(srcdir)/common/http.c
 fuzz_options_SOURCES_FUZZ = $(srcdir)/common/options.c $(srcdir)/common/report.c \
@@ -44,8 +44,8 @@ FUZZ_LESSON_FILES = $(srcdir)/lessons/01_init.c $(srcdir)/lessons/02_load_certs.
 	$(srcdir)/common/address.c $(srcdir)/common/clock.c $(srcdir)/common/debug_log.c \
 	$(srcdir)/common/explain.c $(srcdir)/common/http.c $(srcdir)/common/keylog.c \
 	$(srcdir)/common/locked_rng.c $(srcdir)/common/mem_transport.c $(srcdir)/common/options.c \
-	$(srcdir)/common/report.c $(srcdir)/common/trace_bio.c \
-	$(srcdir)/fuzz/tls_fixed.c
+	$(srcdir)/common/report.c $(srcdir)/common/trace_bio.c $(srcdir)/common/lossy.c \
+	$(srcdir)/common/dtls_record.c $(srcdir)/fuzz/tls_fixed.c
 FUZZ_TLS_LIBS = $(MBEDTLS_LIBS) $(PTHREAD_LIBS)
 fuzz_tls_client_SOURCES_FUZZ = $(srcdir)/fuzz/tls_client_end.c $(FUZZ_LESSON_FILES)
 fuzz_tls_client_LIBS_FUZZ = $(FUZZ_TLS_LIBS)
@@ -73,7 +73,7 @@ FUZZ_HEADER_FILES = $(srcdir)/common/*.h $(srcdir)/common/decoder/*.h $(srcdir)/
 # as fuzz_record_decoder (it links mbedTLS the same way).
 FUZZ_TARGETS += fuzz/fuzz_dtls_record
 FUZZ_DIST += fuzz/fuzz_dtls_record.c
-fuzz_dtls_record_SOURCES_FUZZ = $(srcdir)/common/dtls_record.c
+fuzz_dtls_record_SOURCES_FUZZ = $(srcdir)/common/dtls_record.c $(srcdir)/common/report.c
 fuzz_dtls_record_LIBS_FUZZ = $(MBEDTLS_LIBS)
 if HAVE_LIBFUZZER
 fuzz/fuzz_dtls_record: $(srcdir)/fuzz/fuzz_dtls_record.c $(fuzz_dtls_record_SOURCES_FUZZ) $(FUZZ_DECODER_DEPS) \
@@ -98,9 +98,9 @@ CLEAN_LOCAL_DIRS += fuzz-artifacts fuzz-seeds fuzz-logs
 PHONY_TARGETS += fuzz fuzz-smoke
 
 if HAVE_LIBFUZZER
-fuzz/fuzz_record_decoder: $(srcdir)/fuzz/fuzz_record_decoder.c $(FUZZ_DECODER_DEPS) $(FUZZ_HEADER_FILES)
+fuzz/fuzz_record_decoder: $(srcdir)/fuzz/fuzz_record_decoder.c $(fuzz_record_decoder_SOURCES_FUZZ) $(FUZZ_DECODER_DEPS) $(FUZZ_HEADER_FILES)
 	@$(MKDIR_P) fuzz
-	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/fuzz/fuzz_record_decoder.c $(FUZZ_DECODER_C) $(fuzz_record_decoder_LIBS_FUZZ)
+	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/fuzz/fuzz_record_decoder.c $(fuzz_record_decoder_SOURCES_FUZZ) $(FUZZ_DECODER_C) $(fuzz_record_decoder_LIBS_FUZZ)
 
 fuzz/fuzz_http: $(srcdir)/fuzz/fuzz_http.c $(fuzz_http_SOURCES_FUZZ) $(FUZZ_HEADER_FILES)
 	@$(MKDIR_P) fuzz
