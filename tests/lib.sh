@@ -61,7 +61,7 @@ check() {
 
 # finish: exit 0 if every check passed.
 finish() {
-    echo "$CHECKS checks, $FAILURES failed"
+    echo "$CHECKS checks, $FAILURES failed, in ${SECONDS} s"
     [ "$FAILURES" -eq 0 ] && [ "$CHECKS" -gt 0 ]
     exit $?
 }
