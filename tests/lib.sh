@@ -33,6 +33,9 @@ cleanup_test() {
 trap cleanup_test EXIT
 trap 'exit 1' INT TERM
 
+# The test script itself, by absolute path (tests may cd elsewhere).
+TEST_SCRIPT=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
+
 # skip REASON: exit with Automake's "skipped" status.
 skip() {
     echo "SKIP: $*"
@@ -277,13 +280,39 @@ start_on_random_port() {
     return 1
 }
 
-# run NAME COMMAND...: run a command with a time limit (60 s, scaled), saving stdout, stderr
-# and the exit status in $SCRATCH/NAME.{out,err,rc}.
+# run NAME COMMAND...: run a command with a time limit (60 s, scaled; RUN_LIMIT_S=N
+# in front of the call for a longer one), saving stdout, stderr and the exit
+# status in $SCRATCH/NAME.{out,err,rc}.
 run() {
     name=$1
     shift
-    timeout "$(scaled_s 60)" "$@" >"$SCRATCH/$name.out" 2>"$SCRATCH/$name.err"
+    timeout "$(scaled_s "${RUN_LIMIT_S:-60}")" "$@" >"$SCRATCH/$name.out" 2>"$SCRATCH/$name.err"
     echo $? >"$SCRATCH/$name.rc"
+}
+
+# Some checks take long and depend on nothing but files: the house style of
+# the sources, the layout of the built site. make check-under-load runs the
+# suite three times on the same files, so such a check, once passed in this
+# build tree, passes again without the work until a file (or the test script,
+# or a tool's version) changes. The digests are in tests/NAME.passed.
+#
+# files_digest FILE...: one sha256 over the names and contents of the files,
+# the asking test script and $DIGEST_TOOLS (the tools' versions).
+files_digest() {
+    {
+        printf '%s\n' "${DIGEST_TOOLS:-}"
+        sha256sum "$TEST_SCRIPT" "$@"
+    } | sha256sum | cut -d' ' -f1
+}
+# passed_before NAME DIGEST: the check NAME passed on DIGEST here before (it says when).
+passed_before() {
+    local stamp="$top_builddir/tests/$1.passed"
+    [ -f "$stamp" ] && [ "$(cut -d' ' -f1 "$stamp")" = "$2" ] || return 1
+    echo "  the same files (sha256 ${2:0:12}) passed $1 here on $(cut -d' ' -f2- "$stamp"): not checked again"
+}
+# remember_passed NAME DIGEST: the check NAME has just passed on DIGEST.
+remember_passed() {
+    echo "$2 $(date -u '+%Y-%m-%d %H:%M UTC')" >"$top_builddir/tests/$1.passed"
 }
 
 # status_is NAME CODE: the command run as NAME exited with CODE.

@@ -31,7 +31,7 @@ TESTS += tests/test_common
 
 # The time limits of the shell tests follow the machine's measured speed
 # (tests/lib.sh); the measurement is kept here for the tests of one run.
-CLEANFILES += tests/time-scale.txt tests/time-scale.txt.lock
+CLEANFILES += tests/time-scale.txt tests/time-scale.txt.lock tests/*.passed
 
 # `make check-under-load`: `make check` three times in a row while every core
 # is kept busy, the proof that no test needs a quiet machine (CI runs it).
