@@ -89,7 +89,7 @@ jq -r --slurpfile cv "$data/cv.json" --arg v "$(jq -r '.context.mbedtls_version 
   ($cv[0]) as $c
   | [.[] | select(.name == "handshake/tls1.2/ECDHE-ECDSA-AES128-GCM-SHA256/ecdsa-p256"
                   or .name == "handshake/tls1.3/TLS_AES_128_GCM_SHA256/ecdsa-p256"
-                  or (.name | test("^reference/")))]
+                  or (.name | test("^reference/[^/]+/[^/]+/[^/]+/ecdsa-p256$")))]
   | sort_by(.client_cpu_us + .server_cpu_us) | reverse | .[]
   | ($c[.name] // {}) as $d
   | [(if (.name | startswith("handshake/")) then $v + "  " + (.name | split("/")[1])

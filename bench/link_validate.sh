@@ -121,6 +121,10 @@ run_link() {
     start "link-$name" "$bin/tools/lossy_link" --tcp --tcp-handshake --to "127.0.0.1:$server_port" \
         --delay "${delay}ms" "${rate_args[@]}"
     local link_port=$PORT
+    # run_link runs in a background subshell: the main shell's cleanup does
+    # not know this link's pid, so the subshell stops its link itself.
+    link_pid=${pids##* }
+    trap 'kill "$link_pid" 2>/dev/null; wait "$link_pid" 2>/dev/null' EXIT
     rtt=$((2 * delay))
     for run in $(seq 1 "$runs"); do
         for suite in $suites; do

@@ -7,7 +7,9 @@
 #   make bench-quick      every family once with a short minimum time (< 30 s)
 #   make bench-callgrind  instruction counts per handshake (repeatable)
 #   make bench-capacity   the lesson server's CPU per handshake under openssl
-#                         s_time load, beside openssl s_server (about 50 s)
+#                         s_time load, handshakes per second and latency
+#                         percentiles with 1 and 2 threads, beside openssl
+#                         s_server (about a minute)
 #
 # Results go to the build tree: bench/results/<mode>.json and
 # bench/results/<mode>/report.md with PNG and SVG charts.
@@ -19,7 +21,7 @@
 # is part of libcommon whether or not the benchmarks are built.
 check_PROGRAMS += tests/test_mem_transport
 TESTS += tests/test_mem_transport tests/bench_smoke.test tests/bench_report.test tests/bench_massif.test \
-	tests/bench_docs.test tests/bench_dtls.test tests/bench_stack.test
+	tests/bench_docs.test tests/bench_dtls.test tests/bench_stack.test tests/bench_capacity.test
 
 EXTRA_DIST += bench/run.sh bench/report.sh bench/compare.sh bench/callgrind.sh bench/normalize.jq \
 	bench/capacity.sh \
@@ -28,7 +30,7 @@ EXTRA_DIST += bench/run.sh bench/report.sh bench/compare.sh bench/callgrind.sh b
 	bench/testdata/sample.json bench/testdata/sample-b.json \
 	bench/testdata/summary.md bench/testdata/callgrind.md \
 	tests/bench_smoke.test tests/bench_report.test tests/bench_massif.test tests/bench_docs.test \
-	tests/bench_dtls.test tests/bench_stack.test
+	tests/bench_dtls.test tests/bench_stack.test tests/bench_capacity.test
 CLEAN_LOCAL_DIRS += bench/results
 PHONY_TARGETS += bench bench-quick bench-callgrind bench-capacity
 
@@ -69,7 +71,7 @@ bench-callgrind: bench/tls_bench certs/pki.stamp
 # Five seconds of load per server and round, three rounds; the in-memory
 # figure from the last full (or quick) run, if there is one. The next
 # report of that run includes bench/results/capacity.md.
-bench-capacity: lessons/08_server bench/tls_bench certs/pki.stamp
+bench-capacity: lessons/08_server tests/peers/load_client bench/tls_bench certs/pki.stamp
 	OPENSSL='$(OPENSSL)' bash $(srcdir)/bench/capacity.sh . bench/results 5 3 \
 	  $$(ls bench/results/full.json bench/results/quick.json 2>/dev/null | head -n 1)
 

@@ -4,7 +4,8 @@
  * @brief The reference family through OpenSSL (libssl): see ref_pair.h.
  *
  * Each side is an SSL_CTX (the configuration: certificates, one suite,
- * P-256 only, no tickets) and an SSL per handshake, reading and writing
+ * P-256 only, no tickets, or TLS 1.2 tickets alone for resumption) and an
+ * SSL per handshake, reading and writing
  * through a BIO of our own whose calls are common/mem_transport.h's, so the
  * bytes and flights are counted exactly as for mbedTLS.
  */
@@ -115,7 +116,8 @@ static int make_method(void)
 static int openssl_configure(struct ref_pair *p, enum mem_side side, const char *certs)
 {
     char path[600], key[600];
-    int version = p->tls13 ? TLS1_3_VERSION : TLS1_2_VERSION;
+    int version = p->params.tls13 ? TLS1_3_VERSION : TLS1_2_VERSION;
+    const char *key_name = p->params.rsa ? "server-rsa" : "server-ecdsa";
     SSL_CTX *ctx;
 
     if (make_method() != 0)
@@ -126,15 +128,17 @@ static int openssl_configure(struct ref_pair *p, enum mem_side side, const char 
         return fail(p, "SSL_CTX_new");
     if (!SSL_CTX_set_min_proto_version(ctx, version) || !SSL_CTX_set_max_proto_version(ctx, version))
         return fail(p, "SSL_CTX_set_min/max_proto_version");
-    if (p->tls13 ? !SSL_CTX_set_ciphersuites(ctx, REF_SUITE_TLS13)
-                 : !SSL_CTX_set_cipher_list(ctx, REF_SUITE_TLS12))
+    if (p->params.tls13 ? !SSL_CTX_set_ciphersuites(ctx, REF_SUITE_TLS13)
+                        : !SSL_CTX_set_cipher_list(ctx, ref_suite_tls12(&p->params)))
         return fail(p, "SSL_CTX_set_ciphersuites/cipher_list");
     if (!SSL_CTX_set1_groups_list(ctx, "P-256"))
         return fail(p, "SSL_CTX_set1_groups_list");
-    /* A full handshake each time: no tickets, no session cache. */
-    SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+    /* A full handshake each time: no tickets, no session cache; for
+     * resumption TLS 1.2 tickets alone (the client keeps its session itself). */
+    if (!p->params.resume)
+        SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-    if (!SSL_CTX_set_num_tickets(ctx, 0))
+    if (!p->params.resume && !SSL_CTX_set_num_tickets(ctx, 0))
         return fail(p, "SSL_CTX_set_num_tickets");
     if (side == MEM_CLIENT) {
         snprintf(path, sizeof(path), "%s/ca.pem", certs);
@@ -143,8 +147,8 @@ static int openssl_configure(struct ref_pair *p, enum mem_side side, const char 
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
         return 0;
     }
-    snprintf(path, sizeof(path), "%s/server-ecdsa-chain.pem", certs);
-    snprintf(key, sizeof(key), "%s/server-ecdsa.key", certs);
+    snprintf(path, sizeof(path), "%s/%s-chain.pem", certs, key_name);
+    snprintf(key, sizeof(key), "%s/%s.key", certs, key_name);
     if (!SSL_CTX_use_certificate_chain_file(ctx, path))
         return fail(p, "SSL_CTX_use_certificate_chain_file");
     if (!SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM))
@@ -152,12 +156,23 @@ static int openssl_configure(struct ref_pair *p, enum mem_side side, const char 
     return 0;
 }
 
+/* Free a connection as one that was closed properly: OpenSSL marks the
+ * session of a connection freed without a shutdown as not resumable, and the
+ * benchmark, like mbedTLS's rows, sends no close_notify. */
+static void free_connection(SSL *ssl)
+{
+    if (ssl == NULL)
+        return;
+    SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+    SSL_free(ssl);
+}
+
 static int openssl_connect(struct ref_pair *p, enum mem_side side)
 {
     SSL *ssl;
     BIO *bio;
 
-    SSL_free(p->conn[side]);
+    free_connection(p->conn[side]);
     ssl = SSL_new(p->conf[side]);
     p->conn[side] = ssl;
     if (ssl == NULL)
@@ -175,6 +190,8 @@ static int openssl_connect(struct ref_pair *p, enum mem_side side)
     if (!SSL_set_tlsext_host_name(ssl, "localhost") || !SSL_set1_host(ssl, "localhost"))
         return fail(p, "SSL_set_tlsext_host_name/SSL_set1_host");
     SSL_set_connect_state(ssl);
+    if (p->params.resume && p->session != NULL && !SSL_set_session(ssl, p->session))
+        return fail(p, "SSL_set_session");
     return 0;
 }
 
@@ -193,9 +210,50 @@ static int openssl_handshake(struct ref_pair *p, enum mem_side side)
     }
 }
 
+static int openssl_keep_session(struct ref_pair *p)
+{
+    SSL_SESSION_free(p->session);
+    p->session = SSL_get1_session(p->conn[MEM_CLIENT]);
+    return p->session != NULL ? 0 : fail(p, "SSL_get1_session");
+}
+
+static int openssl_resumed(struct ref_pair *p)
+{
+    return SSL_session_reused(p->conn[MEM_CLIENT]) == 1;
+}
+
+static int openssl_write(struct ref_pair *p, enum mem_side side, const unsigned char *buf, size_t len)
+{
+    size_t done = 0;
+
+    while (done < len) {
+        size_t n = 0;
+
+        if (!SSL_write_ex(p->conn[side], buf + done, len - done, &n))
+            return fail(p, "SSL_write_ex");
+        done += n;
+    }
+    return 0;
+}
+
+static int openssl_read(struct ref_pair *p, enum mem_side side, unsigned char *buf, size_t len)
+{
+    size_t n = 0;
+
+    if (SSL_read_ex(p->conn[side], buf, len, &n))
+        return (int) n;
+    if (SSL_get_error(p->conn[side], 0) == SSL_ERROR_WANT_READ)
+        return 0;
+    return fail(p, "SSL_read_ex");
+}
+
 static void openssl_release(struct ref_pair *p, enum mem_side side)
 {
-    SSL_free(p->conn[side]);
+    if (side == MEM_CLIENT) {
+        SSL_SESSION_free(p->session);
+        p->session = NULL;
+    }
+    free_connection(p->conn[side]);
     SSL_CTX_free(p->conf[side]);
     p->conn[side] = NULL;
     p->conf[side] = NULL;
@@ -203,5 +261,6 @@ static void openssl_release(struct ref_pair *p, enum mem_side side)
 
 const struct ref_library ref_openssl = {
     "openssl",       openssl_version,   openssl_hook_allocator, openssl_configure,
-    openssl_connect, openssl_handshake, openssl_release,
+    openssl_connect, openssl_handshake, openssl_keep_session,   openssl_resumed,
+    openssl_write,   openssl_read,      openssl_release,
 };

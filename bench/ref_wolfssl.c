@@ -96,7 +96,9 @@ static int wolfssl_configure(struct ref_pair *p, enum mem_side side, const char 
     WOLFSSL_CTX *ctx;
     int ret;
 
-    if (p->tls13)
+    const char *key_name = p->params.rsa ? "server-rsa" : "server-ecdsa";
+
+    if (p->params.tls13)
         method = side == MEM_CLIENT ? wolfTLSv1_3_client_method() : wolfTLSv1_3_server_method();
     else
         method = side == MEM_CLIENT ? wolfTLSv1_2_client_method() : wolfTLSv1_2_server_method();
@@ -104,10 +106,11 @@ static int wolfssl_configure(struct ref_pair *p, enum mem_side side, const char 
     p->conf[side] = ctx;
     if (ctx == NULL)
         return fail(p, "wolfSSL_CTX_new", 0);
-    ret = wolfSSL_CTX_set_cipher_list(ctx, p->tls13 ? "TLS13-AES128-GCM-SHA256" : REF_SUITE_TLS12);
+    ret = wolfSSL_CTX_set_cipher_list(ctx, p->params.tls13 ? "TLS13-AES128-GCM-SHA256"
+                                                           : ref_suite_tls12(&p->params));
     if (ret != WOLFSSL_SUCCESS)
         return fail(p, "wolfSSL_CTX_set_cipher_list", ret);
-    if (p->tls13) { /* TLS 1.3's group list; TLS 1.2 has only the supported curves below */
+    if (p->params.tls13) { /* TLS 1.3's group list; TLS 1.2 has only the supported curves below */
         ret = wolfSSL_CTX_set_groups(ctx, groups, 1);
         if (ret != WOLFSSL_SUCCESS)
             return fail(p, "wolfSSL_CTX_set_groups", ret);
@@ -115,11 +118,14 @@ static int wolfssl_configure(struct ref_pair *p, enum mem_side side, const char 
     ret = wolfSSL_CTX_UseSupportedCurve(ctx, WOLFSSL_ECC_SECP256R1);
     if (ret != WOLFSSL_SUCCESS)
         return fail(p, "wolfSSL_CTX_UseSupportedCurve", ret);
-    /* A full handshake each time: no tickets, no session cache. */
-    wolfSSL_CTX_NoTicketTLSv12(ctx);
-    if (p->tls13)
+    /* A full handshake each time: no tickets, no session cache; for
+     * resumption TLS 1.2 tickets alone (the client keeps its session itself). */
+    if (!p->params.resume)
+        wolfSSL_CTX_NoTicketTLSv12(ctx);
+    if (p->params.tls13)
         wolfSSL_CTX_no_ticket_TLSv13(ctx);
-    wolfSSL_CTX_set_session_cache_mode(ctx, WOLFSSL_SESS_CACHE_OFF);
+    if (!p->params.resume || side == MEM_SERVER) /* the client's cache holds the session to offer */
+        wolfSSL_CTX_set_session_cache_mode(ctx, WOLFSSL_SESS_CACHE_OFF);
     wolfSSL_CTX_SetIORecv(ctx, io_recv);
     wolfSSL_CTX_SetIOSend(ctx, io_send);
     if (side == MEM_CLIENT) {
@@ -130,8 +136,8 @@ static int wolfssl_configure(struct ref_pair *p, enum mem_side side, const char 
         wolfSSL_CTX_set_verify(ctx, WOLFSSL_VERIFY_PEER, NULL);
         return 0;
     }
-    snprintf(path, sizeof(path), "%s/server-ecdsa-chain.pem", certs);
-    snprintf(key, sizeof(key), "%s/server-ecdsa.key", certs);
+    snprintf(path, sizeof(path), "%s/%s-chain.pem", certs, key_name);
+    snprintf(key, sizeof(key), "%s/%s.key", certs, key_name);
     ret = wolfSSL_CTX_use_certificate_chain_file(ctx, path);
     if (ret != WOLFSSL_SUCCESS)
         return fail(p, "wolfSSL_CTX_use_certificate_chain_file", ret);
@@ -162,7 +168,14 @@ static int wolfssl_connect(struct ref_pair *p, enum mem_side side)
     ret = wolfSSL_check_domain_name(ssl, "localhost");
     if (ret != WOLFSSL_SUCCESS)
         return fail(p, "wolfSSL_check_domain_name", ret);
-    if (p->tls13) {
+    if (p->params.resume) {
+        ret = wolfSSL_UseSessionTicket(ssl);
+        if (ret != WOLFSSL_SUCCESS)
+            return fail(p, "wolfSSL_UseSessionTicket", ret);
+        if (p->session != NULL && (ret = wolfSSL_set_session(ssl, p->session)) != WOLFSSL_SUCCESS)
+            return fail(p, "wolfSSL_set_session", ret);
+    }
+    if (p->params.tls13) {
         /* The one key share the client sends: P-256, as the server wants. */
         ret = wolfSSL_UseKeyShare(ssl, WOLFSSL_ECC_SECP256R1);
         if (ret != WOLFSSL_SUCCESS)
@@ -185,8 +198,52 @@ static int wolfssl_handshake(struct ref_pair *p, enum mem_side side)
     return fail(p, side == MEM_CLIENT ? "wolfSSL_connect" : "wolfSSL_accept", err);
 }
 
+static int wolfssl_keep_session(struct ref_pair *p)
+{
+    wolfSSL_SESSION_free(p->session);
+    p->session = wolfSSL_get1_session(p->conn[MEM_CLIENT]);
+    return p->session != NULL ? 0 : fail(p, "wolfSSL_get1_session", 0);
+}
+
+static int wolfssl_resumed(struct ref_pair *p)
+{
+    return wolfSSL_session_reused(p->conn[MEM_CLIENT]) == 1;
+}
+
+static int wolfssl_write(struct ref_pair *p, enum mem_side side, const unsigned char *buf, size_t len)
+{
+    size_t done = 0;
+
+    while (done < len) {
+        int chunk = len - done > 16384 ? 16384 : (int) (len - done);
+        int ret = wolfSSL_write(p->conn[side], buf + done, chunk);
+
+        if (ret <= 0)
+            return fail(p, "wolfSSL_write", wolfSSL_get_error(p->conn[side], ret));
+        done += (size_t) ret;
+    }
+    return 0;
+}
+
+static int wolfssl_read(struct ref_pair *p, enum mem_side side, unsigned char *buf, size_t len)
+{
+    int ret = wolfSSL_read(p->conn[side], buf, len > 16384 ? 16384 : (int) len);
+    int err;
+
+    if (ret > 0)
+        return ret;
+    err = wolfSSL_get_error(p->conn[side], ret);
+    if (err == WOLFSSL_ERROR_WANT_READ)
+        return 0;
+    return fail(p, "wolfSSL_read", err);
+}
+
 static void wolfssl_release(struct ref_pair *p, enum mem_side side)
 {
+    if (side == MEM_CLIENT) {
+        wolfSSL_SESSION_free(p->session);
+        p->session = NULL;
+    }
     wolfSSL_free(p->conn[side]);
     wolfSSL_CTX_free(p->conf[side]);
     p->conn[side] = NULL;
@@ -195,5 +252,6 @@ static void wolfssl_release(struct ref_pair *p, enum mem_side side)
 
 const struct ref_library ref_wolfssl = {
     "wolfssl",       wolfssl_version,   wolfssl_hook_allocator, wolfssl_configure,
-    wolfssl_connect, wolfssl_handshake, wolfssl_release,
+    wolfssl_connect, wolfssl_handshake, wolfssl_keep_session,   wolfssl_resumed,
+    wolfssl_write,   wolfssl_read,      wolfssl_release,
 };

@@ -206,29 +206,50 @@ fi
     echo
     have_ref=$(q '[.[] | select(.name | startswith("reference/"))] | length')
     if [ "$have_ref" -gt 0 ]; then
-        echo "The reference handshake (ECDHE-ECDSA with the workshop's P-256 certificate, AES-128-GCM; TLS 1.2"
-        echo "and TLS 1.3), group secp256r1 pinned on both sides, no session tickets, over the same in-memory"
-        echo "transport, each side's CPU time, heap (each library's allocator hooks) and stack counted as for"
-        echo "mbedTLS. Libraries: $(jq -r '.context.reference_libraries' "$result")."
-        echo "The CPU ratio is this library's CPU (both sides) over mbedTLS's for the same version."
+        echo "The reference handshakes (ECDHE-ECDSA with the workshop's P-256 certificate and ECDHE-RSA with"
+        echo "its RSA-2048 one, AES-128-GCM; TLS 1.2 and TLS 1.3), TLS 1.2 resumption with a session ticket"
+        echo "(no server cache) and 16 KiB records, each row named as the mbedTLS row it stands beside, with"
+        echo "group secp256r1 pinned on both sides, no session tickets in the full handshakes, over the same"
+        echo "in-memory transport, each side's CPU time, heap (each library's allocator hooks) and stack"
+        echo "counted as for mbedTLS. Libraries: $(jq -r '.context.reference_libraries' "$result")."
+        echo "The CPU ratio is this library's CPU (both sides) over mbedTLS's for the same row."
         echo "Heap is what each side held at most during the handshake; it includes what the library keeps"
         echo "between handshakes (wolfSSL's fixed-point ECC cache, FP_ECC in Debian's build, is charged to the"
         echo "side that first filled it)."
         echo
-        echo "| library | version | client CPU us | server CPU us | CPU ratio | client peak heap B | server peak heap B | client stack B | server stack B | C->S B | S->C B | flights |"
+        echo "| library | handshake | client CPU us | server CPU us | CPU ratio | client peak heap B | server peak heap B | client stack B | server stack B | C->S B | S->C B | flights |"
         echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+        # own: the mbedTLS row a reference row stands beside.
         q --arg v "$(jq -r '.context.mbedtls_version' "$result")" '
+          def own: (if test("/[0-9]+$") then "throughput/" else "handshake/" end) + .;
           (map({key: .name, value: .}) | from_entries) as $m
-          | {"tls1.2": "handshake/tls1.2/ECDHE-ECDSA-AES128-GCM-SHA256/ecdsa-p256",
-             "tls1.3": "handshake/tls1.3/TLS_AES_128_GCM_SHA256/ecdsa-p256"} as $own
-          | [.[] | select(.name | test("^reference/")) | . + {lib: (.name | split("/")[1]), ver: (.name | split("/")[2])}]
-            + [$own | to_entries[] | select($m[.value] != null) | $m[.value] + {lib: $v, ver: .key}]
-          | sort_by(.ver, .lib)[]
-          | ($m[$own[.ver]] // null) as $base
-          | [.lib, .ver, (.client_cpu_us|round), (.server_cpu_us|round),
+          | [.[] | select(.name | test("^reference/.*/(ecdsa-p256|rsa2048)(/resume-ticket)?$"))
+             | . + {lib: (.name | split("/")[1]), row: (.name | split("/") | .[2:] | join("/"))}] as $refs
+          | [($refs | map(.row) | unique)[] as $r | ($m[$r | own] // empty) + {lib: $v, row: $r}] + $refs
+          | sort_by(.row, (.lib != $v), .lib)[]
+          | ($m[.row | own] // null) as $base
+          | [.lib, .row, (.client_cpu_us|round), (.server_cpu_us|round),
              (if $base then ((.client_cpu_us + .server_cpu_us) / ($base.client_cpu_us + $base.server_cpu_us) * 100 | round / 100) else "-" end),
              .client_peak_heap, .server_peak_heap, (.client_peak_stack // "-"), (.server_peak_stack // "-"),
              (.bytes_c2s|round), (.bytes_s2c|round), (.flights|round)]
+          | map(tostring) | "| " + join(" | ") + " |"'
+        echo
+        echo "Bulk data, 16 KiB records client to server (MB/s from CPU time; the ratio is this library's"
+        echo "rate over mbedTLS's):"
+        echo
+        echo "| library | throughput | MB/s | ratio | client stack B | server stack B |"
+        echo "|---|---|---|---|---|---|"
+        q --arg v "$(jq -r '.context.mbedtls_version' "$result")" '
+          (map({key: .name, value: .}) | from_entries) as $m
+          | [.[] | select(.name | test("^reference/.*/[0-9]+$"))
+             | . + {lib: (.name | split("/")[1]), row: (.name | split("/") | .[2:] | join("/"))}] as $refs
+          | [($refs | map(.row) | unique)[] as $r | ($m["throughput/" + $r] // empty) + {lib: $v, row: $r}] + $refs
+          | sort_by(.row, (.lib != $v), .lib)[] | select(.cpu_us > 0)
+          | ($m["throughput/" + .row] // null) as $base
+          | (.row | capture("/(?<s>[0-9]+)$").s | tonumber) as $size
+          | [.lib, .row, ($size / .cpu_us * 10 | round / 10),
+             (if $base and $base.cpu_us > 0 then ($base.cpu_us / .cpu_us * 100 | round / 100) else "-" end),
+             (.client_peak_stack // "-"), (.server_peak_stack // "-")]
           | map(tostring) | "| " + join(" | ") + " |"'
     else
         echo "No reference family in this run: $(jq -r '.context.reference_absent_reason // "tls_bench predates it"' "$result")."

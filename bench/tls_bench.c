@@ -23,8 +23,10 @@
  *   ECDHE pieces through ECP in 2.28 and 3.6, through PSA in 4.x, whose
  *   TLS does the same)
  * - `overhead/bare-loop/...` (the same handshakes timed by a plain loop)
- * - `reference/<openssl|wolfssl>/<tls1.2|tls1.3>/<suite>/ecdsa-p256` (the reference handshake
- *   through OpenSSL and wolfSSL where configure found them, bench/ref_pair.h)
+ * - `reference/<openssl|wolfssl>/<tls1.2|tls1.3>/<suite>/<ecdsa-p256|rsa2048>` (the reference
+ *   handshakes through OpenSSL and wolfSSL where configure found them, bench/ref_pair.h), with
+ *   `.../ecdsa-p256/resume-ticket` (TLS 1.2) and `.../16384` (throughput, TLS 1.2): each named as
+ *   the mbedTLS row it stands beside, `handshake/...` or `throughput/...`, with the library in front
  *
  * Options of our own (everything else goes to Google Benchmark):
  * - `--ws_certs=DIR`: the workshop PKI (default: the build's certs/).
@@ -201,6 +203,7 @@ struct bench {
     const struct tls_key *key;
     double loss;                   /* dtls-loss: the share of datagrams lost */
     const struct ref_library *ref; /* reference: the library */
+    struct ref_params ref_params;  /* reference: version, key, resumption */
 };
 
 #define MAX_BENCHES 400
@@ -392,7 +395,7 @@ static void body_reference(struct run *r, const struct bench *b)
         run_error(r, b->name, "out of memory");
         return;
     }
-    if (ref_pair_setup(p, b->ref, b->params.tls13, certs_dir) != 0) {
+    if (ref_pair_setup(p, b->ref, &b->ref_params, certs_dir) != 0) {
         run_error(r, b->name, p->error);
     } else {
         while (run_keep(r)) {
@@ -414,6 +417,42 @@ static void body_reference(struct run *r, const struct bench *b)
     }
     ref_pair_free(p);
     free(p);
+}
+
+/* The reference family's 16 KiB throughput: body_throughput() through
+ * another library, after an untimed handshake. */
+static void body_reference_throughput(struct run *r, const struct bench *b)
+{
+    struct ref_pair *p = malloc(sizeof(*p));
+    unsigned char *in = calloc(1, b->bytes), *out = calloc(1, b->bytes);
+
+    if (p == NULL || in == NULL || out == NULL) {
+        run_error(r, b->name, "out of memory");
+    } else if (ref_pair_setup(p, b->ref, &b->ref_params, certs_dir) != 0 || ref_pair_handshake(p) != 0) {
+        run_error(r, b->name, p->error);
+    } else {
+        while (run_keep(r)) {
+            if (ref_pair_transfer(p, in, out, b->bytes) != 0) {
+                run_error(r, b->name, p->error);
+                break;
+            }
+        }
+        if (r->gb != NULL && !r->failed) {
+            shim_set_bytes_processed(r->gb, shim_iterations(r->gb) * (int64_t) b->bytes);
+            shim_set_label(r->gb, b->label);
+        }
+        /* The stacks of one more write and read, outside the timed loop. */
+        if (!r->failed && ref_pair_transfer_measured(p, in, out, b->bytes) != 0)
+            run_error(r, b->name, p->error);
+        run_counter(r, "client_peak_stack", p->cost.peak_stack[MEM_CLIENT], SHIM_PLAIN);
+        run_counter(r, "server_peak_stack", p->cost.peak_stack[MEM_SERVER], SHIM_PLAIN);
+        run_counter(r, "record_bytes", (double) b->bytes, SHIM_PLAIN);
+    }
+    if (p != NULL)
+        ref_pair_free(p);
+    free(p);
+    free(in);
+    free(out);
 }
 
 /* The same handshakes, timed by a plain loop with no benchmark library in
@@ -1197,21 +1236,37 @@ static void register_handshakes(const struct suite *s, const char *version)
     }
 }
 
-/* reference/<library>/<version>/<suite>/ecdsa-p256: the reference handshake
- * (and its TLS 1.3 twin) through each library configure found. */
+/* reference/<library>/<version>/<suite>/<key>: the reference handshake and
+ * its TLS 1.3 twin, the same with RSA-2048, TLS 1.2 ticket resumption and
+ * 16 KiB throughput, through each library configure found. */
 static void register_references(void)
 {
     const struct ref_library *const *libs = ref_libraries();
 
     for (size_t i = 0; libs[i] != NULL; i++) {
-        for (int tls13 = 0; tls13 <= 1; tls13++) {
-            struct bench *b =
-                add(body_reference, SHIM_MICROSECONDS, "reference/%s/%s/%s/ecdsa-p256", libs[i]->name,
-                    tls13 ? "tls1.3" : "tls1.2", tls13 ? REF_SUITE_TLS13 : REF_SUITE_TLS12);
-            b->ref = libs[i];
-            b->params.tls13 = tls13;
-            b->label = "group=secp256r1 transport=mem tickets=off";
+        struct bench *b;
+
+        for (int rsa = 0; rsa <= 1; rsa++) {
+            for (int tls13 = 0; tls13 <= 1; tls13++) {
+                struct ref_params params = {tls13, rsa, 0};
+
+                b = add(body_reference, SHIM_MICROSECONDS, "reference/%s/%s/%s/%s", libs[i]->name,
+                        tls13 ? "tls1.3" : "tls1.2", tls13 ? REF_SUITE_TLS13 : ref_suite_tls12(&params),
+                        rsa ? "rsa2048" : "ecdsa-p256");
+                b->ref = libs[i];
+                b->ref_params = params;
+                b->label = "group=secp256r1 transport=mem tickets=off";
+            }
         }
+        b = add(body_reference, SHIM_MICROSECONDS, "reference/%s/tls1.2/%s/ecdsa-p256/resume-ticket",
+                libs[i]->name, REF_SUITE_TLS12);
+        b->ref = libs[i];
+        b->ref_params.resume = 1;
+        b->label = "group=secp256r1 transport=mem tickets=on server-cache=off";
+        b = add(body_reference_throughput, 0, "reference/%s/tls1.2/%s/16384", libs[i]->name, REF_SUITE_TLS12);
+        b->ref = libs[i];
+        b->bytes = 16384;
+        b->label = "group=secp256r1 transport=mem";
     }
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "clock.h"
 #include "stages.h"
 
 /** @brief The socket as this connection sees it: bytes counted, reads slowed down on request. */
@@ -107,6 +108,7 @@ const char *https_get(struct https_get *g)
     mbedtls_net_context net;
     struct wire w = {.net = &net, .received = 0, .slow = g->slow};
     const char *failure = NULL;
+    double start = now_ms();
     int ret;
 
     /* Lesson 01's rule for this connection's two contexts: initialise first, so that the
@@ -116,6 +118,7 @@ const char *https_get(struct https_get *g)
     report_clear_first_error();
     g->head[0] = '\0';
     g->handshake_bytes = 0;
+    g->handshake_ms = 0;
     g->kept = 0;
     if (stage_connect_tcp(&net, g->host, g->port) != WS_EXIT_OK ||
         stage_attach(&ssl, g->conf, &net, g->servername) != WS_EXIT_OK) {
@@ -133,6 +136,7 @@ const char *https_get(struct https_get *g)
         goto done;
     }
     g->handshake_bytes = w.received;
+    g->handshake_ms = now_ms() - start;
     failure = request_and_answer(g, &ssl, &net);
 
 done:

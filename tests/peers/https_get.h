@@ -34,6 +34,7 @@ struct https_get {
     /* What happened */
     char head[4096];        /**< the start of the answer, NUL-terminated */
     size_t handshake_bytes; /**< bytes the server sent before the handshake completed */
+    double handshake_ms;    /**< from before the TCP connect to the handshake's end, as a client sees it */
     int kept;               /**< 1 when @c keep now holds the session */
 };
 
