@@ -35,8 +35,8 @@ PHONY_TARGETS += bench bench-quick bench-callgrind bench-capacity
 if HAVE_BENCHMARK
 noinst_PROGRAMS += bench/tls_bench
 bench_tls_bench_SOURCES = bench/tls_bench.c bench/tls_pair.c bench/tls_pair.h \
-	bench/heap.c bench/heap.h bench/stack.c bench/stack.h bench/shim.cc bench/shim.h \
-	bench/ref_pair.c bench/ref_pair.h
+	bench/heap.c bench/heap.h bench/heap_ledger.c bench/heap_ledger.h bench/stack.c bench/stack.h \
+	bench/shim.cc bench/shim.h bench/ref_pair.c bench/ref_pair.h
 # The reference family (bench/ref_pair.h), each library where configure found
 # it. OpenSSL comes first in the link: a few SSL_* names exist in both
 # libraries, and OpenSSL's own calls must find OpenSSL's.
