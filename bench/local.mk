@@ -21,7 +21,7 @@ check_PROGRAMS += tests/test_mem_transport
 TESTS += tests/test_mem_transport tests/bench_smoke.test tests/bench_report.test tests/bench_massif.test \
 	tests/bench_docs.test tests/bench_dtls.test tests/bench_stack.test
 
-EXTRA_DIST += bench/run.sh bench/report.sh bench/compare.sh bench/callgrind.sh bench/normalize.jq \
+EXTRA_DIST += bench/run.sh bench/report.sh bench/report-lib.sh bench/compare.sh bench/callgrind.sh bench/normalize.jq \
 	bench/capacity.sh \
 	bench/charts.sh bench/recommend.jq \
 	bench/docs_section.sh \
@@ -81,7 +81,7 @@ bench-capacity: lessons/08_server bench/tls_bench certs/pki.stamp
 # (bench/link_validate.sh, about 11 s, not under an emulator), for the same
 # section; its output goes to bench/results/docs-link.log.
 bench/results/docs/this-build.md: bench/tls_bench certs/pki.stamp $(srcdir)/bench/run.sh \
-		$(srcdir)/bench/report.sh $(srcdir)/bench/normalize.jq $(srcdir)/bench/docs_section.sh \
+		$(srcdir)/bench/report.sh $(srcdir)/bench/report-lib.sh $(srcdir)/bench/normalize.jq $(srcdir)/bench/docs_section.sh \
 		$(srcdir)/bench/charts.sh $(srcdir)/bench/recommend.jq \
 		$(srcdir)/bench/link_model.jq $(srcdir)/bench/link_validate.sh lessons/06_read_write lessons/08_server \
 		tools/lossy_link
