@@ -235,7 +235,7 @@ int main(int argc, char **argv)
     /* Connection IDs cost nothing to a client that does not ask for one:
      * the server offers them wherever this mbedTLS has them. */
     srv.o.cid = srv.o.cid || COMPAT_HAVE_DTLS_CID;
-    demux_catch_stop_signals();
+    stop_signal_catch();
     mbedtls_net_init(&srv.listener);
     mbedtls_ssl_cookie_init(&srv.cookies);
     ret = stage_prepare(&srv.s, &srv.o, MBEDTLS_SSL_IS_SERVER); /* lessons 01-03, with DATAGRAM */

@@ -172,7 +172,7 @@ int demux_run(struct demux *d, demux_start_fn *start, demux_serve_fn *serve, dem
 {
     static unsigned char dgram[DEMUX_MAX_DATAGRAM];
 
-    while (!demux_stop_requested() &&
+    while (!stop_signal_arrived() &&
            (d->max_sessions == 0 || d->closed + d->failed + d->idle < (unsigned long) d->max_sessions)) {
         struct pollfd pfd = {.fd = d->fd, .events = POLLIN};
         struct sockaddr_storage from;
