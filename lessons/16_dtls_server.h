@@ -4,9 +4,10 @@
  * @brief What the DTLS server's two files share: one client ("peer") and the demultiplexer that
  *        hands each datagram from the one UDP socket to the right peer.
  *
- * The lesson is `16_dtls_server.c`: cookies, one peer's TLS (setup, handshake, requests,
- * close_notify). `16_dtls_server_demux.c` is the machinery: the socket loop, the table of peers,
- * which datagram belongs to whom, idle peers, the stop signal and the summary.
+ * The lesson is `16_dtls_server.c` (its cookie stage is `16_dtls_server_stage.c`): one peer's TLS
+ * (setup, handshake, requests, close_notify). `16_dtls_server_demux.c` is the machinery: the socket
+ * loop, the table of peers, which datagram belongs to whom, idle peers, the stop flag
+ * (common/stop_signal.c) and the summary.
  */
 #ifndef WORKSHOP_16_DTLS_SERVER_H
 #define WORKSHOP_16_DTLS_SERVER_H

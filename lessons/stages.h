@@ -397,7 +397,7 @@ int stage_dtls_attach(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, 
                       struct dtls_watch *w, const char *servername, const unsigned char *cid);
 
 /**
- * @brief Lesson 16's cookies (16_dtls_server.c): a secret key drawn from the
+ * @brief Lesson 16's cookies (16_dtls_server_stage.c): a secret key drawn from the
  *        session's random generator, and mbedTLS's cookie callbacks on the
  *        server configuration, so that a new client must prove its address.
  * @param s       the server's session, after stage 03.
