@@ -23,7 +23,7 @@ check_PROGRAMS += tests/test_mem_transport
 TESTS += tests/test_mem_transport tests/bench_smoke.test tests/bench_report.test tests/bench_massif.test \
 	tests/bench_docs.test tests/bench_dtls.test tests/bench_stack.test tests/bench_capacity.test
 
-EXTRA_DIST += bench/run.sh bench/report.sh bench/compare.sh bench/callgrind.sh bench/normalize.jq \
+EXTRA_DIST += bench/run.sh bench/report.sh bench/report-lib.sh bench/compare.sh bench/callgrind.sh bench/normalize.jq \
 	bench/capacity.sh \
 	bench/charts.sh bench/recommend.jq \
 	bench/docs_section.sh \
@@ -37,8 +37,8 @@ PHONY_TARGETS += bench bench-quick bench-callgrind bench-capacity
 if HAVE_BENCHMARK
 noinst_PROGRAMS += bench/tls_bench
 bench_tls_bench_SOURCES = bench/tls_bench.c bench/tls_pair.c bench/tls_pair.h \
-	bench/heap.c bench/heap.h bench/stack.c bench/stack.h bench/shim.cc bench/shim.h \
-	bench/ref_pair.c bench/ref_pair.h
+	bench/heap.c bench/heap.h bench/heap_ledger.c bench/heap_ledger.h bench/stack.c bench/stack.h \
+	bench/shim.cc bench/shim.h bench/ref_pair.c bench/ref_pair.h
 # The reference family (bench/ref_pair.h), each library where configure found
 # it. OpenSSL comes first in the link: a few SSL_* names exist in both
 # libraries, and OpenSSL's own calls must find OpenSSL's.
@@ -83,7 +83,7 @@ bench-capacity: lessons/08_server tests/peers/load_client bench/tls_bench certs/
 # (bench/link_validate.sh, about 11 s, not under an emulator), for the same
 # section; its output goes to bench/results/docs-link.log.
 bench/results/docs/this-build.md: bench/tls_bench certs/pki.stamp $(srcdir)/bench/run.sh \
-		$(srcdir)/bench/report.sh $(srcdir)/bench/normalize.jq $(srcdir)/bench/docs_section.sh \
+		$(srcdir)/bench/report.sh $(srcdir)/bench/report-lib.sh $(srcdir)/bench/normalize.jq $(srcdir)/bench/docs_section.sh \
 		$(srcdir)/bench/charts.sh $(srcdir)/bench/recommend.jq \
 		$(srcdir)/bench/link_model.jq $(srcdir)/bench/link_validate.sh lessons/06_read_write lessons/08_server \
 		tools/lossy_link

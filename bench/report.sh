@@ -20,19 +20,10 @@
 # shellcheck disable=SC2016
 set -eu
 
-usage() {
-    echo "usage: $0 RESULT.json OUTDIR" >&2
-    exit 1
-}
-[ $# -eq 2 ] || usage
-result=$1
-out=$2
 here=$(cd "$(dirname "$0")" && pwd)
-command -v jq >/dev/null || { echo "$0: jq is needed (apt-get install jq)" >&2; exit 2; }
-[ -r "$result" ] || { echo "$0: cannot read $result" >&2; exit 1; }
-mkdir -p "$out"
-summary="$out/summary.json"
-jq -f "$here/normalize.jq" "$result" >"$summary"
+# shellcheck source=report-lib.sh
+. "$here/report-lib.sh"
+report_begin RESULT.json summary.json "$@"
 report="$out/report.md"
 
 # q FILTER: run a jq filter over the normalised summary, raw output.
@@ -58,12 +49,7 @@ reference="handshake/tls1.2/ECDHE-ECDSA-AES128-GCM-SHA256/ecdsa-p256"
     echo "Source: \`$(basename "$result")\`. Times are medians over the repetitions (CV = standard"
     echo "deviation / mean over them); CPU columns are per handshake and per side."
     echo
-    echo "## Context"
-    echo
-    echo "| key | value |"
-    echo "|---|---|"
-    jq -r '.context | to_entries[] | select(.key != "caches" and .key != "load_avg")
-           | "| \(.key) | \(.value | tostring) |"' "$result"
+    report_context_table
 } >"$report"
 
 # --- Targets -----------------------------------------------------------------

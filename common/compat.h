@@ -385,6 +385,63 @@ static inline void compat_conf_max_tls12(mbedtls_ssl_config *conf)
 #endif
 }
 
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
+/**
+ * @brief Where compat_conf_set_aside_own_cert() keeps a configuration's own
+ *        certificate until compat_conf_restore_own_cert() (lesson 09's
+ *        no-client-cert mistake: a client that sends none, even with --cert).
+ */
+struct compat_own_cert_aside {
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    mbedtls_x509_crt *cert;  /**< the chain, given again on restore */
+    mbedtls_pk_context *key; /**< its key */
+#else
+    mbedtls_ssl_key_cert *list; /**< the configuration's list, as it was */
+#endif
+};
+
+/**
+ * @brief Take the own certificate off @p conf: a client then sends an empty
+ *        Certificate message when asked for one.
+ *
+ * 3.x empties the list with mbedtls_ssl_conf_own_cert(conf, NULL, NULL).
+ * 2.28 has no call for it (a NULL certificate would be added to the list),
+ * so its list, a public field there, is set aside and given back unchanged.
+ * @param conf  the configuration.
+ * @param cert  the chain it was given (NULL when it has none).
+ * @param key   its key.
+ * @param aside filled in, for compat_conf_restore_own_cert().
+ */
+static inline void compat_conf_set_aside_own_cert(mbedtls_ssl_config *conf, mbedtls_x509_crt *cert,
+                                                  mbedtls_pk_context *key,
+                                                  struct compat_own_cert_aside *aside)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    aside->cert = cert;
+    aside->key = key;
+    (void) mbedtls_ssl_conf_own_cert(conf, NULL, NULL); /* only frees the list: cannot fail */
+#else
+    (void) cert, (void) key;
+    aside->list = conf->key_cert;
+    conf->key_cert = NULL;
+#endif
+}
+
+/**
+ * @brief Give @p conf back the certificate compat_conf_set_aside_own_cert() took.
+ * @return 0, or the error of mbedtls_ssl_conf_own_cert() (3.x: out of memory).
+ */
+static inline int compat_conf_restore_own_cert(mbedtls_ssl_config *conf, struct compat_own_cert_aside *aside)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    return aside->cert != NULL ? mbedtls_ssl_conf_own_cert(conf, aside->cert, aside->key) : 0;
+#else
+    conf->key_cert = aside->list;
+    return 0;
+#endif
+}
+#endif /* MBEDTLS_X509_CRT_PARSE_C */
+
 /**
  * @brief Keep the protocol versions in line with a restricted suite list.
  *

@@ -20,6 +20,7 @@ common_libcommon_a_SOURCES = \
 	common/psk_keys.c common/psk_keys.h \
 	common/report.c common/report.h \
 	common/session_file.c common/session_file.h \
+	common/stop_signal.c common/stop_signal.h \
 	common/tls_names.c common/tls_names.h $(TLS_NAMES_TABLES) \
 	common/trace_bio.c common/trace_bio.h
 

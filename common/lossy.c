@@ -43,7 +43,15 @@ void lossy_decide(const struct lossy_params *p, struct lossy_stream *s, struct l
     v->delay_ms = p->delay_ms + jitter * p->jitter_ms;
 }
 
-int lossy_parse_probability(const char *text, double *out)
+/* A unit a number may carry: the number means number * times / per. */
+struct unit {
+    const char *suffix;
+    double times, per;
+};
+
+/* A number followed by one of the units (a list ending in a NULL suffix),
+ * which once scaled lies in [0, max]. */
+static int parse_number(const char *text, const struct unit *units, double max, double *out)
 {
     char *end;
     double v;
@@ -52,31 +60,27 @@ int lossy_parse_probability(const char *text, double *out)
     v = strtod(text, &end);
     if (errno != 0 || end == text)
         return -1;
-    if (strcmp(end, "%") == 0)
-        v /= 100;
-    else if (*end != '\0')
+    while (units->suffix != NULL && strcmp(end, units->suffix) != 0)
+        units++;
+    if (units->suffix == NULL)
         return -1;
-    if (!(v >= 0 && v <= 1))
+    v = v * units->times / units->per;
+    if (!(v >= 0 && v <= max))
         return -1;
     *out = v;
     return 0;
 }
 
+int lossy_parse_probability(const char *text, double *out)
+{
+    static const struct unit units[] = {{"", 1, 1}, {"%", 1, 100}, {NULL, 0, 0}};
+
+    return parse_number(text, units, 1, out);
+}
+
 int lossy_parse_ms(const char *text, double *out)
 {
-    char *end;
-    double v;
+    static const struct unit units[] = {{"", 1, 1}, {"ms", 1, 1}, {"s", 1000, 1}, {NULL, 0, 0}};
 
-    errno = 0;
-    v = strtod(text, &end);
-    if (errno != 0 || end == text)
-        return -1;
-    if (strcmp(end, "s") == 0)
-        v *= 1000;
-    else if (*end != '\0' && strcmp(end, "ms") != 0)
-        return -1;
-    if (!(v >= 0 && v <= 60000))
-        return -1;
-    *out = v;
-    return 0;
+    return parse_number(text, units, 60000, out);
 }

@@ -116,7 +116,7 @@ docs/mbedtls.tag: $(srcdir)/docs/mbedtls-tag.sh Makefile
 # it. The run on mbedTLS 3.6 (bench/testdata/stored-3.6.json).
 BENCH_STORED_RUN = $(srcdir)/bench/testdata/stored-3.6.json
 docs/bench/stored-run.md: $(BENCH_STORED_RUN) $(srcdir)/docs/bench-stored.sh $(srcdir)/bench/report.sh \
-		$(srcdir)/bench/charts.sh $(srcdir)/bench/recommend.jq $(srcdir)/bench/normalize.jq
+		$(srcdir)/bench/report-lib.sh $(srcdir)/bench/charts.sh $(srcdir)/bench/recommend.jq $(srcdir)/bench/normalize.jq
 	$(AM_V_GEN)bash $(srcdir)/docs/bench-stored.sh $(BENCH_STORED_RUN) docs/bench
 
 # The page's "3.6 against 2.28": bench/compare.sh on the stored runs of both

@@ -3,7 +3,7 @@
  * @file fuzz_session_file.c
  * @brief libFuzzer target for lesson 12's session file loader: the header parser
  *        (common/session_file.c), then mbedtls_ssl_session_load() on the session bytes, as
- *        lessons/12_resume.c reads a file it finds on the disk.
+ *        lessons/12_resume_file.c reads a file it finds on the disk.
  *
  * Besides "no crash, no out-of-bounds read, no leak" (AddressSanitizer), the parser's promises
  * are checked: on failure a one-line reason; on success a session of 1 to

@@ -130,7 +130,7 @@ static int accept_loop(struct server *srv)
         report_error("server", "listen failed: %s", strerror(errno));
         return WS_EXIT_NETWORK;
     }
-    while (!pool_stop_requested() &&
+    while (!stop_signal_arrived() &&
            (srv->o.max_connections == 0 || accepted < (unsigned long) srv->o.max_connections)) {
         struct pollfd pfd = {.fd = COMPAT_NET_FD(&srv->listener), .events = POLLIN};
         struct connection conn;

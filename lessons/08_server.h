@@ -20,6 +20,7 @@
 #include "locked_rng.h"
 #include "psk_keys.h"
 #include "stages.h"
+#include "stop_signal.h" /* the flag SIGINT and SIGTERM set: the accept loop and threads stop */
 
 #if defined(MBEDTLS_SSL_CACHE_C)
 #include <mbedtls/ssl_cache.h>
@@ -69,11 +70,8 @@ struct server_pool {
     unsigned long outcomes[OUTCOME_COUNT]; /**< finished connections, counted by outcome */
 };
 
-/** @brief Catch SIGINT and SIGTERM (they set the stop flag), ignore SIGPIPE. */
+/** @brief Catch SIGINT and SIGTERM (they set common/stop_signal.h's flag), ignore SIGPIPE. */
 void pool_catch_stop_signals(void);
-
-/** @brief Whether SIGINT or SIGTERM arrived; safe to call from any thread. */
-bool pool_stop_requested(void);
 
 /** @brief Milliseconds on the monotonic clock that connection deadlines are measured on. */
 long long pool_now_ms(void);

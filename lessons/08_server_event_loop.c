@@ -182,7 +182,7 @@ int event_loop_run(struct server *srv)
     }
     narrate_info("serving every client from this one thread (--event-loop)");
     for (;;) {
-        int more = !pool_stop_requested() && !clients_all_accepted(&t, srv);
+        int more = !stop_signal_arrived() && !clients_all_accepted(&t, srv);
         long long now = pool_now_ms(), wait_ms = 200; /* wake up regularly to notice SIGINT/SIGTERM */
         int accepting = more && t.count < EVENT_LOOP_MAX_CLIENTS && now >= t.accept_paused_until;
         nfds_t n = 0;
@@ -221,7 +221,7 @@ int event_loop_run(struct server *srv)
                 finished = 1; /* not even close_notify went out in time */
             else if (ready)
                 finished = client_step(c);
-            else if (pool_stop_requested() && c->want == COMPAT_RETRY_READ && c->phase != PHASE_CLOSE)
+            else if (stop_signal_arrived() && c->want == COMPAT_RETRY_READ && c->phase != PHASE_CLOSE)
                 /* As a pool thread after SIGINT/SIGTERM: a silent client is let go. */
                 finished = client_expired(c, "stopping: the client had nothing more to say");
             else

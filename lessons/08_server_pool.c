@@ -2,14 +2,13 @@
 /**
  * @file 08_server_pool.c
  * @brief The lesson server's connection threads: a bounded queue of accepted clients, the threads
- *        that serve them, and the SIGINT/SIGTERM stop flag.
+ *        that serve them, and the signals that stop them (common/stop_signal.c has the flag).
  *
  * Read it after 08_server.c, whose accept loop fills the queue. Nothing here is TLS: a thread takes
  * the oldest accepted connection, hands it to the server's serve function and counts how it ended.
  * The TLS-specific part of concurrency (a lock around the shared random generator) is in the lesson.
  */
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,36 +20,12 @@
 /** @brief How many accepted connections may wait for a free thread. */
 #define QUEUE_PER_THREAD 4
 
-/* [server-stop-flag] */
-/* Set by the signal handler, read by the accept loop and by every
- * connection thread. A lock-free atomic is one of the two kinds of object a
- * signal handler may write (C11 7.14.1.1); unlike a volatile sig_atomic_t,
- * other threads may also read it without a data race. */
-static atomic_bool stop_requested;
-
-static void on_stop_signal(int sig)
-{
-    (void) sig;
-    atomic_store(&stop_requested, true);
-}
-
 void pool_catch_stop_signals(void)
 {
-    struct sigaction sa;
-
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_stop_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    stop_signal_catch();
     /* A client that vanishes mid-write must cost an error, not the process. */
     signal(SIGPIPE, SIG_IGN);
 }
-
-bool pool_stop_requested(void)
-{
-    return atomic_load(&stop_requested);
-}
-/* [server-stop-flag] */
 
 long long pool_now_ms(void)
 {
@@ -78,7 +53,7 @@ int pool_recv(void *ctx, unsigned char *buf, size_t len, uint32_t timeout)
         if (left <= 0)
             return MBEDTLS_ERR_SSL_TIMEOUT;
         ret = mbedtls_net_recv_timeout(&conn->net, buf, len, (uint32_t) (left < 200 ? left : 200));
-        if (ret != MBEDTLS_ERR_SSL_TIMEOUT || pool_stop_requested())
+        if (ret != MBEDTLS_ERR_SSL_TIMEOUT || stop_signal_arrived())
             return ret;
     }
 }
@@ -160,7 +135,7 @@ int pool_start(struct server_pool *pool, int threads, int timeout_ms, pool_serve
 int pool_wait_for_room(struct server_pool *pool)
 {
     pthread_mutex_lock(&pool->lock);
-    while (pool->queue_len == pool->queue_cap && !pool_stop_requested()) {
+    while (pool->queue_len == pool->queue_cap && !stop_signal_arrived()) {
         struct timespec until;
 
         /* Wake up regularly to notice SIGINT/SIGTERM. */
@@ -173,7 +148,7 @@ int pool_wait_for_room(struct server_pool *pool)
         pthread_cond_timedwait(&pool->changed, &pool->lock, &until);
     }
     pthread_mutex_unlock(&pool->lock);
-    return pool_stop_requested() ? -1 : 0;
+    return stop_signal_arrived() ? -1 : 0;
 }
 
 void pool_enqueue(struct server_pool *pool, const struct connection *conn)
@@ -189,7 +164,7 @@ void pool_stop(struct server_pool *pool)
 {
     pthread_mutex_lock(&pool->lock);
     pool->no_more = 1;
-    if (pool_stop_requested()) {
+    if (stop_signal_arrived()) {
         /* Interrupted: connections still waiting are closed unserved. */
         while (pool->queue_len > 0) {
             mbedtls_net_free(&pool->queue[pool->queue_head].net);
@@ -237,7 +212,7 @@ void outcomes_print_summary(const unsigned long outcomes[OUTCOME_COUNT])
             (size_t) snprintf(line + used, sizeof(line) - used, "%s %lu %s", separator, outcomes[i], how[i]);
         separator = ",";
     }
-    printf("%s%s\n", line, pool_stop_requested() ? " (stopped by a signal)" : "");
+    printf("%s%s\n", line, stop_signal_arrived() ? " (stopped by a signal)" : "");
 }
 /* [server-summary] */
 

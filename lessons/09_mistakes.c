@@ -93,7 +93,9 @@ int run_mistake(struct tls_endpoint *s, const struct options *o, const struct mi
 {
     static const int rsa_only[] = {COMPAT_RSA_ONLY_SUITE, 0}; /* compat.h: 4.x has no RSA key exchange */
     struct options target = *o; /* the same options, aimed at this mistake's server */
+    struct compat_own_cert_aside own_cert = {0};
     struct attempt_outcome out;
+    int ret;
 
     target.port = port;
     printf("\nMistake '%s': %s\n", m->name, m->what);
@@ -110,8 +112,16 @@ int run_mistake(struct tls_endpoint *s, const struct options *o, const struct mi
     } else if (m->kind == MISTAKE_NO_HOSTNAME) {
         target.servername = NULL; /* lesson 04 then never calls mbedtls_ssl_set_hostname() */
     }
+    /* "We have none", even when --cert gave us one (compat.h: 2.28 has no call for it). */
+    if (m->kind == MISTAKE_NO_CLIENT_CERT)
+        compat_conf_set_aside_own_cert(&s->conf, o->cert_file != NULL ? &s->own_cert : NULL, &s->own_key,
+                                       &own_cert);
     attempt_connection(s, &target, m->kind == MISTAKE_NO_CLIENT_CERT, &out);
     /* Undo the mistake for the next one. */
+    if (m->kind == MISTAKE_NO_CLIENT_CERT && (ret = compat_conf_restore_own_cert(&s->conf, &own_cert)) != 0) {
+        report_mbedtls_error("mistakes", "mbedtls_ssl_conf_own_cert", ret);
+        return WS_EXIT_SETUP;
+    }
     mbedtls_ssl_conf_ca_chain(&s->conf, &s->ca_chain, s->have_crl ? &s->crl : NULL);
     mbedtls_ssl_conf_ciphersuites(&s->conf, o->ciphersuites[0] != 0 ? o->ciphersuites
                                                                     : mbedtls_ssl_list_ciphersuites());

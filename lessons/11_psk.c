@@ -20,6 +20,8 @@
  * each cost. `--psk-mode NAME` makes one connection only (for servers that
  * have no certificate, such as `openssl s_server -nocert`).
  *
+ * How a refused key shows, and what the lesson makes of it, is 11_psk_refusal.c.
+ *
  * Run it: start the server with keys (`lessons/08_server --psk-file certs/psk-keys.txt &`),
  * then `lessons/11_psk --psk-identity sensor-01 --psk HEX` with the key from that file.
  *
@@ -31,8 +33,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "11_psk.h"
 #include "measured.h"
-#include "record_decoder.h"
 
 /* [psk-modes] */
 /* The cipher suites that use the key each way in TLS 1.2, best first. In
@@ -97,36 +99,6 @@ static int use_mode(mbedtls_ssl_config *conf, const struct psk_mode *m)
 }
 /* [psk-configure] */
 
-/* [psk-failure] */
-/* A refused key shows only as an alert from the server. Name the cause.
- * Servers differ: some say "unknown identity", others hide which
- * identities they know and fail as if the key were wrong (RFC 4279 allows
- * both); in TLS 1.3, mbedTLS says decrypt_error for a bad binder where
- * OpenSSL and GnuTLS say illegal_parameter. */
-static void explain_refusal(const struct psk_mode *m, const char *identity, int alert)
-{
-    const char *name = alert >= 0 ? tls_alert_name((uint8_t) alert) : NULL;
-
-    if (alert == 115) /* unknown_psk_identity */
-        report_error("psk", "the server has no key for identity '%s' (alert unknown_psk_identity)", identity);
-    else if ((!m->tls13 && alert == 20) || (m->tls13 && (alert == 51 || alert == 47)))
-        report_error("psk",
-                     "the server refused our %s (alert %s): its key for identity '%s' is not our --psk, "
-                     "or it has none and does not say so",
-                     m->tls13 ? "PSK binder" : "Finished", name, identity);
-    else if (m->tls13 && (alert == 40 || alert == 109)) /* handshake_failure, missing_extension */
-        report_error("psk",
-                     "the server accepted no pre-shared key (alert %s): it has no key for identity '%s' "
-                     "(a TLS 1.3 server ignores an identity it does not know) or none at all, and we allow "
-                     "no other way",
-                     name, identity);
-    else if (alert == 40) /* handshake_failure */
-        report_error("psk",
-                     "the server took none of our PSK cipher suites (alert handshake_failure): has it any "
-                     "pre-shared keys (08_server --psk-file)?");
-}
-/* [psk-failure] */
-
 /* One connection with @p m; its figures go to @p f. */
 static int connect_with(struct tls_endpoint *s, const struct options *o, struct psk_mode *m,
                         const char *identity, struct handshake_facts *f)
@@ -138,7 +110,7 @@ static int connect_with(struct tls_endpoint *s, const struct options *o, struct 
     if (ret == WS_EXIT_OK)
         ret = measured_connection(s, o, NULL, NULL, NULL, f);
     if (ret == WS_EXIT_HANDSHAKE)
-        explain_refusal(m, identity, f->received_alert);
+        psk_explain_refusal(m->tls13, identity, f->received_alert); /* 11_psk_refusal.c */
     return ret;
 }
 

@@ -20,7 +20,8 @@
  * Run it twice: `lessons/12_resume --session-file session.bin` (a full
  * handshake; the session is saved), then again (resumed, with both runs'
  * figures side by side). The connection is lesson 10's measured one
- * (measured.c); the file's header is common/session_file.c.
+ * (measured.c); loading and saving the session is 12_resume_file.c, the
+ * file's header common/session_file.c.
  *
  * Exit codes: 0 done (resumed or not), 1 usage (including a session file
  * that cannot be read or created), 2 setup, 3 network, 4 handshake (or no
@@ -30,13 +31,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
+#include "12_resume.h"
 #include "measured.h"
-#include "session_file.h"
-
-/** @brief A saved session older than this is stale: the lesson server keeps its sessions a day. */
-#define SESSION_MAX_AGE_S 86400
 
 /* [resume-methods] */
 /* One way to resume. */
@@ -79,90 +76,6 @@ static void configure_method(mbedtls_ssl_config *conf, const struct method *m)
         compat_conf_tls13_signal_tickets(conf);
 }
 /* [resume-configure] */
-
-/* The warning for a saved session that is not offered, in one line. */
-static int not_offered(const char *path, const char *why)
-{
-    report_error("resume", "warning: the session in %s is not offered: %s; a full handshake instead", path,
-                 why);
-    return 0;
-}
-
-/* [load-session] */
-/* The session saved by the last run, if it can be offered to this server
- * with this method. Returns 1 when @p session is ready for mbedtls_ssl_set_session(). */
-static int load_saved(const char *path, const char *server, const struct method *m, struct session_file *sf,
-                      mbedtls_ssl_session *session)
-{
-    long long age;
-    char why[300];
-    int missing, ret;
-
-    narrate_begin("Reading the saved session from %s", path);
-    if (session_file_load(path, sf, &missing, why, sizeof(why)) != 0) {
-        narrate_ok(missing ? "none yet: this is the first run" : "unusable");
-        return missing ? 0 : not_offered(path, why);
-    }
-    narrate_ok("%zu bytes, saved by mbedTLS %s for %s (%s)", sf->session_len, sf->library, sf->server,
-               sf->method);
-    age = (long long) time(NULL) - sf->saved;
-    if (strcmp(sf->server, server) != 0)
-        return not_offered(path, "it belongs to another server");
-    if (strcmp(sf->method, m->name) != 0)
-        return not_offered(path, "it was saved for another method (--method)");
-    if (age > SESSION_MAX_AGE_S || age < -300)
-        return not_offered(path, age < 0 ? "it was saved in the future (has the clock changed?)"
-                                         : "it is stale: saved more than a day ago");
-    /* The bytes mbedtls_ssl_session_save() wrote; another mbedTLS release,
-     * or this one built differently, refuses them. */
-    narrate_begin("Loading it with mbedtls_ssl_session_load");
-    ret = mbedtls_ssl_session_load(session, sf->session, sf->session_len);
-    if (ret != 0) {
-        char text[120], other[80] = "";
-
-        narrate_failed();
-        if (strcmp(sf->library, MBEDTLS_VERSION_STRING) != 0) /* the usual cause */
-            snprintf(other, sizeof(other), "mbedTLS %s saved it, this is %s: ", sf->library,
-                     MBEDTLS_VERSION_STRING);
-        snprintf(why, sizeof(why), "%smbedtls_ssl_session_load failed: -0x%04X %s", other, (unsigned) -ret,
-                 error_text(ret, text, sizeof(text)));
-        return not_offered(path, why);
-    }
-    narrate_ok("saved %lld s ago", age);
-    return 1;
-}
-/* [load-session] */
-
-/* [save-session] */
-/* Keep @p session for the next run, with what the full handshake cost. */
-static int save(const char *path, const char *server, const struct method *m,
-                const mbedtls_ssl_session *session, struct session_file *sf)
-{
-    size_t len = 0;
-    char why[300];
-    int ret;
-
-    narrate_begin("Saving the session to %s", path);
-    ret = mbedtls_ssl_session_save(session, sf->session, sizeof(sf->session), &len);
-    if (ret != 0) {
-        narrate_failed();
-        report_mbedtls_error("resume", "mbedtls_ssl_session_save", ret);
-        return WS_EXIT_SETUP;
-    }
-    sf->session_len = len;
-    snprintf(sf->server, sizeof(sf->server), "%s", server);
-    snprintf(sf->method, sizeof(sf->method), "%s", m->name);
-    snprintf(sf->library, sizeof(sf->library), "%s", MBEDTLS_VERSION_STRING);
-    sf->saved = (long long) time(NULL);
-    if (session_file_save(path, sf, why, sizeof(why)) != 0) {
-        narrate_failed();
-        report_error("resume", "%s", why);
-        return WS_EXIT_SETUP;
-    }
-    narrate_ok("%zu bytes of session; the file holds its secret: it is readable by you only", len);
-    return WS_EXIT_OK;
-}
-/* [save-session] */
 
 static void cost_of(const struct handshake_facts *f, struct session_file_cost *c)
 {
@@ -213,7 +126,7 @@ static int run_lesson(struct tls_endpoint *s, const struct options *o, const str
     configure_method(&s->conf, m);
     printf("\n--- %s ---\n", m->what);
     snprintf(server, sizeof(server), "%s:%s", o->servername, o->port);
-    offered = load_saved(path, server, m, &sf, &saved);
+    offered = saved_session_load(path, server, m->name, &sf, &saved);
     ret = measured_connection(s, o, offered ? &saved : NULL, &fresh, &tickets, &f);
     if (ret == WS_EXIT_HANDSHAKE && offered) {
         /* A handshake that fails with the saved session would fail the
@@ -239,7 +152,7 @@ static int run_lesson(struct tls_endpoint *s, const struct options *o, const str
             report_error("resume", "the server sent no session ticket: there is nothing to save");
             ret = WS_EXIT_HANDSHAKE;
         } else {
-            ret = save(path, server, m, &fresh, &sf);
+            ret = saved_session_save(path, server, m->name, &fresh, &sf);
         }
         if (ret == WS_EXIT_OK && resumed)
             compare(&sf.full, &now);

@@ -19,8 +19,8 @@
  * The lesson opens --connections connections (default 8) to the server, then one loop drives all
  * of them at once: handshake, GET, response, close_notify. The lines show the order in which they
  * progress. The server side of the same idea is `08_server --event-loop` (08_server_event_loop.c).
- * What each connection needs besides (the taps, its result, the request, the summary) is in
- * 13_nonblocking_conns.c.
+ * What each connection needs besides (the taps, its result or time-out, counting its response,
+ * the request, the summary) is in 13_nonblocking_conns.c.
  *
  * Run it: start the server (`lessons/08_server &`), then `lessons/13_nonblocking`.
  *
@@ -31,7 +31,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "13_nonblocking.h"
 #include "clock.h"
@@ -104,11 +103,7 @@ static void advance(struct conn *c, const char *request, size_t request_len)
     case STEP_RESPONSE:
         ret = mbedtls_ssl_read(&c->ssl, buf, sizeof(buf) - 1);
         if (ret > 0) {
-            if (c->received == 0) {
-                buf[ret] = '\0';
-                sscanf((const char *) buf, "%63[^\r\n]", c->status);
-            }
-            c->received += (size_t) ret;
+            nb_count_response(c, buf, (size_t) ret);
             /* [check-pending] */
             /* poll() would not wake us for bytes mbedTLS has already read
              * from the socket: ask mbedTLS whether its buffer holds more. */
@@ -122,11 +117,7 @@ static void advance(struct conn *c, const char *request, size_t request_len)
             return;
         }
         if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
-            narrate_begin("Reading the response");
-            narrate_ok(
-                "%s, %zu bytes, %u read%s from mbedTLS's buffer, %d TLS 1.3 ticket%s, then close_notify",
-                c->status, c->received, c->pending, c->pending == 1 ? "" : "s", c->tickets,
-                c->tickets == 1 ? "" : "s");
+            nb_narrate_response(c); /* status line, bytes, reads from the buffer, tickets */
             c->step = STEP_CLOSE;
             c->want = COMPAT_RETRY_NOW;
             return;
@@ -195,10 +186,7 @@ static unsigned run_loop(struct conn *conns, int count, const char *request, siz
                 wait_ms = c->deadline_ms - now > 0 ? c->deadline_ms - now : 0;
         }
         if (poll(fds, (nfds_t) count, (int) wait_ms + (wait_ms > 0)) < 0 && errno != EINTR) {
-            report_error("nonblocking", "poll failed: %s", strerror(errno));
-            for (int i = 0; i < count; i++)
-                if (conns[i].step != STEP_DONE)
-                    nb_finish(&conns[i], WS_EXIT_NETWORK);
+            nb_poll_failed(conns, count, errno); /* every connection still open fails */
             break;
         }
         rounds++;
@@ -211,11 +199,7 @@ static unsigned run_loop(struct conn *conns, int count, const char *request, siz
                 continue;
             narrate_set_thread_prefix(c->prefix);
             if (now >= c->deadline_ms) {
-                narrate_begin("Still in the %s after %u ms",
-                              before == STEP_HANDSHAKE ? "handshake" : "exchange", timeout_ms);
-                narrate_failed();
-                report_error("nonblocking", "#%d timed out (--timeout %u)", i + 1, timeout_ms);
-                nb_finish(c, before == STEP_HANDSHAKE ? WS_EXIT_HANDSHAKE : WS_EXIT_IO);
+                nb_time_out(c, i + 1, timeout_ms); /* its own deadline: lesson 03's read timeout */
             } else if (c->want == COMPAT_RETRY_NOW ||
                        (fds[i].revents & (fds[i].events | POLLERR | POLLHUP))) {
                 advance(c, request, request_len);

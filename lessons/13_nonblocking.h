@@ -5,8 +5,8 @@
  *
  * The lesson is `13_nonblocking.c` (opening a non-blocking connection, one step of one connection,
  * the poll() loop). `13_nonblocking_conns.c` holds what every connection needs but the lesson is
- * not about: the `--trace` and `--keylog` taps, the result of a finished connection, the request,
- * and the summary.
+ * not about: the `--trace` and `--keylog` taps, the result of a finished (or timed-out) connection,
+ * counting and narrating its response, the request, and the summary.
  */
 #ifndef WORKSHOP_13_NONBLOCKING_H
 #define WORKSHOP_13_NONBLOCKING_H
@@ -54,6 +54,29 @@ void nb_finish(struct conn *c, int result);
  * @param result   the connection's exit code.
  */
 void nb_fail(struct conn *c, const char *what, const char *function, int ret, int result);
+
+/** @brief poll() failed with errno @p error: report it, and finish every connection not yet done. */
+void nb_poll_failed(struct conn *conns, int count, int error);
+
+/**
+ * @brief The connection's deadline passed: narrate where it was, report it, and finish it
+ *        (WS_EXIT_HANDSHAKE in the handshake, else WS_EXIT_IO).
+ * @param c          the connection.
+ * @param number     its number in the lines (1 for the first).
+ * @param timeout_ms the --timeout it had.
+ */
+void nb_time_out(struct conn *c, int number, unsigned timeout_ms);
+
+/**
+ * @brief Count @p len response bytes just read into @p buf, keeping the status line of the first.
+ * @param c   the connection.
+ * @param buf the bytes, with room for one more (a terminating NUL is written there).
+ * @param len how many were read.
+ */
+void nb_count_response(struct conn *c, unsigned char *buf, size_t len);
+
+/** @brief The narrated line of a response read to its close_notify. */
+void nb_narrate_response(const struct conn *c);
 
 /**
  * @brief Write the GET request every connection sends.

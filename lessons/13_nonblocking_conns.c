@@ -11,6 +11,7 @@
  * liblessons.a, so that the lesson and its docs variant are built from one line each.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "13_nonblocking.h"
 
@@ -59,6 +60,40 @@ void nb_fail(struct conn *c, const char *what, const char *function, int ret, in
     if (function != NULL)
         report_mbedtls_error("nonblocking", function, ret);
     nb_finish(c, result);
+}
+
+void nb_poll_failed(struct conn *conns, int count, int error)
+{
+    report_error("nonblocking", "poll failed: %s", strerror(error));
+    for (int i = 0; i < count; i++)
+        if (conns[i].step != STEP_DONE)
+            nb_finish(&conns[i], WS_EXIT_NETWORK);
+}
+
+void nb_time_out(struct conn *c, int number, unsigned timeout_ms)
+{
+    narrate_begin("Still in the %s after %u ms", c->step == STEP_HANDSHAKE ? "handshake" : "exchange",
+                  timeout_ms);
+    narrate_failed();
+    report_error("nonblocking", "#%d timed out (--timeout %u)", number, timeout_ms);
+    nb_finish(c, c->step == STEP_HANDSHAKE ? WS_EXIT_HANDSHAKE : WS_EXIT_IO);
+}
+
+void nb_count_response(struct conn *c, unsigned char *buf, size_t len)
+{
+    if (c->received == 0) { /* the first bytes start with the status line */
+        buf[len] = '\0';
+        sscanf((const char *) buf, "%63[^\r\n]", c->status);
+    }
+    c->received += len;
+}
+
+void nb_narrate_response(const struct conn *c)
+{
+    narrate_begin("Reading the response");
+    narrate_ok("%s, %zu bytes, %u read%s from mbedTLS's buffer, %d TLS 1.3 ticket%s, then close_notify",
+               c->status, c->received, c->pending, c->pending == 1 ? "" : "s", c->tickets,
+               c->tickets == 1 ? "" : "s");
 }
 
 int nb_request(const struct options *o, char *request, size_t cap)

@@ -18,39 +18,17 @@
  *
  * Run it: `lessons/16_dtls_server`, then `lessons/15_dtls_client`, or
  * `openssl s_client -dtls1_2 -connect 127.0.0.1:4433 -CAfile certs/ca.pem`.
+ *
+ * The lesson's stage, the cookies, is 16_dtls_server_stage.c (in liblessons.a: the benchmarks use
+ * it too).
  */
 #include <stdio.h>
 #include <string.h>
-
-#include <mbedtls/ssl_cookie.h>
 
 #include "16_dtls_server.h"
 #include "address.h"
 #include "dtls_record.h"
 
-/* [server-cookies] */
-int stage_dtls_cookies(struct tls_endpoint *s, mbedtls_ssl_cookie_ctx *cookies)
-{
-    int ret;
-
-    narrate_begin("Preparing HelloVerifyRequest cookies");
-    /* A secret key, drawn from the random generator, and a lifetime (60 s by
-     * default): a cookie proves that the client receives datagrams at the
-     * address it claims, without the server remembering anything. */
-    ret = compat_ssl_cookie_setup(cookies, compat_rng_random, &s->rng); /* mbedtls_ssl_cookie_setup() */
-    if (ret != 0) {
-        narrate_failed();
-        report_mbedtls_error("server", "mbedtls_ssl_cookie_setup", ret);
-        return WS_EXIT_SETUP;
-    }
-    mbedtls_ssl_conf_dtls_cookies(&s->conf, mbedtls_ssl_cookie_write, mbedtls_ssl_cookie_check, cookies);
-    narrate_ok("a new client proves its address before the server keeps any state for it");
-    return WS_EXIT_OK;
-}
-/* [server-cookies] */
-
-/* The server's own steps; the benchmarks reuse the cookies above. */
-#if !defined(LESSON_LIBRARY)
 /** @brief The server: what every peer shares. */
 struct dtls_server {
     struct tls_endpoint s;          /**< stages 01-03 */
@@ -235,7 +213,7 @@ int main(int argc, char **argv)
     /* Connection IDs cost nothing to a client that does not ask for one:
      * the server offers them wherever this mbedTLS has them. */
     srv.o.cid = srv.o.cid || COMPAT_HAVE_DTLS_CID;
-    demux_catch_stop_signals();
+    stop_signal_catch();
     mbedtls_net_init(&srv.listener);
     mbedtls_ssl_cookie_init(&srv.cookies);
     ret = stage_prepare(&srv.s, &srv.o, MBEDTLS_SSL_IS_SERVER); /* lessons 01-03, with DATAGRAM */
@@ -262,4 +240,3 @@ int main(int argc, char **argv)
     return ret;
 }
 /* [dtls-server-main] */
-#endif

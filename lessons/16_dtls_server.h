@@ -4,9 +4,10 @@
  * @brief What the DTLS server's two files share: one client ("peer") and the demultiplexer that
  *        hands each datagram from the one UDP socket to the right peer.
  *
- * The lesson is `16_dtls_server.c`: cookies, one peer's TLS (setup, handshake, requests,
- * close_notify). `16_dtls_server_demux.c` is the machinery: the socket loop, the table of peers,
- * which datagram belongs to whom, idle peers, the stop signal and the summary.
+ * The lesson is `16_dtls_server.c` (its cookie stage is `16_dtls_server_stage.c`): one peer's TLS
+ * (setup, handshake, requests, close_notify). `16_dtls_server_demux.c` is the machinery: the socket
+ * loop, the table of peers, which datagram belongs to whom, idle peers, the stop flag
+ * (common/stop_signal.c) and the summary.
  */
 #ifndef WORKSHOP_16_DTLS_SERVER_H
 #define WORKSHOP_16_DTLS_SERVER_H
@@ -14,6 +15,7 @@
 #include <sys/socket.h>
 
 #include "stages.h"
+#include "stop_signal.h" /* the flag SIGINT and SIGTERM set: the loop stops */
 
 /** @brief Peers served at once. */
 #define DEMUX_MAX_PEERS 16
@@ -91,9 +93,6 @@ struct demux {
  */
 int demux_listen(struct demux *d, mbedtls_net_context *listener, const struct options *o);
 
-/** @brief Whether SIGINT or SIGTERM arrived. */
-int demux_stop_requested(void);
-
 /** @brief Whether two socket addresses are the same address and port. */
 int demux_same_address(const struct sockaddr_storage *a, socklen_t a_len, const struct sockaddr_storage *b,
                        socklen_t b_len);
@@ -115,9 +114,6 @@ int peer_uses_cid(struct peer *p);
 
 /** @brief Free every slot's TLS context (16_dtls_server_peer.c). */
 void demux_free_peers(struct demux *d);
-
-/** @brief Catch SIGINT and SIGTERM: the loop then stops. */
-void demux_catch_stop_signals(void);
 
 /**
  * @brief Serve datagrams until a signal or max_sessions.

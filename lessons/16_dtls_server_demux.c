@@ -11,8 +11,8 @@
  * ClientHello; anything else is counted and dropped. All of it runs in one thread, so mbedTLS's
  * calls never wait: a peer's receive callback hands over the datagram in its inbox or says "want
  * read", and retransmission timers are checked every tick. The socket itself (binding it, the
- * peers' send and receive callbacks, a peer that moves, the stop signals, the summary line) is
- * 16_dtls_server_socket.c.
+ * peers' send and receive callbacks, a peer that moves, the summary line) is
+ * 16_dtls_server_socket.c; the stop flag that SIGINT and SIGTERM set is common/stop_signal.c.
  */
 #include <errno.h>
 #include <poll.h>
@@ -172,7 +172,7 @@ int demux_run(struct demux *d, demux_start_fn *start, demux_serve_fn *serve, dem
 {
     static unsigned char dgram[DEMUX_MAX_DATAGRAM];
 
-    while (!demux_stop_requested() &&
+    while (!stop_signal_arrived() &&
            (d->max_sessions == 0 || d->closed + d->failed + d->idle < (unsigned long) d->max_sessions)) {
         struct pollfd pfd = {.fd = d->fd, .events = POLLIN};
         struct sockaddr_storage from;

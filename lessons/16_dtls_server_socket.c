@@ -2,7 +2,7 @@
 /**
  * @file 16_dtls_server_socket.c
  * @brief The DTLS server's one UDP socket: binding it, the peers' send and receive callbacks on it,
- *        a peer that moves, the stop signals and the summary line.
+ *        a peer that moves and the summary line.
  *
  * Read it with 16_dtls_server_demux.c, the loop that reads this socket and hands each datagram to
  * its peer. Every peer sends with sendto() to its own address and receives from its inbox, never
@@ -11,7 +11,6 @@
  * unconnected socket needs around it.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,29 +45,6 @@ int demux_listen(struct demux *d, mbedtls_net_context *listener, const struct op
     return WS_EXIT_OK;
 }
 /* [server-listen] */
-
-static volatile sig_atomic_t stop_requested;
-
-int demux_stop_requested(void)
-{
-    return stop_requested;
-}
-
-static void on_stop_signal(int sig)
-{
-    (void) sig;
-    stop_requested = 1;
-}
-
-void demux_catch_stop_signals(void)
-{
-    struct sigaction sa;
-
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_stop_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
 
 int demux_same_address(const struct sockaddr_storage *a, socklen_t a_len, const struct sockaddr_storage *b,
                        socklen_t b_len)
@@ -122,6 +98,6 @@ void demux_print_summary(const struct demux *d)
            d->sessions, d->sessions == 1 ? "" : "s", d->closed, d->failed, d->idle, d->answered,
            d->answered == 1 ? "" : "s", d->hello_verify, d->hello_verify == 1 ? "" : "s", d->refused,
            d->refused == 1 ? "" : "s", d->ignored, d->ignored == 1 ? "" : "s",
-           stop_requested ? " (stopped by a signal)" : "");
+           stop_signal_arrived() ? " (stopped by a signal)" : "");
     fflush(stdout);
 }

@@ -8,7 +8,7 @@ lessons_liblessons_a_SOURCES = \
 	lessons/04_connect.c lessons/05_handshake.c lessons/06_read_write.c \
 	lessons/07_cleanup.c lessons/lesson_main.c lessons/stages.h \
 	lessons/13_nonblocking_conns.c lessons/13_nonblocking.h \
-	lessons/11_psk_stage.c lessons/15_dtls_client.c lessons/15_dtls_watch.c lessons/16_dtls_server.c
+	lessons/11_psk_stage.c lessons/15_dtls_stage.c lessons/15_dtls_watch.c lessons/16_dtls_server_stage.c
 lessons_liblessons_a_CPPFLAGS = $(AM_CPPFLAGS) -DLESSON_LIBRARY
 
 # One line per lesson: Automake's default source (lessons/NN_x.c) and the
@@ -30,8 +30,10 @@ lessons_08_server_SOURCES = lessons/08_server.c lessons/08_server.h lessons/08_s
 SERVER_MACHINERY_FILES = lessons/08_server_pool.c lessons/08_server_app.c lessons/08_server_resumption.c \
 	lessons/08_server_psk.c lessons/08_server_event_loop.c lessons/08_server_event_clients.c
 
-# DTLS over UDP: the client (its watch on datagrams and timers is in
-# liblessons.a, 15_dtls_watch.c), and the server with its demultiplexer.
+# DTLS over UDP: the client (its stages and its watch on datagrams and timers
+# are in liblessons.a, 15_dtls_stage.c and 15_dtls_watch.c), and the server
+# with its demultiplexer (its cookie stage is in liblessons.a too,
+# 16_dtls_server_stage.c).
 noinst_PROGRAMS += lessons/15_dtls_client
 noinst_PROGRAMS += lessons/16_dtls_server
 lessons_16_dtls_server_SOURCES = lessons/16_dtls_server.c lessons/16_dtls_server.h \

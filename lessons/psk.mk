@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
-# Lesson 11: pre-shared keys. The client is 11_psk (its connections are
-# measured.c's, shared with lessons 10 and 12); the server's side is
+# Lesson 11: pre-shared keys. The client is 11_psk (11_psk_refusal.c names
+# the cause of a refused key; its connections are measured.c's, shared with
+# lessons 10 and 12); the server's side is
 # lessons/08_server_psk.c (08_server --psk-file). The key file parser is
 # common/psk_keys.c, fuzzed by fuzz/fuzz_psk_keys.c.
 noinst_PROGRAMS += lessons/11_psk
-lessons_11_psk_SOURCES = lessons/11_psk.c lessons/measured.c lessons/measured.h
+lessons_11_psk_SOURCES = lessons/11_psk.c lessons/11_psk_refusal.c lessons/11_psk.h lessons/measured.c \
+	lessons/measured.h
 
 # The keys of two test devices, random per build like the PKI (never
 # distributed, readable by the owner only): lines of identity:hexkey, the

@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: Apache-2.0
-# Lesson 12: resume a session after a restart. Its connections are
+# Lesson 12: resume a session after a restart (12_resume_file.c loads and
+# saves the session between runs). Its connections are
 # measured.c's (shared with lessons 10 and 11); the session file's format is
 # common/session_file.c, fuzzed by fuzz/fuzz_session_file.c.
 noinst_PROGRAMS += lessons/12_resume
-lessons_12_resume_SOURCES = lessons/12_resume.c lessons/measured.c lessons/measured.h
+lessons_12_resume_SOURCES = lessons/12_resume.c lessons/12_resume_file.c lessons/12_resume.h lessons/measured.c \
+	lessons/measured.h
 
 # The session file's unit test; it replays fuzz/corpus/session_file through the fuzz target.
 check_PROGRAMS += tests/test_session_file

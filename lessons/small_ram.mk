@@ -7,7 +7,8 @@
 # all the same, and says why it cannot count (exit 77).
 noinst_PROGRAMS += lessons/14_small_ram
 lessons_14_small_ram_SOURCES = lessons/14_small_ram.c lessons/14_small_ram.h lessons/14_small_ram_table.c \
-	bench/tls_pair.c bench/tls_pair.h bench/heap.c bench/heap.h bench/stack.c bench/stack.h
+	bench/tls_pair.c bench/tls_pair.h bench/heap.c bench/heap.h bench/heap_ledger.c bench/heap_ledger.h \
+	bench/stack.c bench/stack.h
 lessons_14_small_ram_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/bench $(HEAP_WRAP_CPPFLAGS)
 lessons_14_small_ram_LDADD = lessons/liblessons.a common/libcommon.a $(HEAP_WRAP_LINK) $(PTHREAD_LIBS)
 

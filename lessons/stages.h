@@ -373,7 +373,7 @@ void dtls_watch_set_delay(void *ctx, uint32_t int_ms, uint32_t fin_ms);
 int dtls_watch_get_delay(void *ctx);
 
 /**
- * @brief Lesson 15's configuration for DTLS (15_dtls_client.c), after stage 03:
+ * @brief Lesson 15's configuration for DTLS (15_dtls_stage.c), after stage 03:
  *        the handshake's retransmission timeouts, replay protection, and the
  *        connection ID length with `--cid`.
  * @return WS_EXIT_OK, or WS_EXIT_UNSUPPORTED for `--cid` without connection ID support.
@@ -381,7 +381,7 @@ int dtls_watch_get_delay(void *ctx);
 int stage_dtls_config(struct tls_endpoint *s, const struct options *o);
 
 /**
- * @brief Lesson 15's attach for DTLS (15_dtls_client.c): stage_attach_bio()
+ * @brief Lesson 15's attach for DTLS (15_dtls_stage.c): stage_attach_bio()
  *        through the watch, the timer callbacks, the MTU and, with `--cid`, our
  *        connection ID. (The client then adds `--keylog`/`--trace` with
  *        stage_attach_debug_taps_over(); the server its own tap per client.)
@@ -397,7 +397,7 @@ int stage_dtls_attach(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, 
                       struct dtls_watch *w, const char *servername, const unsigned char *cid);
 
 /**
- * @brief Lesson 16's cookies (16_dtls_server.c): a secret key drawn from the
+ * @brief Lesson 16's cookies (16_dtls_server_stage.c): a secret key drawn from the
  *        session's random generator, and mbedTLS's cookie callbacks on the
  *        server configuration, so that a new client must prove its address.
  * @param s       the server's session, after stage 03.
@@ -407,7 +407,7 @@ int stage_dtls_attach(mbedtls_ssl_context *ssl, const mbedtls_ssl_config *conf, 
 int stage_dtls_cookies(struct tls_endpoint *s, mbedtls_ssl_cookie_ctx *cookies);
 
 /**
- * @brief Give a DTLS context a new connection ID (15_dtls_client.c), with
+ * @brief Give a DTLS context a new connection ID (15_dtls_stage.c), with
  *        `--cid`: after mbedtls_ssl_setup(), and again after each
  *        mbedtls_ssl_session_reset() when one context serves client after client.
  * @return WS_EXIT_OK or WS_EXIT_SETUP.

@@ -9,8 +9,9 @@
  * blocks from one static arena, first fit from the bottom. The image is
  * linked with -Wl,--wrap=mbedtls_calloc,--wrap=mbedtls_free, so every
  * allocation of the library passes through here first: its size is charged
- * to the side that is running (bench/tls_pair.c says which, through
- * bench/heap.h, as on the host), and the end of the highest block ever
+ * to the side that is running in the book that bench/heap_ledger.c keeps
+ * (bench/tls_pair.c says which side, through bench/heap.h, as on the host),
+ * and the end of the highest block ever
  * handed out is the arena's high-water mark.
  *
  * Stack. Before a side runs, everything below the stack pointer is filled
@@ -34,6 +35,7 @@
 #include <mbedtls/memory_buffer_alloc.h>
 
 #include "heap.h"
+#include "heap_ledger.h"
 
 #define ARENA_SIZE (512u * 1024u)
 #define SLOTS 4096u /* live blocks the meter can follow; a handshake needs a few hundred */
@@ -46,20 +48,9 @@ void __wrap_mbedtls_free(void *p);
 
 extern uint32_t __stack_limit[], __stack_top[];
 
-struct block {
-    void *addr;
-    size_t size;
-    enum heap_side side;
-};
-
 __attribute__((section(".lab"), aligned(8))) static unsigned char arena[ARENA_SIZE];
-__attribute__((section(".lab"))) static struct block table[SLOTS];
-static struct heap_count counts[HEAP_SIDES];
-static struct heap_count total;
-static enum heap_side current_side = HEAP_OTHER;
+__attribute__((section(".lab"))) static struct heap_ledger_slot table[SLOTS];
 static size_t arena_high;
-static unsigned long allocations;
-static size_t live_blocks;
 static size_t side_stack[HEAP_SIDES];
 static size_t program_stack;
 
@@ -106,81 +97,36 @@ static size_t stack_depth(void)
 static void note_depth(void)
 {
     size_t depth = stack_depth();
+    enum heap_side side = heap_ledger_side();
 
     if (depth > program_stack)
         program_stack = depth;
-    if (current_side != HEAP_OTHER && depth > side_stack[current_side])
-        side_stack[current_side] = depth;
+    if (side != HEAP_OTHER && depth > side_stack[side])
+        side_stack[side] = depth;
 }
 
 /* ---- Heap ----------------------------------------------------------------- */
 
-static size_t slot_of(const void *p)
-{
-    uintptr_t x = (uintptr_t) p;
-
-    x ^= x >> 13;
-    x *= 0x9E3779B1u;
-    return (size_t) (x >> 16) & (SLOTS - 1);
-}
-
-static void add(struct heap_count *c, size_t size)
-{
-    c->current += size;
-    if (c->current > c->peak)
-        c->peak = c->current;
-}
-
 void *__wrap_mbedtls_calloc(size_t n, size_t size)
 {
     unsigned char *p = __real_mbedtls_calloc(n, size);
-    size_t i, top;
+    size_t top;
 
     if (p == NULL)
         return NULL;
-    if (live_blocks == SLOTS - 1) {
-        /* One slot always stays free, to end every probe. */
+    if (heap_ledger_add(p, n * size) != 0) {
         printf("error: the heap meter can follow at most %u live blocks (board_meter.c, SLOTS)\n", SLOTS - 1);
         exit(70);
     }
-    for (i = slot_of(p); table[i].addr != NULL; i = (i + 1) & (SLOTS - 1))
-        ;
-    live_blocks++;
-    table[i].addr = p;
-    table[i].size = n * size;
-    table[i].side = current_side;
-    add(&counts[current_side], n * size);
-    add(&total, n * size);
     top = (size_t) (p - arena) + n * size;
     if (top > arena_high)
         arena_high = top;
-    allocations++;
     return p;
 }
 
 void __wrap_mbedtls_free(void *p)
 {
-    size_t i, j;
-
-    if (p == NULL)
-        return;
-    for (i = slot_of(p); table[i].addr != NULL && table[i].addr != p; i = (i + 1) & (SLOTS - 1))
-        ;
-    if (table[i].addr == p) {
-        live_blocks--;
-        counts[table[i].side].current -= table[i].size;
-        total.current -= table[i].size;
-        table[i].addr = NULL;
-        /* Backward-shift deletion: keep every probe run unbroken. */
-        for (j = (i + 1) & (SLOTS - 1); table[j].addr != NULL; j = (j + 1) & (SLOTS - 1)) {
-            size_t home = slot_of(table[j].addr);
-            if (((j - home) & (SLOTS - 1)) >= ((j - i) & (SLOTS - 1))) {
-                table[i] = table[j];
-                table[j].addr = NULL;
-                i = j;
-            }
-        }
-    }
+    heap_ledger_remove(p);
     __real_mbedtls_free(p);
 }
 
@@ -197,25 +143,7 @@ void heap_set_side(enum heap_side side)
     note_depth();
     if (side != HEAP_OTHER)
         paint_stack();
-    current_side = side;
-}
-
-void heap_reset_peak(void)
-{
-    allocations = 0; /* tls_pair starts every handshake's figures here */
-    for (int s = 0; s < HEAP_SIDES; s++)
-        counts[s].peak = counts[s].current;
-    total.peak = total.current;
-}
-
-struct heap_count heap_get(enum heap_side side)
-{
-    return counts[side];
-}
-
-struct heap_count heap_get_total(void)
-{
-    return total;
+    heap_ledger_set_side(side);
 }
 
 /* ---- board_meter.h ---------------------------------------------------------- */
@@ -223,6 +151,7 @@ struct heap_count heap_get_total(void)
 void meter_init(void)
 {
     mbedtls_memory_buffer_alloc_init(arena, sizeof(arena));
+    heap_ledger_init(table, SLOTS);
     paint_stack();
 }
 
@@ -254,5 +183,5 @@ size_t meter_arena_size(void)
 
 unsigned long meter_allocations(void)
 {
-    return allocations;
+    return heap_ledger_allocations();
 }

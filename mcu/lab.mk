@@ -69,7 +69,7 @@ LIB_tls := $(basename $(call src_list,tls))
 # calls (not 05_handshake: the pair steps the handshake itself), the
 # plumbing (stage 07 frees the --trace tap, which feeds the record decoder:
 # the linker keeps what is called); and each target's own measuring code.
-APP_SRC = mcu/lab_main.c mcu/test_entropy.c bench/tls_pair.c bench/stack.c \
+APP_SRC = mcu/lab_main.c mcu/test_entropy.c bench/tls_pair.c bench/stack.c bench/heap_ledger.c \
 	lessons/01_init.c lessons/02_load_certs.c lessons/03_config.c lessons/04_connect.c \
 	lessons/06_read_write.c lessons/07_cleanup.c \
 	common/report.c common/tls_names.c common/debug_log.c common/keylog.c \

@@ -30,7 +30,8 @@ mcu-lab: certs/pki.stamp
 
 # The documentation's charts of the stored run (mcu/testdata/lab.json), and
 # mcu/docs/charts.md, the page's lines that show them (or say why not).
-mcu/docs/charts.md: $(srcdir)/mcu/testdata/lab.json $(srcdir)/mcu/report.sh $(srcdir)/bench/normalize.jq
+mcu/docs/charts.md: $(srcdir)/mcu/testdata/lab.json $(srcdir)/mcu/report.sh $(srcdir)/bench/report-lib.sh \
+		$(srcdir)/bench/normalize.jq
 	$(AM_V_GEN)rm -rf mcu/docs && mkdir -p mcu/docs && \
 	if command -v jq >/dev/null; then \
 	  bash $(srcdir)/mcu/report.sh $(srcdir)/mcu/testdata/lab.json mcu/docs 2>/dev/null; \

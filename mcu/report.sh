@@ -14,15 +14,10 @@
 # shellcheck disable=SC2016
 set -eu
 
-[ $# -eq 2 ] || { echo "usage: $0 LAB.json OUTDIR" >&2; exit 1; }
-result=$1
-out=$2
 here=$(cd "$(dirname "$0")" && pwd)
-command -v jq >/dev/null || { echo "$0: jq is needed (apt-get install jq)" >&2; exit 2; }
-[ -r "$result" ] || { echo "$0: cannot read $result" >&2; exit 1; }
-mkdir -p "$out"
-summary="$out/lab-summary.json"
-jq -f "$here/../bench/normalize.jq" "$result" >"$summary"
+# shellcheck source=../bench/report-lib.sh
+. "$here/../bench/report-lib.sh"
+report_begin LAB.json lab-summary.json "$@"
 
 # The table: one row per profile and side, then the one image with both;
 # the profiles from the smallest to the largest.
@@ -53,12 +48,7 @@ failures() {
     echo
     echo "Source: \`$(basename "$result")\`."
     echo
-    echo "## Context"
-    echo
-    echo "| key | value |"
-    echo "|---|---|"
-    jq -r '.context | to_entries[] | select(.key != "caches" and .key != "load_avg")
-           | "| \(.key) | \(.value | tostring) |"' "$result"
+    report_context_table
     echo
     echo "## Per profile and side"
     echo

@@ -59,6 +59,23 @@ start_server() {
     sed 's/^/    server| /' "$log"
 }
 
+# finish_server WHO SED_SCRIPT: stop the background server (SIGTERM), show
+# the lines of its log that SED_SCRIPT prints (sed -n), and set status=1 if
+# it exited with another status than 0.
+finish_server() {
+    local rc
+    banner "stopping $1 (SIGTERM)"
+    kill -TERM "$server_pid"
+    wait "$server_pid"
+    rc=$?
+    server_pid=""
+    sed -n "$2" "$log" | sed 's/^/    server| /'
+    if [ "$rc" -ne 0 ]; then
+        echo "$1 exited with status $rc" >&2
+        status=1
+    fi
+}
+
 banner "08_server: the lesson server, in the background"
 start_server 08_server --psk-file "$psk_keys"
 
@@ -89,17 +106,9 @@ for lesson in 01_init 02_load_certs 03_config 04_connect 05_handshake 06_read_wr
     fi
 done
 
-banner "stopping the lesson server (SIGTERM)"
-kill -TERM "$server_pid"
-wait "$server_pid"
-rc=$?
-server_pid=""
-# From its summary line on: what it saw, then its own cleanup.
-sed -n '/^served /,$p' "$log" | sed 's/^/    server| /'
-if [ "$rc" -ne 0 ]; then
-    echo "the lesson server exited with status $rc" >&2
-    status=1
-fi
+# From its summary line on: what it saw, then its own cleanup ($ is sed's).
+# shellcheck disable=SC2016
+finish_server "the lesson server" '/^served /,$p'
 
 banner "16_dtls_server: the DTLS server (UDP), in the background"
 start_server 16_dtls_server
@@ -116,17 +125,9 @@ for _ in $(seq 100); do
     grep -q 'the client sent close_notify' "$log" && break
     sleep 0.1
 done
-banner "stopping the DTLS server (SIGTERM)"
-kill -TERM "$server_pid"
-wait "$server_pid"
-rc=$?
-server_pid=""
-# Its lines about the client, then its summary and cleanup.
-sed -n '/^listening on /,$p' "$log" | sed '1d; s/^/    server| /'
-if [ "$rc" -ne 0 ]; then
-    echo "the DTLS server exited with status $rc" >&2
-    status=1
-fi
+# Its lines about the client (after "listening on"), then its summary and
+# cleanup.
+finish_server "the DTLS server" '0,/^listening on /d; p'
 if [ "$status" -eq 0 ]; then
     tls13="."
     psk="three"
