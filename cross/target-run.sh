@@ -25,8 +25,15 @@ for dir in lessons tests tests/peers tools bench; do
     mkdir -p "$TARGET_BIN/$dir"
     for program in "$top_builddir/$dir"/*; do
         is_target_program "$program" || continue
-        printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$TARGET_RUN" "$program" >"$TARGET_BIN/$dir/${program##*/}"
-        chmod +x "$TARGET_BIN/$dir/${program##*/}"
+        ws_wrapper="$TARGET_BIN/$dir/${program##*/}"
+        ws_text=$(printf '#!/bin/sh\nexec %s "%s" "$@"' "$TARGET_RUN" "$program")
+        [ -x "$ws_wrapper" ] && [ "$(<"$ws_wrapper")" = "$ws_text" ] && continue
+        # Tests running in parallel share TARGET_BIN (scripts/cross-check.sh):
+        # a wrapper is replaced whole (rename), never rewritten in place
+        # while another test starts it ("Text file busy").
+        printf '%s\n' "$ws_text" >"$ws_wrapper.$$"
+        chmod +x "$ws_wrapper.$$"
+        mv -f "$ws_wrapper.$$" "$ws_wrapper"
     done
 done
 # shellcheck disable=SC2034 # read by tests/lib.sh, which sources this
