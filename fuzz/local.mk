@@ -54,7 +54,7 @@ fuzz_tls_server_SOURCES_FUZZ = $(srcdir)/fuzz/tls_server_end.c \
 	$(srcdir)/lessons/08_server_pool.c $(srcdir)/lessons/08_server_app.c \
 	$(srcdir)/lessons/08_server_resumption.c $(srcdir)/lessons/08_server_event_loop.c \
 	$(srcdir)/lessons/08_server_event_clients.c $(srcdir)/lessons/08_server_psk.c \
-	$(srcdir)/common/psk_keys.c $(FUZZ_LESSON_FILES)
+	$(srcdir)/common/psk_keys.c $(srcdir)/common/stop_signal.c $(FUZZ_LESSON_FILES)
 fuzz_tls_server_LIBS_FUZZ = $(FUZZ_TLS_LIBS)
 
 FUZZ_SECONDS = 60
